@@ -1,0 +1,132 @@
+/**
+ * Protocol v1 between the <try-on-button> widget and the merchant's endpoint.
+ * Shared by both sides: no imports, no side effects, safe in browser bundles.
+ * See shared DESIGN.md ("The protocol (v1)") and the README for the prose version.
+ */
+
+export const PROTOCOL_VERSION = 1;
+
+/** Garment categories the widget and endpoint understand. Adapters map them to their own. */
+export const CATEGORIES = ['top', 'bottom', 'dress', 'full', 'outerwear', 'shoes', 'accessory'] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export function isCategory(value: unknown): value is Category {
+  return typeof value === 'string' && (CATEGORIES as readonly string[]).includes(value);
+}
+
+/** Job states as the widget sees them, whatever words the provider uses. */
+export type JobStatus = 'queued' | 'processing' | 'completed' | 'failed';
+
+/** Photo types the endpoint accepts (sniffed from magic bytes, not trusted from headers). */
+export const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
+export type PhotoType = (typeof PHOTO_TYPES)[number];
+
+/** Hard limits, mirrored on both sides so the widget can refuse early with the same words. */
+export const LIMITS = {
+  photoMaxBytes: 10 * 1024 * 1024,
+  photoMaxPixels: 40_000_000,
+  photoLongEdge: 1536,
+  /** The minimum delay the endpoint asks between polls. */
+  pollAfterMs: 2000,
+} as const;
+
+/**
+ * Stable error codes. The widget branches on these, merchants log them; never rename one.
+ * Messages are sentences a person can act on; the widget may replace them with localized text.
+ */
+export const ERROR_CODES = [
+  // request shape
+  'bad_request',
+  'method_not_allowed',
+  'not_found',
+  'unsupported_media_type',
+  'body_too_large',
+  // photo
+  'photo_missing',
+  'photo_too_large',
+  'photo_unsupported_type',
+  'photo_too_many_pixels',
+  'photo_corrupt',
+  'photo_ref_invalid',
+  // garment / product
+  'garment_missing',
+  'garment_url_invalid',
+  'garment_host_not_allowed',
+  'product_unknown',
+  // other fields
+  'category_invalid',
+  'unsupported_category',
+  'consent_required',
+  'idempotency_key_invalid',
+  // access
+  'origin_not_allowed',
+  'job_token_invalid',
+  'job_token_expired',
+  'rate_limited',
+  // provider side, normalized
+  'provider_auth',
+  'provider_busy',
+  'provider_error',
+  'provider_timeout',
+  'provider_unavailable',
+  // job outcome (status: failed), shopper-facing
+  'photo_rejected',
+  'pose_unsupported',
+  'moderation_blocked',
+  'garment_rejected',
+  'generation_failed',
+  'job_expired',
+  // widget-only (never sent by the endpoint)
+  'image_undecodable',
+  'image_heic_unsupported',
+  'network_error',
+  'aborted',
+  'internal_error',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  /** Extra shopper-facing detail, e.g. a provider's list of photo issues. */
+  details?: string[];
+}
+
+export interface ErrorResponse {
+  error: ErrorBody;
+}
+
+/** `202` answer to `POST {endpoint}/jobs`. */
+export interface SubmitResponse {
+  job: string;
+  status: JobStatus;
+  pollAfterMs: number;
+  /** Handle of the photo just sent; send it as `photoRef` next time instead of the photo. */
+  photoRef?: string;
+}
+
+/** `200` answer to `GET {endpoint}/jobs/{job}`. */
+export interface StatusResponse {
+  status: JobStatus;
+  images?: string[];
+  error?: ErrorBody;
+  pollAfterMs?: number;
+}
+
+export interface HealthResponse {
+  ok: boolean;
+  provider: string;
+}
+
+/** Multipart field names of `POST {endpoint}/jobs`. */
+export const SUBMIT_FIELDS = {
+  photo: 'photo',
+  photoRef: 'photoRef',
+  garment: 'garment',
+  product: 'product',
+  category: 'category',
+  consent: 'consent',
+  size: 'size',
+} as const;
+
+export const IDEMPOTENCY_HEADER = 'Idempotency-Key';

@@ -1,0 +1,156 @@
+/**
+ * The one way adapters call their provider: timeouts, Retry-After, bounded retries and the
+ * mapping of HTTP failures to ProviderError live here, so every adapter behaves alike.
+ *
+ * Never-charge-twice rule: a request that may start paid work (`retry: 'never'`) is repeated
+ * only after a 429 (the provider did not accept it). Status polls and other reads
+ * (`retry: 'safe'`) are also repeated after 5xx, network errors and timeouts.
+ */
+import type { ProviderContext } from './types.ts';
+import { ProviderError } from './errors.ts';
+
+export interface RetryPolicy {
+  /** Attempts after the first, for 5xx / network errors on safe requests. */
+  retries: number;
+  /** Attempts after the first on 429. */
+  busyRetries: number;
+  /** The longest total time we will wait on Retry-After before giving up with `busy`. */
+  busyBudgetMs: number;
+  /** First backoff delay; doubles each attempt, with full jitter. */
+  backoffMs: number;
+  /** Per-attempt timeout. */
+  timeoutMs: number;
+}
+
+export const defaultRetryPolicy: RetryPolicy = {
+  retries: 2,
+  busyRetries: 2,
+  busyBudgetMs: 6000,
+  backoffMs: 300,
+  timeoutMs: 30_000,
+};
+
+export interface ProviderRequestInit extends Omit<RequestInit, 'signal'> {
+  retry: 'safe' | 'never';
+  /** Statuses (4xx) the adapter reads itself instead of having them thrown. */
+  accept?: number[];
+  policy?: Partial<RetryPolicy>;
+}
+
+/** Parses Retry-After (delta seconds or HTTP date) into seconds; undefined when absent/bad. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+
+const backoff = (attempt: number, base: number) => Math.random() * base * 2 ** attempt;
+
+/** Calls `{ctx.baseUrl}{path}`; resolves with a 2xx (or `accept`ed) Response, else throws ProviderError. */
+export async function providerFetch(
+  ctx: ProviderContext,
+  path: string,
+  init: ProviderRequestInit,
+): Promise<Response> {
+  const policy = { ...defaultRetryPolicy, ...init.policy };
+  const url = /^https?:\/\//.test(path) ? path : `${ctx.baseUrl}${path}`;
+  const { retry, accept = [], policy: _policy, ...requestInit } = init;
+  let failures = 0;
+  let busyTries = 0;
+  let busyWaitedMs = 0;
+
+  for (;;) {
+    const timeout = AbortSignal.timeout(policy.timeoutMs);
+    const signal = ctx.signal ? AbortSignal.any([ctx.signal, timeout]) : timeout;
+    let response: Response;
+    try {
+      response = await ctx.fetch(url, { ...requestInit, signal });
+    } catch (error) {
+      if (ctx.signal?.aborted) throw error;
+      const timedOut = timeout.aborted;
+      // A submit that timed out may have been accepted: never send it again.
+      if (retry === 'safe' && failures < policy.retries) {
+        await sleep(backoff(failures++, policy.backoffMs), ctx.signal);
+        continue;
+      }
+      throw timedOut
+        ? new ProviderError('timeout', 'The provider did not answer in time.', { cause: error })
+        : new ProviderError('unavailable', 'The provider could not be reached.', { cause: error });
+    }
+
+    if (response.ok || accept.includes(response.status)) return response;
+    const status = response.status;
+    // Drain the body so the connection can be reused; its text never reaches the widget.
+    await response.body?.cancel().catch(() => {});
+
+    if (status === 401 || status === 403) {
+      throw new ProviderError('auth', 'The provider refused the API key.', { providerStatus: status });
+    }
+    if (status === 429) {
+      const retryAfterSec = parseRetryAfter(response.headers.get('retry-after'));
+      const waitMs = retryAfterSec !== undefined ? retryAfterSec * 1000 : backoff(busyTries, policy.backoffMs * 2);
+      if (busyTries < policy.busyRetries && busyWaitedMs + waitMs <= policy.busyBudgetMs) {
+        busyTries++;
+        busyWaitedMs += waitMs;
+        await sleep(waitMs, ctx.signal);
+        continue;
+      }
+      throw new ProviderError('busy', 'The provider is rate limiting us.', {
+        providerStatus: status,
+        retryAfterSec: Math.max(1, retryAfterSec ?? Math.ceil(policy.busyBudgetMs / 1000)),
+      });
+    }
+    if (status === 404) {
+      throw new ProviderError('not_found', 'The provider does not know this job.', { providerStatus: status });
+    }
+    if (status >= 500) {
+      if (retry === 'safe' && failures < policy.retries) {
+        await sleep(backoff(failures++, policy.backoffMs), ctx.signal);
+        continue;
+      }
+      throw new ProviderError('unavailable', `The provider failed with HTTP ${status}.`, { providerStatus: status });
+    }
+    throw new ProviderError('bad_response', `The provider refused the request with HTTP ${status}.`, {
+      providerStatus: status,
+    });
+  }
+}
+
+/** Reads a JSON body; a body that is not JSON (an HTML error page, a truncated answer) is `bad_response`. */
+export async function readJson<T = unknown>(response: Response): Promise<T> {
+  const text = await response.text();
+  try {
+    return JSON.parse(text) as T;
+  } catch (cause) {
+    throw new ProviderError('bad_response', 'The provider answered with malformed JSON.', {
+      providerStatus: response.status,
+      cause,
+    });
+  }
+}
+
+/** Convenience: providerFetch + readJson. */
+export async function providerJson<T = unknown>(
+  ctx: ProviderContext,
+  path: string,
+  init: ProviderRequestInit,
+): Promise<T> {
+  return readJson<T>(await providerFetch(ctx, path, init));
+}

@@ -1,0 +1,99 @@
+/**
+ * The contract between the endpoint's handler and one provider adapter.
+ *
+ * Like Uppy Companion's providers: each adapter file holds its HTTP calls in one place and
+ * pure mapping functions to and from the shared shape beside them. Adapters never build
+ * HTTP responses for the widget and never see the widget's request: the handler validates
+ * everything first, so an adapter is only called with input worth spending credits on.
+ */
+import type { Category, ErrorBody, JobStatus, PhotoType } from '../../protocol.ts';
+import type { Store } from '../store.ts';
+
+export interface ProviderPhoto {
+  bytes: Uint8Array;
+  type: PhotoType;
+  width: number;
+  height: number;
+  /**
+   * Stable handle of this shopper photo (the protocol's `photoRef`). Adapters key anything
+   * the provider already holds for this shopper (an uploaded person id, a composed person)
+   * on it, so a second product costs no second upload.
+   */
+  ref: string;
+  /**
+   * A public, unguessable URL where the provider can fetch the photo, valid while the job
+   * lives. Present only when the endpoint knows its public base (`TRYON_PUBLIC_URL`).
+   */
+  url?: string;
+}
+
+export interface SubmitInput {
+  photo: ProviderPhoto;
+  /** Absolute https URL of the garment image, already checked against the host allowlist. */
+  garmentUrl: string;
+  /** Our category; `adapter.categories[category]` is known to exist when this is called. */
+  category: Category;
+  /** The shopper's chosen size label (e.g. "M"), when the page offers sizes. */
+  size?: string;
+  /** Free text describing the garment, e.g. the product title. */
+  garmentDescription?: string;
+}
+
+/** What the handler gives an adapter to talk to its provider. */
+export interface ProviderContext {
+  /** Base URL of the provider API, without trailing slash (`TRYON_PROVIDER_URL` or the default). */
+  baseUrl: string;
+  apiKey: string;
+  /** fetch to use (tests may count calls through it; production passes globalThis.fetch). */
+  fetch: typeof fetch;
+  /** Shared state for provider-side ids reused across jobs (namespaced by the adapter). */
+  store: Store;
+  /** Adapter options from configuration (e.g. `seed`, `model_name`, `tier`). */
+  options: Record<string, string>;
+  /** Public base URL of this endpoint, when known (`TRYON_PUBLIC_URL`), e.g. for webhooks. */
+  publicUrl?: string;
+  /** Secret of this endpoint, for adapters that sign things (e.g. webhook secrets). */
+  secret: string;
+  signal?: AbortSignal;
+}
+
+/** A provider job as the handler sees it, in our words. */
+export interface JobState {
+  status: JobStatus;
+  /** Result image URLs (https or data:), only when completed. */
+  images?: string[];
+  /** Only when failed: a stable code and a shopper-facing message. */
+  error?: ErrorBody;
+}
+
+export interface SubmitResult {
+  /**
+   * Everything the adapter needs to poll this job later, as a short string. It travels inside
+   * the signed job token, so a restarted endpoint can still poll it. Never include the key.
+   */
+  jobId: string;
+  /** Set when the provider answered synchronously (or already knows the state). */
+  state?: JobState;
+}
+
+export interface ProviderAdapter {
+  /** Name as in `TRYON_PROVIDER`. */
+  readonly name: string;
+  /** The vendor's production base URL. */
+  readonly defaultBaseUrl: string;
+  /** The provider's documented minimum interval between status calls for one job. */
+  readonly pollIntervalMs: number;
+  /** Our categories to the provider's words; a missing key means unsupported (422). */
+  readonly categories: Partial<Record<Category, string>>;
+  /** True when the provider accepts photos only by URL (needs `TRYON_PUBLIC_URL`). */
+  readonly needsPhotoUrl?: boolean;
+  submit(input: SubmitInput, ctx: ProviderContext): Promise<SubmitResult>;
+  status(jobId: string, ctx: ProviderContext): Promise<JobState>;
+  /**
+   * Optional: verify and read a provider callback (`POST {endpoint}/webhooks/{name}`).
+   * Returns the job and its state, or throws ProviderError('bad_webhook') when unverified.
+   */
+  webhook?(request: Request, ctx: ProviderContext): Promise<{ jobId: string; state: JobState }>;
+  /** Optional: forget what the provider holds for a photo (best effort). */
+  forgetPhoto?(photoRef: string, ctx: ProviderContext): Promise<void>;
+}

@@ -1,0 +1,74 @@
+/**
+ * The one place endpoint state lives (status cache, idempotency, photo handles, provider-side
+ * ids reused across products). In memory by default; a Redis-backed store can implement the
+ * same interface so several endpoint instances share state.
+ */
+export interface Store {
+  get(key: string): Promise<string | undefined>;
+  /** Sets `key`, expiring after `ttlMs`. */
+  set(key: string, value: string, ttlMs: number): Promise<void>;
+  /** Sets `key` only if absent; returns whether it was set (for locks and first-writer-wins). */
+  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+  delete(key: string): Promise<void>;
+  /** Increments a counter that expires `ttlMs` after it was created; returns the new value. */
+  incr(key: string, ttlMs: number): Promise<number>;
+}
+
+interface Entry {
+  value: string;
+  expiresAt: number;
+}
+
+export class MemoryStore implements Store {
+  #map = new Map<string, Entry>();
+  #now: () => number;
+  #sweeps = 0;
+
+  constructor(now: () => number = Date.now) {
+    this.#now = now;
+  }
+
+  #live(key: string): Entry | undefined {
+    const entry = this.#map.get(key);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= this.#now()) {
+      this.#map.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  // Expired entries that are never read again would otherwise stay forever.
+  #maybeSweep(): void {
+    if (++this.#sweeps % 1000 !== 0) return;
+    const now = this.#now();
+    for (const [key, entry] of this.#map) if (entry.expiresAt <= now) this.#map.delete(key);
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    return this.#live(key)?.value;
+  }
+
+  async set(key: string, value: string, ttlMs: number): Promise<void> {
+    this.#maybeSweep();
+    this.#map.set(key, { value, expiresAt: this.#now() + ttlMs });
+  }
+
+  async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
+    if (this.#live(key)) return false;
+    await this.set(key, value, ttlMs);
+    return true;
+  }
+
+  async delete(key: string): Promise<void> {
+    this.#map.delete(key);
+  }
+
+  async incr(key: string, ttlMs: number): Promise<number> {
+    const entry = this.#live(key);
+    const next = (entry ? Number(entry.value) : 0) + 1;
+    this.#maybeSweep();
+    this.#map.set(key, { value: String(next), expiresAt: entry?.expiresAt ?? this.#now() + ttlMs });
+    return next;
+  }
+}
