@@ -54,6 +54,12 @@ export interface ProviderContext {
   publicUrl?: string;
   /** Secret of this endpoint, for adapters that sign things (e.g. webhook secrets). */
   secret: string;
+  /**
+   * Publishes bytes at an unguessable, expiring URL served by this endpoint
+   * (`GET {endpoint}/files/{id}`), absolute, e.g. a demo result image. The URL is public only
+   * when the endpoint is (`TRYON_PUBLIC_URL`); otherwise it is relative to the request's origin.
+   */
+  publishFile(bytes: Uint8Array, contentType: string, ttlMs: number): Promise<string>;
   signal?: AbortSignal;
 }
 
