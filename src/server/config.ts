@@ -1,0 +1,65 @@
+/**
+ * Handler options from the environment (the names in DESIGN.md's configuration table).
+ * Mistakes are startup errors naming the variable, never printing a value (it may be a key).
+ */
+import type { HandlerOptions } from './options.ts';
+import { ConfigError, resolveSettings } from './settings.ts';
+
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+/** `TRYON_PROVIDER_OPTIONS=seed=42,model_name=v2` → `{ seed: '42', model_name: 'v2' }`. */
+function providerOptions(value: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of list(value)) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new ConfigError('TRYON_PROVIDER_OPTIONS must be comma-separated name=value pairs, e.g. seed=42,tier=fast.');
+    out[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+/**
+ * Reads TRYON_PROVIDER, TRYON_API_KEY, TRYON_PROVIDER_URL, TRYON_SECRET, TRYON_ALLOWED_ORIGINS,
+ * TRYON_GARMENT_HOSTS, TRYON_PUBLIC_URL (and TRYON_PROVIDER_OPTIONS) into HandlerOptions.
+ * Throws ConfigError when they cannot work together (e.g. a non-demo provider without a key).
+ * PORT is read by the Node entry, not here.
+ */
+export function optionsFromEnv(env: Record<string, string | undefined>): HandlerOptions {
+  const value = (name: string) => {
+    const v = env[name]?.trim();
+    return v ? v : undefined;
+  };
+  const options: HandlerOptions = { provider: value('TRYON_PROVIDER') ?? 'demo' };
+  const apiKey = value('TRYON_API_KEY');
+  if (apiKey) options.apiKey = apiKey;
+  const providerUrl = value('TRYON_PROVIDER_URL');
+  if (providerUrl) options.providerUrl = providerUrl;
+  const secret = value('TRYON_SECRET');
+  if (secret) options.secret = secret;
+  const origins = list(env.TRYON_ALLOWED_ORIGINS);
+  if (origins.length) options.allowedOrigins = origins;
+  const hosts = list(env.TRYON_GARMENT_HOSTS);
+  if (hosts.length) options.garmentHosts = hosts;
+  const publicUrl = value('TRYON_PUBLIC_URL');
+  if (publicUrl) options.publicUrl = publicUrl;
+  const extra = providerOptions(env.TRYON_PROVIDER_OPTIONS);
+  if (Object.keys(extra).length) options.providerOptions = extra;
+  // Fail now, at startup, rather than on the first shopper's request.
+  resolveSettings({ ...options, secret: options.secret ?? 'x'.repeat(32) });
+  return options;
+}
+
+/** The Node server's port from PORT; `fallback` when unset. */
+export function portFromEnv(env: Record<string, string | undefined>, fallback: number): number {
+  const raw = env.PORT?.trim();
+  if (!raw) return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('PORT must be a whole number from 0 to 65535.');
+  return port;
+}
+
+export { ConfigError };

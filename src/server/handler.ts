@@ -1,0 +1,235 @@
+/**
+ * The try-on endpoint as one web-standard `(Request) => Promise<Response>`, so the same code runs
+ * on Node (node.ts), serverless and edge runtimes. Routes, under `basePath`:
+ * `POST /jobs`, `GET /jobs/{job}`, `GET /health`, `POST /webhooks/{provider}`, `GET /files/{id}`.
+ * See the protocol in DESIGN.md and src/protocol.ts.
+ */
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { IDEMPOTENCY_HEADER, LIMITS, type ErrorCode, type StatusResponse, type SubmitResponse } from '../protocol.ts';
+import type { HandlerOptions } from './options.ts';
+import type { ProviderContext } from './providers/types.ts';
+import { ProviderError, describeProviderError } from './providers/errors.ts';
+import { ApiError, errorResponse } from './api-error.ts';
+import { resolveSettings } from './settings.ts';
+import { createLogger } from './log.ts';
+import { TokenSigner } from './tokens.ts';
+import { checkPhoto } from './photo.ts';
+import { loadPhoto, photoKey, PHOTO_TTL_MS, savePhoto } from './photos.ts';
+import { FileHost, fileHeaders, readFile } from './files.ts';
+import { StatusCache } from './status-cache.ts';
+import { checkIdempotencyKey, once } from './idempotency.ts';
+import { readSubmitFields } from './submit-form.ts';
+import { originAccess } from './origin.ts';
+
+export type { HandlerOptions } from './options.ts';
+
+/** Job tokens live a day: long enough for a shopper to come back to a result. */
+const JOB_TTL_MS = 24 * 60 * 60 * 1000;
+/** The largest submit body: a 10 MB photo plus the other fields and multipart framing. */
+const BODY_MAX_BYTES = LIMITS.photoMaxBytes + 1024 * 1024;
+
+type Env = { Variables: { requestId: string } };
+
+/** How an error reaches the widget: status, code, message, Retry-After. */
+function describe(error: unknown): { status: number; code: ErrorCode; message: string; retryAfterSec?: number; details?: string[] } {
+  if (error instanceof ApiError) {
+    return {
+      status: error.status,
+      code: error.code,
+      message: error.message,
+      ...(error.retryAfterSec !== undefined ? { retryAfterSec: error.retryAfterSec } : {}),
+      ...(error.details ? { details: error.details } : {}),
+    };
+  }
+  if (error instanceof ProviderError) {
+    return {
+      ...describeProviderError(error),
+      ...(error.retryAfterSec !== undefined ? { retryAfterSec: error.retryAfterSec } : {}),
+      ...(error.kind === 'rejected' && error.details ? { details: error.details } : {}),
+    };
+  }
+  if (error instanceof HTTPException && error.status < 500) {
+    return { status: error.status, code: 'bad_request', message: 'The request could not be read. Please try again.' };
+  }
+  return { status: 500, code: 'internal_error', message: 'Something went wrong on our side. Please try again.' };
+}
+
+/**
+ * Creates the endpoint handler. Throws (a ConfigError naming the setting) when the options cannot
+ * work, e.g. a provider other than `demo` without `apiKey`.
+ */
+export function createTryOnHandler(options: HandlerOptions = {}): (request: Request) => Promise<Response> {
+  const settings = resolveSettings(options);
+  const { adapter, store, now, basePath } = settings;
+  const log = createLogger(options.log, [settings.apiKey], now);
+  if (settings.secretGenerated) {
+    log.warn({
+      event: 'config',
+      message: 'TRYON_SECRET is not set: using a random secret for this process. Job tokens and photo handles will not survive a restart or work across instances.',
+    });
+  }
+  const signer = new TokenSigner(settings.secret, now);
+  const statusCache = new StatusCache(store, now);
+  const pollAfterMs = Math.max(adapter.pollIntervalMs, LIMITS.pollAfterMs);
+
+  const endpointBase = (c: Context) => settings.publicUrl ?? `${new URL(c.req.url).origin}${basePath}`;
+
+  const providerContext = (c: Context): ProviderContext => {
+    const files = new FileHost(store, endpointBase(c));
+    return {
+      baseUrl: settings.providerBaseUrl,
+      apiKey: settings.apiKey,
+      fetch: settings.fetch,
+      store,
+      options: settings.providerOptions,
+      ...(settings.publicUrl ? { publicUrl: settings.publicUrl } : {}),
+      secret: settings.secret,
+      publishFile: (bytes, type, ttlMs) => files.publish(bytes, type, ttlMs),
+    };
+  };
+
+  const app = new Hono<Env>().basePath(basePath || '/');
+
+  app.use('*', async (c, next) => {
+    const requestId = crypto.randomUUID();
+    c.set('requestId', requestId);
+    const started = now();
+    await next();
+    c.res.headers.set('x-request-id', requestId);
+    log.info({ event: 'request', requestId, method: c.req.method, path: new URL(c.req.url).pathname, status: c.res.status, ms: now() - started });
+  });
+  app.use('*', ...originAccess(settings.allowedOrigins, settings.publicUrl));
+
+  app.onError((error, c) => {
+    const d = describe(error);
+    const entry: Record<string, unknown> = { event: 'error', requestId: c.get('requestId'), code: d.code, status: d.status };
+    if (error instanceof ProviderError) Object.assign(entry, { kind: error.kind, providerStatus: error.providerStatus, detail: error.message });
+    else if (!(error instanceof ApiError)) Object.assign(entry, { detail: error instanceof Error ? `${error.name}: ${error.message}` : 'non-error thrown' });
+    if (d.status >= 500 || error instanceof ProviderError) log.error(entry);
+    return errorResponse(d.status, d.code, d.message, {
+      ...(d.retryAfterSec !== undefined ? { retryAfterSec: d.retryAfterSec } : {}),
+      ...(d.details ? { details: d.details } : {}),
+    });
+  });
+  app.notFound(() => errorResponse(404, 'not_found', 'There is nothing at this address. Check the endpoint URL.'));
+
+  const notAllowed = (allow: string) => () =>
+    errorResponse(405, 'method_not_allowed', `This address only answers ${allow}.`, { headers: { allow } });
+
+  app.get('/health', (c) => c.json({ ok: true, provider: adapter.name }, 200, { 'cache-control': 'no-store' }));
+  app.all('/health', notAllowed('GET'));
+
+  app.post(
+    '/jobs',
+    async (c, next) => {
+      const type = c.req.header('content-type') ?? '';
+      if (!/^multipart\/form-data\s*;/i.test(type)) {
+        throw new ApiError(415, 'unsupported_media_type', 'Send the try-on as multipart/form-data (a photo, a garment, a category and consent).');
+      }
+      await next();
+    },
+    bodyLimit({
+      maxSize: BODY_MAX_BYTES,
+      onError: () => {
+        throw new ApiError(413, 'body_too_large', 'The upload is too large. Please choose a photo under 10 MB.');
+      },
+    }),
+    async (c) => {
+      const idempotencyKey = checkIdempotencyKey(c.req.header(IDEMPOTENCY_HEADER));
+      let form: FormData;
+      try {
+        form = await c.req.raw.formData();
+      } catch {
+        throw new ApiError(400, 'bad_request', 'The upload could not be read as multipart/form-data. Please try again.');
+      }
+      const fields = await readSubmitFields(form, adapter, settings.garmentHosts ?? [new URL(c.req.url).host], settings.products);
+
+      let photo;
+      let photoRef: string;
+      if (fields.photo) {
+        photo = checkPhoto(fields.photo);
+      } else {
+        photoRef = fields.photoRef!;
+        photo = (await signer.verifyPhotoRef(photoRef)) ? await loadPhoto(store, photoRef) : undefined;
+        if (!photo) {
+          throw new ApiError(400, 'photo_ref_invalid', 'Your earlier photo is no longer available. Please send the photo again.');
+        }
+      }
+
+      const start = async (): Promise<SubmitResponse> => {
+        if (fields.photo) {
+          photoRef = await signer.newPhotoRef();
+          await savePhoto(store, photoRef, photo);
+        }
+        const ctx = providerContext(c);
+        const url = settings.publicUrl
+          ? await new FileHost(store, settings.publicUrl).publishAlias(photoKey(photoRef), photo.type, PHOTO_TTL_MS)
+          : undefined;
+        const result = await adapter.submit(
+          {
+            photo: { bytes: photo.bytes, type: photo.type, width: photo.width, height: photo.height, ref: photoRef, ...(url ? { url } : {}) },
+            garmentUrl: fields.garmentUrl,
+            category: fields.category,
+            ...(fields.size ? { size: fields.size } : {}),
+            ...(fields.garmentDescription ? { garmentDescription: fields.garmentDescription } : {}),
+          },
+          ctx,
+        );
+        const state = result.state ?? { status: 'queued' as const };
+        await statusCache.put(adapter.name, result.jobId, state, now() + JOB_TTL_MS);
+        const job = await signer.signJob({ provider: adapter.name, jobId: result.jobId, photoRef }, JOB_TTL_MS);
+        log.info({ event: 'submit', requestId: c.get('requestId'), provider: adapter.name, category: fields.category, status: state.status });
+        return { job, status: state.status, pollAfterMs, photoRef };
+      };
+
+      const answer = idempotencyKey
+        ? await once(store, `${adapter.name}:${idempotencyKey}`, start, (error) => describe(error))
+        : await start();
+      return c.json(answer, 202, { 'cache-control': 'no-store' });
+    },
+  );
+  app.all('/jobs', notAllowed('POST'));
+
+  app.get('/jobs/:job', async (c) => {
+    const claims = await signer.verifyJob(c.req.param('job'));
+    if (claims.provider !== adapter.name) {
+      throw new ApiError(404, 'job_expired', 'This try-on was started with another service and is no longer available. Please start a new one.');
+    }
+    const state = await statusCache.get(adapter, claims.jobId, claims.expiresAt, providerContext(c));
+    const body: StatusResponse = { status: state.status };
+    if (state.images) body.images = state.images;
+    if (state.error) body.error = state.error;
+    if (state.status === 'queued' || state.status === 'processing') body.pollAfterMs = pollAfterMs;
+    return c.json(body, 200, { 'cache-control': 'no-store' });
+  });
+  app.all('/jobs/:job', notAllowed('GET'));
+
+  app.post('/webhooks/:provider', async (c) => {
+    if (c.req.param('provider') !== adapter.name || !adapter.webhook) {
+      throw new ApiError(404, 'not_found', 'No callbacks are expected for this provider here.');
+    }
+    const { jobId, state } = await adapter.webhook(c.req.raw, providerContext(c));
+    await statusCache.put(adapter.name, jobId, state, now() + JOB_TTL_MS);
+    return c.json({ ok: true });
+  });
+  app.all('/webhooks/:provider', notAllowed('POST'));
+
+  app.get('/files/:id', async (c) => {
+    const file = await readFile(store, c.req.param('id'));
+    if (!file) throw new ApiError(404, 'not_found', 'This image has expired. Please start a new try-on.');
+    return c.body(new Uint8Array(file.bytes), 200, fileHeaders(file.type, file.bytes.length));
+  });
+  app.all('/files/:id', notAllowed('GET'));
+
+  return async (request: Request) => {
+    try {
+      return await app.fetch(request);
+    } catch (error) {
+      // Hono routes errors to onError; this only catches failures of that path itself.
+      log.error({ event: 'error', detail: error instanceof Error ? error.message : 'unknown' });
+      return errorResponse(500, 'internal_error', 'Something went wrong on our side. Please try again.');
+    }
+  };
+}

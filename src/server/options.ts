@@ -1,0 +1,51 @@
+import type { Category } from '../protocol.ts';
+import type { Store } from './store.ts';
+import type { ProviderAdapter } from './providers/types.ts';
+
+/** Options of {@link createTryOnHandler}; the same settings as the TRYON_* environment variables. */
+export interface HandlerOptions {
+  /** Provider name as in `TRYON_PROVIDER` (`demo`, `vistoure`, ...). Default `'demo'` (no key needed). */
+  provider?: string;
+  /** The provider's API key (`TRYON_API_KEY`). Required for every provider but `demo`; never sent to browsers or logged. */
+  apiKey?: string;
+  /** Base URL override for the provider API (`TRYON_PROVIDER_URL`), e.g. a local fake or a staging host. */
+  providerUrl?: string;
+  /**
+   * Secret for signing job tokens and photo handles (`TRYON_SECRET`). When absent a random
+   * per-process secret is generated (and a warning logged): tokens then do not survive a restart
+   * and are not shared between instances.
+   */
+  secret?: string;
+  /** Storefront origins allowed to call the endpoint from a browser (`TRYON_ALLOWED_ORIGINS`), exact match, e.g. `https://shop.example`. Same-origin calls are always allowed. */
+  allowedOrigins?: string[];
+  /**
+   * Hosts garment image URLs may come from (`TRYON_GARMENT_HOSTS`), e.g. `cdn.shopify.com`;
+   * `*.example.com` allows subdomains; `localhost:5173` pins a port. Default: the endpoint's own host.
+   */
+  garmentHosts?: string[];
+  /**
+   * Public URL of the endpoint base as the internet sees it (`TRYON_PUBLIC_URL`), e.g.
+   * `https://shop.example/api/try-on`. Needed by providers that fetch the photo by URL and for
+   * webhooks; without it, file URLs are built from the request's own origin.
+   */
+  publicUrl?: string;
+  /** Path prefix the routes live under, e.g. `'/api/try-on'`. Default `''`. */
+  basePath?: string;
+  /** Where endpoint state lives (status cache, idempotency, photos, files). Default: an in-memory store. */
+  store?: Store;
+  /** fetch used for provider calls (and the demo's garment download). Default `globalThis.fetch`. */
+  fetch?: typeof fetch;
+  /** Adapter options (e.g. `seed`, `model_name`, `tier`), passed as `ctx.options`. */
+  providerOptions?: Record<string, string>;
+  /** Adapter registry override by name (tests); falls back to the built-in registry. */
+  adapters?: Record<string, ProviderAdapter>;
+  /** Clock in milliseconds, for tests. Default `Date.now`. */
+  now?: () => number;
+  /** Receives one structured entry per request and per problem. Default: one JSON line on stdout/stderr. */
+  log?: (entry: object) => void;
+  /**
+   * Products the widget may name with `product` instead of a garment URL, by product id.
+   * A garment URL sent by the widget wins; `product` then only describes the garment.
+   */
+  products?: Record<string, { garment: string; category?: Category; description?: string }>;
+}

@@ -1,0 +1,123 @@
+/**
+ * HandlerOptions resolved to what the handler runs with, and every configuration mistake turned
+ * into a startup error that names the setting (never its value: it may be a key).
+ */
+import type { HandlerOptions } from './options.ts';
+import type { ProviderAdapter } from './providers/types.ts';
+import type { Store } from './store.ts';
+import { MemoryStore } from './store.ts';
+import { getAdapter, PROVIDER_NAMES } from './providers/registry.ts';
+import { toBase64Url } from './base64.ts';
+
+/** A configuration mistake found at startup. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface Settings {
+  adapter: ProviderAdapter;
+  apiKey: string;
+  providerBaseUrl: string;
+  secret: string;
+  /** True when no secret was configured and a random one was made for this process. */
+  secretGenerated: boolean;
+  allowedOrigins: string[];
+  /** Undefined: only the endpoint's own host. */
+  garmentHosts: string[] | undefined;
+  publicUrl: string | undefined;
+  basePath: string;
+  store: Store;
+  fetch: typeof fetch;
+  providerOptions: Record<string, string>;
+  now: () => number;
+  products: NonNullable<HandlerOptions['products']>;
+}
+
+const stripSlash = (s: string) => s.replace(/\/+$/, '');
+
+function checkUrl(value: string, setting: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${setting} must be an absolute http(s) URL.`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(`${setting} must be an absolute http(s) URL.`);
+  return stripSlash(url.href);
+}
+
+/** Resolves options, throwing ConfigError for anything that would fail later at a shopper's expense. */
+export function resolveSettings(options: HandlerOptions = {}): Settings {
+  const name = options.provider ?? 'demo';
+  let adapter: ProviderAdapter | undefined = options.adapters?.[name];
+  if (!adapter) {
+    try {
+      adapter = getAdapter(name);
+    } catch {
+      const names = [...new Set([...PROVIDER_NAMES, ...Object.keys(options.adapters ?? {})])];
+      throw new ConfigError(`TRYON_PROVIDER (option provider) names an unknown provider. Choose one of: ${names.join(', ')}.`);
+    }
+  }
+  const apiKey = options.apiKey?.trim() ?? '';
+  if (name !== 'demo' && !apiKey) {
+    throw new ConfigError(`TRYON_API_KEY (option apiKey) is required for the provider "${name}". Set it to the key from the provider's dashboard.`);
+  }
+  const publicUrl = options.publicUrl ? checkUrl(options.publicUrl, 'TRYON_PUBLIC_URL (option publicUrl)') : undefined;
+  if (adapter.needsPhotoUrl && !publicUrl) {
+    throw new ConfigError(
+      `The provider "${name}" downloads photos by URL, so TRYON_PUBLIC_URL (option publicUrl) is required: the public URL of this endpoint, e.g. https://shop.example/api/try-on.`,
+    );
+  }
+  const providerBaseUrl = options.providerUrl
+    ? checkUrl(options.providerUrl, 'TRYON_PROVIDER_URL (option providerUrl)')
+    : stripSlash(adapter.defaultBaseUrl);
+
+  const allowedOrigins = (options.allowedOrigins ?? []).map((o) => stripSlash(o.trim())).filter(Boolean);
+  for (const origin of allowedOrigins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || parsed.origin !== origin) {
+      throw new ConfigError(
+        `TRYON_ALLOWED_ORIGINS (option allowedOrigins) must list origins like https://shop.example (scheme and host, no path); "${origin.slice(0, 80)}" is not one.`,
+      );
+    }
+  }
+  const garmentHosts = options.garmentHosts?.map((h) => h.trim().toLowerCase()).filter(Boolean);
+  for (const host of garmentHosts ?? []) {
+    if (host.includes('/')) {
+      throw new ConfigError(`TRYON_GARMENT_HOSTS (option garmentHosts) must list host names like cdn.example.com, without scheme or path; "${host.slice(0, 80)}" is not one.`);
+    }
+  }
+
+  let basePath = stripSlash(options.basePath?.trim() ?? '');
+  if (basePath && !basePath.startsWith('/')) basePath = `/${basePath}`;
+
+  const secret = options.secret ?? '';
+  if (secret && secret.length < 16) {
+    throw new ConfigError('TRYON_SECRET (option secret) must be at least 16 characters; use a long random string.');
+  }
+  const now = options.now ?? Date.now;
+  return {
+    adapter,
+    apiKey,
+    providerBaseUrl,
+    secret: secret || toBase64Url(crypto.getRandomValues(new Uint8Array(32))),
+    secretGenerated: !secret,
+    allowedOrigins,
+    garmentHosts: garmentHosts?.length ? garmentHosts : undefined,
+    publicUrl,
+    basePath,
+    store: options.store ?? new MemoryStore(now),
+    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    providerOptions: options.providerOptions ?? {},
+    now,
+    products: options.products ?? {},
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * Signed handles the widget carries between calls, so the endpoint itself keeps no job table:
+ * - job tokens (JWT, HS256 via jose): which provider, the adapter's job id, the photo handle;
+ * - photo handles (`photoRef`): a random id plus an HMAC, naming a photo kept in the store.
+ * Each kind has its own audience / HMAC label, so one can never be passed off as the other.
+ */
+import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { ApiError } from './api-error.ts';
+import { toBase64Url } from './base64.ts';
+
+export interface JobClaims {
+  /** Provider name. */
+  provider: string;
+  /** The adapter's job id. */
+  jobId: string;
+  /** The photo handle the job was made from. */
+  photoRef: string;
+  /** Expiry, ms since the epoch. */
+  expiresAt: number;
+}
+
+const JOB_AUDIENCE = 'try-on-job';
+const encoder = new TextEncoder();
+
+export class TokenSigner {
+  readonly #key: Uint8Array<ArrayBuffer>;
+  readonly #hmacKey: Promise<CryptoKey>;
+  readonly #now: () => number;
+
+  constructor(secret: string, now: () => number) {
+    this.#key = encoder.encode(secret);
+    this.#now = now;
+    this.#hmacKey = crypto.subtle.importKey('raw', this.#key, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+  }
+
+  /** A compact JWT for a job, valid for `ttlMs`. */
+  async signJob(claims: Omit<JobClaims, 'expiresAt'>, ttlMs: number): Promise<string> {
+    const nowSec = Math.floor(this.#now() / 1000);
+    return new SignJWT({ p: claims.provider, j: claims.jobId, r: claims.photoRef })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setAudience(JOB_AUDIENCE)
+      .setIssuedAt(nowSec)
+      .setExpirationTime(nowSec + Math.ceil(ttlMs / 1000))
+      .sign(this.#key);
+  }
+
+  /** The claims of a job token; throws ApiError job_token_invalid (401) or job_token_expired (401). */
+  async verifyJob(token: string): Promise<JobClaims> {
+    try {
+      const { payload } = await jwtVerify(token, this.#key, {
+        algorithms: ['HS256'],
+        audience: JOB_AUDIENCE,
+        currentDate: new Date(this.#now()),
+        requiredClaims: ['exp'],
+      });
+      const { p, j, r, exp } = payload as { p?: unknown; j?: unknown; r?: unknown; exp?: number };
+      if (typeof p !== 'string' || typeof j !== 'string' || typeof r !== 'string' || typeof exp !== 'number') {
+        throw new Error('claims missing');
+      }
+      return { provider: p, jobId: j, photoRef: r, expiresAt: exp * 1000 };
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired) {
+        throw new ApiError(401, 'job_token_expired', 'This try-on has expired. Please start a new one.');
+      }
+      throw new ApiError(401, 'job_token_invalid', 'This try-on link is not valid. Please start a new try-on.');
+    }
+  }
+
+  /** A new unguessable photo handle: `<random id>.<hmac>`. */
+  async newPhotoRef(): Promise<string> {
+    const id = toBase64Url(crypto.getRandomValues(new Uint8Array(18)));
+    return `${id}.${await this.#photoMac(id)}`;
+  }
+
+  /** Whether `ref` is a handle this endpoint issued (not whether the photo is still stored). */
+  async verifyPhotoRef(ref: string): Promise<boolean> {
+    const match = /^([A-Za-z0-9_-]{24})\.([A-Za-z0-9_-]{43})$/.exec(ref);
+    if (!match) return false;
+    const mac = Uint8Array.from(atob(match[2]!.replace(/-/g, '+').replace(/_/g, '/') + '='), (c) => c.charCodeAt(0));
+    // subtle.verify compares in constant time.
+    return crypto.subtle.verify('HMAC', await this.#hmacKey, mac, encoder.encode(`photo:${match[1]}`));
+  }
+
+  async #photoMac(id: string): Promise<string> {
+    const mac = await crypto.subtle.sign('HMAC', await this.#hmacKey, encoder.encode(`photo:${id}`));
+    return toBase64Url(new Uint8Array(mac));
+  }
+}
