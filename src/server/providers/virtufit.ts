@@ -1,0 +1,264 @@
+/**
+ * VirtuFit adapter (`TRYON_PROVIDER=virtufit`), see shared providers/virtufit.txt.
+ *
+ * One multipart `POST /api/v1/generate` carries the person photo as a file and the garment
+ * by URL. VirtuFit usually queues (202, poll `/api/v1/jobs/{id}`) but may answer
+ * synchronously (200 with the images), which is passed on as an already completed state.
+ * VirtuFit keeps nothing per shopper, so a second product sends the photo again: there is
+ * no provider-side id to reuse.
+ *
+ * When the endpoint is public, VirtuFit is also given a webhook URL and a secret derived
+ * from the endpoint's own secret (so it survives restarts and needs no storage); callbacks
+ * are trusted only after their HMAC checks out.
+ */
+import type { Category, ErrorBody, ErrorCode } from '../../protocol.ts';
+import type { JobState, ProviderAdapter, ProviderContext, SubmitInput, SubmitResult } from './types.ts';
+import { ProviderError } from './errors.ts';
+import { providerFetch, providerJson, readJson } from './http.ts';
+
+// --- pure mapping, to and from VirtuFit's words --------------------------------------------
+
+/** Our categories to VirtuFit's `swap_target`; "other" is its word for any accessory. */
+export const virtufitCategories: Partial<Record<Category, string>> = {
+  top: 'top',
+  bottom: 'bottom',
+  dress: 'dress',
+  full: 'full_outfit',
+  outerwear: 'jacket',
+  shoes: 'shoes',
+  accessory: 'other',
+};
+
+export const VIRTUFIT_TIERS = ['nano', 'basic', 'pro'] as const;
+
+/** Path of our webhook route for this provider, relative to the endpoint base. */
+export const VIRTUFIT_WEBHOOK_PATH = '/webhooks/virtufit';
+
+/**
+ * `garment_urls` is comma-separated, so a comma inside the URL would split it in two;
+ * percent-encoding it names the same resource.
+ */
+export function garmentUrlsField(urls: string[]): string {
+  return urls.map((url) => url.replaceAll(',', '%2C')).join(',');
+}
+
+/**
+ * VirtuFit only posts to https webhooks; plain http is allowed for loopback, as its own
+ * local-dev setup is. Anything else gets no webhook and is polled.
+ */
+export function webhookUrlFor(publicUrl: string | undefined): string | undefined {
+  if (!publicUrl) return undefined;
+  let url: URL;
+  try {
+    url = new URL(publicUrl);
+  } catch {
+    return undefined;
+  }
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) return undefined;
+  return `${publicUrl.replace(/\/+$/, '')}${VIRTUFIT_WEBHOOK_PATH}`;
+}
+
+/** Text fields of the generate request (the person file is added beside them). */
+export function generateFields(
+  input: Pick<SubmitInput, 'garmentUrl' | 'category' | 'garmentDescription'>,
+  options: Record<string, string>,
+  webhook?: { url: string; secret: string },
+): Record<string, string> {
+  const fields: Record<string, string> = {
+    garment_urls: garmentUrlsField([input.garmentUrl]),
+    swap_target: virtufitCategories[input.category] ?? 'full_outfit',
+  };
+  // An unknown tier would make VirtuFit refuse every request; its default is used instead.
+  const tier = options.tier;
+  if (tier && (VIRTUFIT_TIERS as readonly string[]).includes(tier)) fields.tier = tier;
+  const description = input.garmentDescription?.trim();
+  if (description) fields.garment_description = description.slice(0, 300);
+  if (webhook) {
+    fields.webhook_url = webhook.url;
+    fields.webhook_secret = webhook.secret;
+  }
+  return fields;
+}
+
+const FAILURE_MESSAGES: Record<string, string> = {
+  pose_unsupported:
+    'We could not make out your pose in this photo. Please use a photo where you stand facing the camera with your body clearly visible.',
+  moderation_blocked: 'This photo cannot be used for try-on. Please choose a different photo.',
+  photo_rejected: 'This photo does not work for try-on. Please use a clear, well-lit photo of yourself facing the camera.',
+  garment_rejected: 'This product cannot be tried on right now. Please try another product.',
+  generation_failed: 'The try-on could not be created this time. Please try again.',
+};
+
+/**
+ * A failed job's error text (e.g. "Replicate API error: ...") to our code and a message of
+ * our own; the raw text names VirtuFit's upstreams and never reaches the shopper.
+ */
+export function mapVirtufitFailure(text: string | undefined): ErrorBody {
+  const t = (text ?? '').toLowerCase();
+  let code: ErrorCode = 'generation_failed';
+  if (/nsfw|moderat|safety|inappropriate|explicit|nudity|content policy/.test(t)) code = 'moderation_blocked';
+  else if (/pose|keypoint|skeleton/.test(t)) code = 'pose_unsupported';
+  else if (/garment|cloth|apparel|product/.test(t)) code = 'garment_rejected';
+  else if (/person|human|face|body|photo|selfie|invalid image|unsupported image|corrupt/.test(t)) code = 'photo_rejected';
+  return { code, message: FAILURE_MESSAGES[code]! };
+}
+
+function outputUrls(body: { output_urls?: unknown; output_url?: unknown }): string[] | undefined {
+  const urls = Array.isArray(body.output_urls)
+    ? body.output_urls.filter((u): u is string => typeof u === 'string' && u !== '')
+    : [];
+  if (urls.length === 0 && typeof body.output_url === 'string' && body.output_url !== '') urls.push(body.output_url);
+  return urls.length ? urls : undefined;
+}
+
+/** A job document (status poll or webhook payload) in our words. */
+export function mapVirtufitJob(body: unknown): JobState {
+  const job = (body ?? {}) as { status?: unknown; output_urls?: unknown; output_url?: unknown; error?: unknown };
+  switch (job.status) {
+    case 'queued':
+    case 'pending':
+      return { status: 'queued' };
+    case 'processing':
+    case 'running':
+      return { status: 'processing' };
+    case 'completed': {
+      const images = outputUrls(job);
+      if (!images) throw new ProviderError('bad_response', 'VirtuFit reported a completed job without output_urls.');
+      return { status: 'completed', images };
+    }
+    case 'failed':
+      return { status: 'failed', error: mapVirtufitFailure(typeof job.error === 'string' ? job.error : undefined) };
+    default:
+      throw new ProviderError('bad_response', 'VirtuFit reported a job status we do not know.');
+  }
+}
+
+/** The answer to generate: 202 queued, or 200 with the images already made. */
+export function readGenerateAnswer(status: number, body: unknown): SubmitResult {
+  const answer = (body ?? {}) as { job_id?: unknown; output_urls?: unknown; output_url?: unknown };
+  if (typeof answer.job_id !== 'string' || !/^[\w-]{1,80}$/.test(answer.job_id)) {
+    throw new ProviderError('bad_response', 'VirtuFit answered generate without a usable job_id.');
+  }
+  if (status === 202) return { jobId: answer.job_id, state: { status: 'queued' } };
+  const images = outputUrls(answer);
+  if (!images) throw new ProviderError('bad_response', 'VirtuFit answered generate without output_urls.');
+  return { jobId: answer.job_id, state: { status: 'completed', images } };
+}
+
+// --- signatures (Web Crypto, so this runs on Node and edge runtimes alike) -----------------
+
+const encoder = new TextEncoder();
+
+function hmacKey(secret: string, usage: 'sign' | 'verify'): Promise<CryptoKey> {
+  return crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [usage]);
+}
+
+const toHex = (bytes: ArrayBuffer) => Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, '0')).join('');
+
+function fromHex(hex: string): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+/**
+ * The webhook secret VirtuFit signs with: HMAC of a fixed label under the endpoint secret,
+ * so it is stable across restarts and instances, and reveals nothing about the secret.
+ */
+export async function virtufitWebhookSecret(endpointSecret: string): Promise<string> {
+  const key = await hmacKey(endpointSecret, 'sign');
+  return toHex(await crypto.subtle.sign('HMAC', key, encoder.encode('try-on-button virtufit webhook v1')));
+}
+
+/** HMAC-SHA256 of `body` in hex, as VirtuFit puts in X-VirtuFit-Signature. */
+export async function signVirtufitBody(secret: string, body: string | Uint8Array): Promise<string> {
+  const key = await hmacKey(secret, 'sign');
+  const data = typeof body === 'string' ? encoder.encode(body) : body.slice();
+  return toHex(await crypto.subtle.sign('HMAC', key, data));
+}
+
+/** Checks a signature header (hex, optionally `sha256=`-prefixed) in constant time. */
+export async function verifyVirtufitSignature(secret: string, body: Uint8Array, header: string | null): Promise<boolean> {
+  const hex = (header ?? '').trim().replace(/^sha256=/i, '');
+  if (!/^[0-9a-f]{64}$/i.test(hex)) return false;
+  const key = await hmacKey(secret, 'verify');
+  // subtle.verify compares in constant time, unlike comparing the hex strings.
+  return crypto.subtle.verify('HMAC', key, fromHex(hex), body.slice());
+}
+
+// --- HTTP, all in one place ----------------------------------------------------------------
+
+const auth = (ctx: ProviderContext) => ({ 'x-api-key': ctx.apiKey });
+
+function extensionOf(type: string): string {
+  return type === 'image/png' ? 'png' : type === 'image/webp' ? 'webp' : 'jpg';
+}
+
+async function submit(input: SubmitInput, ctx: ProviderContext): Promise<SubmitResult> {
+  const webhookUrl = webhookUrlFor(ctx.publicUrl);
+  const webhook = webhookUrl ? { url: webhookUrl, secret: await virtufitWebhookSecret(ctx.secret) } : undefined;
+  const form = new FormData();
+  const { photo } = input;
+  form.append('person_image', new Blob([photo.bytes.slice()], { type: photo.type }), `person.${extensionOf(photo.type)}`);
+  for (const [name, value] of Object.entries(generateFields(input, ctx.options, webhook))) form.append(name, value);
+
+  const response = await providerFetch(ctx, '/api/v1/generate', {
+    method: 'POST',
+    headers: auth(ctx),
+    body: form,
+    retry: 'never',
+    // Out of credits is the merchant's to fix, like a bad key.
+    accept: [402],
+  });
+  if (response.status === 402) {
+    await response.body?.cancel().catch(() => {});
+    throw new ProviderError('auth', 'VirtuFit has no credits left for this key.', { providerStatus: 402 });
+  }
+  return readGenerateAnswer(response.status, await readJson(response));
+}
+
+async function status(jobId: string, ctx: ProviderContext): Promise<JobState> {
+  if (!/^[\w-]{1,80}$/.test(jobId)) throw new ProviderError('not_found', 'Not a VirtuFit job id.');
+  const body = await providerJson(ctx, `/api/v1/jobs/${jobId}`, { method: 'GET', headers: auth(ctx), retry: 'safe' });
+  return mapVirtufitJob(body);
+}
+
+async function webhook(request: Request, ctx: ProviderContext): Promise<{ jobId: string; state: JobState }> {
+  const body = new Uint8Array(await request.arrayBuffer());
+  const secret = await virtufitWebhookSecret(ctx.secret);
+  if (!(await verifyVirtufitSignature(secret, body, request.headers.get('x-virtufit-signature')))) {
+    throw new ProviderError('bad_webhook', 'The VirtuFit callback signature does not match.');
+  }
+  let payload: { event?: unknown; job_id?: unknown };
+  try {
+    payload = JSON.parse(new TextDecoder().decode(body)) as typeof payload;
+  } catch {
+    throw new ProviderError('bad_webhook', 'The VirtuFit callback is not JSON.');
+  }
+  if (payload.event !== 'tryon.completed' && payload.event !== 'tryon.failed') {
+    throw new ProviderError('bad_webhook', 'The VirtuFit callback has an event we do not know.');
+  }
+  if (typeof payload.job_id !== 'string' || !/^[\w-]{1,80}$/.test(payload.job_id)) {
+    throw new ProviderError('bad_webhook', 'The VirtuFit callback has no usable job_id.');
+  }
+  let state: JobState;
+  try {
+    state = mapVirtufitJob(payload);
+  } catch {
+    throw new ProviderError('bad_webhook', 'The VirtuFit callback does not describe a finished job.');
+  }
+  return { jobId: payload.job_id, state };
+}
+
+/** VirtuFit: one generate call (queued or synchronous), polled every 2 s or called back. */
+export const virtufitAdapter: ProviderAdapter = {
+  name: 'virtufit',
+  defaultBaseUrl: 'https://virtufit.xyz',
+  // "Poll no faster than every 2 seconds."
+  pollIntervalMs: 2000,
+  categories: virtufitCategories,
+  submit,
+  status,
+  webhook,
+};
