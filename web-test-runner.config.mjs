@@ -14,8 +14,23 @@ export const chromiumArgs = [
   '--use-fake-device-for-media-stream',
 ];
 
+// The element's tests talk to the real endpoint, mounted into the dev server. Loading it needs
+// TypeScript support in Node (`npm run test:browser` runs under tsx); without it, or while the
+// endpoint does not load, the other browser suites still run and the element's report why.
+async function endpointMiddleware() {
+  try {
+    const { tryOnMiddleware } = await import('./test/element/dev-endpoint.ts');
+    return [tryOnMiddleware()];
+  } catch (error) {
+    console.warn(`[wtr] try-on endpoint not mounted: ${error instanceof Error ? error.message : error}`);
+    return [];
+  }
+}
+
 export default {
   files: ['test/**/*.browser.test.ts'],
+  hostname: '127.0.0.1',
+  middleware: await endpointMiddleware(),
   nodeResolve: true,
   concurrency: 1,
   testFramework: { config: { timeout: 20000 } },

@@ -1,0 +1,12 @@
+/**
+ * Registers <try-on-button>. The one module with a side effect: import it (or load it with a
+ * script tag) once; importing the class elsewhere does not register anything.
+ */
+import { TryOnButton } from './try-on-button.ts';
+
+customElements.get('try-on-button') || customElements.define('try-on-button', TryOnButton);
+
+export { TryOnButton };
+export type { TryOnEventDetails, TryOnEventMap, TryOnEventName, TryOnStage } from './events.ts';
+export type { TryOnStatus } from './machine.ts';
+export type { TryOnStrings } from './strings.ts';

@@ -1,0 +1,29 @@
+import type { Category, ErrorCode, JobStatus } from '../protocol.ts';
+
+/** Stage of the `processing` status, shown as progress text. */
+export type TryOnStage = 'preparing' | 'uploading' | 'queued' | 'processing' | 'finishing';
+
+/** Detail types of the element's events (all bubble and are composed). */
+export interface TryOnEventDetails {
+  /** The panel opened. */
+  'try-on-open': Record<string, never>;
+  /** The panel closed (close button, Esc, or `close()`); in-flight work was aborted. */
+  'try-on-close': Record<string, never>;
+  /** The shopper ticked (or unticked) the consent box. */
+  'try-on-consent': { given: boolean; version: string };
+  /** The shopper chose a photo (original file's type and size; the photo itself stays private). */
+  'try-on-photo': { type: string; size: number };
+  /** A job is being started. `garment` is the absolute garment URL, if any. */
+  'try-on-start': { category: Category | string; garment: string | undefined; product: string | undefined };
+  /** Progress: the job's status as the endpoint reports it, and the widget's stage. */
+  'try-on-progress': { status: JobStatus; stage: TryOnStage };
+  /** The result is shown. */
+  'try-on-complete': { images: string[] };
+  /** Something failed; `code` is a stable protocol code, `message` the text shown. */
+  'try-on-error': { code: ErrorCode; message: string };
+}
+
+export type TryOnEventName = keyof TryOnEventDetails;
+
+/** Typed event map: `el.addEventListener('try-on-complete', (e) => e.detail.images)`. */
+export type TryOnEventMap = { [K in TryOnEventName]: CustomEvent<TryOnEventDetails[K]> };

@@ -1,0 +1,513 @@
+/**
+ * The panel of <try-on-button>: loaded by dynamic import on first use, so a page that never
+ * opens the try-on pays only for the button. Owns the status state machine, the flow
+ * (consent → photo → submit → poll → result or error) and the panel's placement.
+ */
+import { adoptStyles, html, nothing, type LitElement, type ReactiveController, type TemplateResult } from 'lit';
+import { ClientError, isAbortError, isDefinitiveFailure, pollJob, resolveEndpoint, resolveGarment, submitJob } from '../client/index.ts';
+import type { ErrorCode, JobStatus } from '../protocol.ts';
+import { PhotoError, processPhoto, type ProcessedPhoto } from '../worker/index.ts';
+import type { TryOnStage } from './events.ts';
+import { focusables, trapTab } from './focus.ts';
+import { transition, type TryOnAction, type TryOnStatus } from './machine.ts';
+import { panelStyles } from './panel-styles.ts';
+import { anchorPanel, clearAnchor, SHEET_QUERY } from './position.ts';
+import { mergeStrings, type TryOnStrings } from './strings.ts';
+import type { TryOnButton } from './try-on-button.ts';
+
+const STAGE_PROGRESS: Record<TryOnStage, number> = { preparing: 10, uploading: 30, queued: 45, processing: 70, finishing: 92 };
+
+/** One submission of one photo: its idempotency key and whether it failed for good. */
+interface Attempt {
+  key: string;
+  /** True once the endpoint refused it or the job failed: only then does a retry get a new key. */
+  definitive: boolean;
+}
+
+interface ShownError {
+  code: ErrorCode;
+  message: string;
+  details: string[] | undefined;
+  /** Retrying the same photo could help (false for a photo the browser cannot read). */
+  retryable: boolean;
+}
+
+const icons = {
+  close: html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18" /></svg>`,
+  photo: html`<svg viewBox="0 0 24 24" aria-hidden="true"><rect x="3" y="5" width="18" height="14" rx="2.5" /><circle cx="9" cy="10" r="1.8" /><path d="M21 16l-5-5-8 8" /></svg>`,
+  camera: html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 8.5A1.5 1.5 0 0 1 5.5 7h2l1.5-2h6l1.5 2h2A1.5 1.5 0 0 1 20 8.5v9a1.5 1.5 0 0 1-1.5 1.5h-13A1.5 1.5 0 0 1 4 17.5z" /><circle cx="12" cy="12.5" r="3.2" /></svg>`,
+  alert: html`<svg viewBox="0 0 24 24" aria-hidden="true"><circle cx="12" cy="12" r="9" /><path d="M12 7.5v5.5M12 16.5v.01" /></svg>`,
+};
+
+/**
+ * Controller of the panel, created by the element the first time it opens. Renders into the
+ * element's shadow root (so every `::part` is reachable from the page).
+ */
+export class TryOnPanel implements ReactiveController {
+  readonly host: TryOnButton;
+  #status: TryOnStatus = 'idle';
+  #consented = false;
+  #file: File | undefined;
+  #previewUrl: string | undefined;
+  #processed: ProcessedPhoto | undefined;
+  #attempt: Attempt | undefined;
+  #stage: TryOnStage = 'preparing';
+  #images: string[] = [];
+  #error: ShownError | undefined;
+  #announcement = '';
+  #work: AbortController | undefined;
+  #sheet = false;
+  #media: MediaQueryList | undefined;
+  #unanchor: (() => void) | undefined;
+  #focusAfterRender = false;
+  #savedOverflow: string | null = null;
+
+  constructor(host: TryOnButton) {
+    this.host = host;
+    host.addController(this);
+    const root = host.renderRoot;
+    if (root instanceof ShadowRoot) {
+      adoptStyles(root, [...(host.constructor as typeof LitElement).elementStyles, panelStyles]);
+    }
+  }
+
+  /** The machine's current status (mirrored on the host's `status` attribute). */
+  get status(): TryOnStatus {
+    return this.#status;
+  }
+
+  get #strings(): TryOnStrings {
+    return mergeStrings(this.host.strings);
+  }
+
+  #dispatch(action: TryOnAction): void {
+    const next = transition(this.#status, action);
+    if (next === this.#status) return;
+    this.#status = next;
+    this.host.status = next;
+    this.#focusAfterRender = true;
+    this.host.requestUpdate();
+  }
+
+  /** Opens the panel (no-op when already open). */
+  async open(): Promise<void> {
+    if (this.#status !== 'idle') return;
+    this.#media ??= matchMedia(SHEET_QUERY);
+    this.#sheet = this.#media.matches;
+    this.#media.addEventListener('change', this.#onMediaChange);
+    document.addEventListener('keydown', this.#onDocumentKeydown);
+    this.#announcement = this.#strings.announceOpen;
+    this.#dispatch({ type: 'open', consented: this.#consented });
+    await this.host.updateComplete;
+    this.host.emit('try-on-open', {});
+  }
+
+  /** Closes the panel, abandoning work in flight. */
+  close(options: { restoreFocus?: boolean; silent?: boolean } = {}): void {
+    if (this.#status === 'idle') return;
+    this.#work?.abort(new DOMException('The try-on panel was closed.', 'AbortError'));
+    this.#work = undefined;
+    this.#media?.removeEventListener('change', this.#onMediaChange);
+    document.removeEventListener('keydown', this.#onDocumentKeydown);
+    this.#stopAnchoring();
+    this.#unlockScroll();
+    this.#dispatch({ type: 'close' });
+    if (options.restoreFocus !== false) void this.host.updateComplete.then(() => this.host.buttonElement?.focus());
+    if (!options.silent) this.host.emit('try-on-close', {});
+  }
+
+  hostDisconnected(): void {
+    this.close({ restoreFocus: false, silent: true });
+  }
+
+  hostUpdated(): void {
+    const panel = this.#panelElement;
+    if (!panel) return;
+    if (typeof panel.showPopover === 'function' && !panel.matches(':popover-open')) panel.showPopover();
+    if (this.#sheet) {
+      this.#stopAnchoring();
+      this.#lockScroll();
+    } else {
+      this.#unlockScroll();
+      const button = this.host.buttonElement;
+      if (!this.#unanchor && button) this.#unanchor = anchorPanel(button, panel);
+    }
+    if (this.#focusAfterRender) {
+      this.#focusAfterRender = false;
+      this.#moveFocus(panel);
+    }
+  }
+
+  get #panelElement(): HTMLElement | null {
+    return this.host.renderRoot.querySelector<HTMLElement>('[part="panel"]');
+  }
+
+  #stopAnchoring(): void {
+    this.#unanchor?.();
+    this.#unanchor = undefined;
+    const panel = this.#panelElement;
+    if (panel) clearAnchor(panel);
+  }
+
+  // The sheet covers the page; the page behind it should not scroll under the shopper's thumb.
+  #lockScroll(): void {
+    if (this.#savedOverflow !== null) return;
+    this.#savedOverflow = document.documentElement.style.overflow;
+    document.documentElement.style.overflow = 'hidden';
+  }
+
+  #unlockScroll(): void {
+    if (this.#savedOverflow === null) return;
+    document.documentElement.style.overflow = this.#savedOverflow;
+    this.#savedOverflow = null;
+  }
+
+  /** After a status change the old view's controls are gone: put focus on the new view's main one. */
+  #moveFocus(panel: HTMLElement): void {
+    const root = this.host.renderRoot as ShadowRoot;
+    const active = root.activeElement;
+    const lost = !active || !panel.contains(active) || !active.isConnected;
+    if (!lost && this.#status !== 'processing') return;
+    const preferred = panel.querySelector<HTMLElement>('[data-autofocus]:not([disabled])');
+    (preferred ?? focusables(panel)[0] ?? panel).focus();
+  }
+
+  #onMediaChange = (): void => {
+    this.#sheet = this.#media?.matches ?? false;
+    this.host.requestUpdate();
+  };
+
+  #onDocumentKeydown = (event: KeyboardEvent): void => {
+    if (event.key !== 'Escape' || event.defaultPrevented) return;
+    const path = event.composedPath();
+    // Esc closes when focus is in the widget, or nowhere in particular (body).
+    if (path.includes(this.host) || document.activeElement === document.body || document.activeElement === null) {
+      event.preventDefault();
+      this.close();
+    }
+  };
+
+  #onPanelKeydown = (event: KeyboardEvent): void => {
+    if (!this.#sheet) return;
+    const panel = this.#panelElement;
+    if (panel && trapTab(panel, event, (this.host.renderRoot as ShadowRoot).activeElement)) event.preventDefault();
+  };
+
+  // ---- shopper actions -------------------------------------------------------------------
+
+  #onConsent = (event: Event): void => {
+    const given = (event.target as HTMLInputElement).checked;
+    this.#consented = given;
+    this.#dispatch({ type: 'consent', given });
+    this.host.requestUpdate();
+    this.host.emit('try-on-consent', { given, version: this.host.consentVersion });
+  };
+
+  #openPicker = (capture: boolean): void => {
+    if (!this.#consented) return;
+    const input = this.host.renderRoot.querySelector<HTMLInputElement>(capture ? '.camera-input' : '[part="file-input"]');
+    input?.click();
+  };
+
+  #onFile = (event: Event): void => {
+    const input = event.target as HTMLInputElement;
+    const file = input.files?.[0];
+    // Reset so choosing the same file again still fires `change`.
+    input.value = '';
+    if (!file || !this.#consented) return;
+    this.#setPhoto(file);
+    this.host.emit('try-on-photo', { type: file.type, size: file.size });
+  };
+
+  #setPhoto(file: File): void {
+    if (this.#previewUrl) URL.revokeObjectURL(this.#previewUrl);
+    this.#file = file;
+    this.#previewUrl = URL.createObjectURL(file);
+    this.#processed = undefined;
+    this.#attempt = undefined;
+    this.#error = undefined;
+    this.#dispatch({ type: 'pick-another' });
+    this.#focusAfterRender = true;
+    this.host.requestUpdate();
+  }
+
+  #submit = (): void => {
+    if (!this.#file || !this.#consented) return;
+    this.#dispatch({ type: 'submit' });
+    void this.#run();
+  };
+
+  #retry = (): void => {
+    if (!this.#file) return;
+    this.#dispatch({ type: 'retry' });
+    void this.#run();
+  };
+
+  #cancel = (): void => {
+    this.#work?.abort(new DOMException('Cancelled by the shopper.', 'AbortError'));
+    this.#work = undefined;
+    this.#dispatch({ type: 'cancel' });
+  };
+
+  #pickAnother = (): void => {
+    this.#dispatch({ type: 'pick-another' });
+    this.#openPicker(false);
+  };
+
+  // ---- the job ---------------------------------------------------------------------------
+
+  #setStage(stage: TryOnStage, signal: AbortSignal): void {
+    if (signal.aborted) return;
+    this.#stage = stage;
+    this.#announcement = this.#stageText(stage);
+    this.host.requestUpdate();
+  }
+
+  #stageText(stage: TryOnStage): string {
+    const s = this.#strings;
+    return {
+      preparing: s.stagePreparing,
+      uploading: s.stageUploading,
+      queued: s.stageQueued,
+      processing: s.stageProcessing,
+      finishing: s.stageFinishing,
+    }[stage];
+  }
+
+  /** Runs one attempt end to end. Results arriving after abort (close, cancel) are dropped. */
+  async #run(): Promise<void> {
+    this.#work?.abort();
+    const work = new AbortController();
+    this.#work = work;
+    const { signal } = work;
+    const file = this.#file;
+    if (!file) return;
+    const host = this.host;
+    let phase: 'photo' | 'request' | 'job' = 'photo';
+    try {
+      const endpoint = resolveEndpoint(host.endpoint, document.baseURI);
+      this.#setStage('preparing', signal);
+      const processed = this.#processed ?? (await processPhoto(file, { signal }));
+      if (signal.aborted) return;
+      this.#processed = processed;
+
+      phase = 'request';
+      if (!this.#attempt || this.#attempt.definitive) this.#attempt = { key: crypto.randomUUID(), definitive: false };
+      const attempt = this.#attempt;
+      const garment = resolveGarment(host.garment, document.baseURI);
+      const product = host.product || undefined;
+      host.emit('try-on-start', { category: host.category, garment, product });
+      this.#setStage('uploading', signal);
+      const submitted = await submitJob(
+        endpoint,
+        {
+          photo: processed.blob,
+          ...(garment && { garment }),
+          ...(product && { product }),
+          category: host.category,
+          consent: host.consentVersion,
+          ...(host.size && { size: host.size }),
+        },
+        { idempotencyKey: attempt.key, signal },
+      );
+      this.#setStage(submitted.status === 'processing' ? 'processing' : 'queued', signal);
+      const final = await pollJob(endpoint, submitted, {
+        signal,
+        onStatus: (status) => {
+          if (signal.aborted) return;
+          const stage: TryOnStage = status.status === 'queued' ? 'queued' : status.status === 'processing' ? 'processing' : 'finishing';
+          this.#setStage(stage, signal);
+          host.emit('try-on-progress', { status: status.status as JobStatus, stage });
+        },
+      });
+      if (signal.aborted) return;
+      phase = 'job';
+      if (final.status === 'failed' || !final.images?.length) {
+        throw new ClientError({
+          code: final.error?.code ?? 'generation_failed',
+          message: final.error?.message ?? 'The preview could not be created.',
+          ...(final.error?.details && { details: final.error.details }),
+        });
+      }
+      const images = final.images.map((src) => new URL(src, `${endpoint}/`).href);
+      this.#setStage('finishing', signal);
+      await preload(images[0]!, signal);
+      if (signal.aborted) return;
+      this.#images = images;
+      this.#announcement = this.#strings.announceComplete;
+      this.#dispatch({ type: 'complete' });
+      host.emit('try-on-complete', { images });
+    } catch (error) {
+      if (signal.aborted || isAbortError(error)) return;
+      this.#fail(error, phase);
+    } finally {
+      if (this.#work === work) this.#work = undefined;
+    }
+  }
+
+  #fail(error: unknown, phase: 'photo' | 'request' | 'job'): void {
+    const s = this.#strings;
+    let code: ErrorCode = 'internal_error';
+    let fallback = s.errors.default;
+    let details: string[] | undefined;
+    if (error instanceof PhotoError || error instanceof ClientError) {
+      code = error.code;
+      fallback = error.message || fallback;
+      if (error instanceof ClientError) details = error.details;
+    } else {
+      // A merchant misconfiguration (no endpoint) or a bug: the console says which.
+      console.error('[try-on-button]', error);
+    }
+    if (this.#attempt && phase !== 'photo' && error instanceof ClientError) {
+      this.#attempt.definitive ||= isDefinitiveFailure(error, phase === 'job' ? 'job' : 'request');
+    }
+    const message = s.errors[code] ?? fallback;
+    this.#error = { code, message, details, retryable: phase !== 'photo' || !(error instanceof PhotoError) };
+    this.#announcement = message;
+    this.#dispatch({ type: 'fail' });
+    this.host.emit('try-on-error', { code, message });
+  }
+
+  // ---- rendering -------------------------------------------------------------------------
+
+  render(): TemplateResult | typeof nothing {
+    if (this.#status === 'idle') return nothing;
+    const s = this.#strings;
+    const sheet = this.#sheet;
+    return html`<div
+      id="panel"
+      part="panel"
+      class="panel ${sheet ? 'sheet' : 'anchored'}"
+      role="dialog"
+      aria-modal=${sheet ? 'true' : nothing}
+      aria-labelledby="title"
+      popover="manual"
+      tabindex="-1"
+      data-status=${this.#status}
+      @keydown=${this.#onPanelKeydown}
+    >
+      <header class="head">
+        <h2 id="title">${s.title}</h2>
+        <button part="close" class="icon-button" type="button" aria-label=${s.close} @click=${() => this.close()}>${icons.close}</button>
+      </header>
+      <div class="body">${this.#renderBody(s)}</div>
+      <input
+        part="file-input"
+        class="visually-hidden"
+        type="file"
+        accept="image/*"
+        tabindex="-1"
+        aria-hidden="true"
+        ?disabled=${!this.#consented}
+        @change=${this.#onFile}
+      />
+      <input class="camera-input visually-hidden" type="file" accept="image/*" capture="user" tabindex="-1" aria-hidden="true" ?disabled=${!this.#consented} @change=${this.#onFile} />
+      <div class="visually-hidden" role="status" aria-live="polite">${this.#announcement}</div>
+    </div>`;
+  }
+
+  #renderBody(s: TryOnStrings): TemplateResult {
+    switch (this.#status) {
+      case 'processing':
+        return this.#renderProgress(s);
+      case 'complete':
+        return this.#renderResult(s);
+      case 'error':
+        return this.#renderError(s);
+      default:
+        return this.#renderCapture(s);
+    }
+  }
+
+  #renderCapture(s: TryOnStrings): TemplateResult {
+    const host = this.host;
+    const consented = this.#consented;
+    const hasCamera = typeof navigator !== 'undefined' && !!navigator.mediaDevices?.getUserMedia;
+    return html`
+      <p class="intro">${s.intro}</p>
+      <label class="consent">
+        <input part="consent-checkbox" type="checkbox" .checked=${consented} ?data-autofocus=${!consented} @change=${this.#onConsent} />
+        <span
+          >${s.consentLabel(host.merchant || s.fallbackMerchant)}
+          ${host.policyUrl ? html`<a href=${host.policyUrl} target="_blank" rel="noopener">${s.privacyPolicy}</a>` : nothing}</span
+        >
+      </label>
+      ${this.#previewUrl
+        ? html`<figure class="preview">
+              <img part="preview" src=${this.#previewUrl} alt=${s.previewAlt} />
+            </figure>
+            <div class="actions">
+              <button class="button secondary" type="button" ?disabled=${!consented} @click=${() => this.#openPicker(false)}>${s.changePhoto}</button>
+              <button part="submit" class="button primary" type="button" ?disabled=${!consented} ?data-autofocus=${consented} @click=${this.#submit}>
+                ${s.submit}
+              </button>
+            </div>`
+        : html`<div class="picker ${consented ? '' : 'locked'}">
+            <button part="choose" class="button primary wide" type="button" ?disabled=${!consented} ?data-autofocus=${consented} @click=${() => this.#openPicker(false)}>
+              ${icons.photo}<span>${s.choosePhoto}</span>
+            </button>
+            <button part="camera" class="button secondary wide" type="button" ?hidden=${!hasCamera} ?disabled=${!consented} @click=${() => this.#openPicker(true)}>
+              ${icons.camera}<span>${s.camera}</span>
+            </button>
+            <p class="hint">${consented ? s.photoTips : s.consentNeeded}</p>
+          </div>`}
+    `;
+  }
+
+  #renderProgress(s: TryOnStrings): TemplateResult {
+    const text = this.#stageText(this.#stage);
+    const value = STAGE_PROGRESS[this.#stage];
+    return html`
+      ${this.#previewUrl ? html`<figure class="preview working"><img src=${this.#previewUrl} alt="" /></figure>` : nothing}
+      <div part="progress" class="progress" role="progressbar" aria-label=${s.title} aria-valuemin="0" aria-valuemax="100" aria-valuenow=${value} aria-valuetext=${text}>
+        <div class="track"><div class="fill" style="width: ${value}%"></div></div>
+        <p class="stage">${text}</p>
+      </div>
+      <div class="actions">
+        <button part="cancel" class="button secondary" type="button" data-autofocus @click=${this.#cancel}>${s.cancel}</button>
+      </div>
+    `;
+  }
+
+  #renderResult(s: TryOnStrings): TemplateResult {
+    return html`
+      <figure class="result">
+        <img part="result-image" src=${this.#images[0] ?? ''} alt=${s.resultAlt} />
+      </figure>
+      <p class="note">${s.resultNote}</p>
+      <div class="actions">
+        <button part="pick-another" class="button secondary" type="button" @click=${this.#pickAnother}>${s.tryAnother}</button>
+        <button class="button primary" type="button" data-autofocus @click=${() => this.close()}>${s.done}</button>
+      </div>
+    `;
+  }
+
+  #renderError(s: TryOnStrings): TemplateResult {
+    const error = this.#error;
+    const retryable = !!error?.retryable && !!this.#file;
+    return html`
+      <div part="error" class="error" role="alert" data-code=${error?.code ?? 'internal_error'}>
+        ${icons.alert}
+        <div>
+          <h3>${s.errorTitle}</h3>
+          <p>${error?.message ?? s.errors.default}</p>
+          ${error?.details?.length ? html`<ul>${error.details.map((d) => html`<li>${d}</li>`)}</ul>` : nothing}
+        </div>
+      </div>
+      <div class="actions">
+        <button part="pick-another" class="button secondary" type="button" ?data-autofocus=${!retryable} @click=${this.#pickAnother}>${s.pickAnother}</button>
+        ${retryable
+          ? html`<button part="retry" class="button primary" type="button" data-autofocus @click=${this.#retry}>${s.retry}</button>`
+          : nothing}
+      </div>
+    `;
+  }
+}
+
+/** Waits until the result image is decoded so it appears at once; a failure still shows it. */
+async function preload(src: string, signal: AbortSignal): Promise<void> {
+  const img = new Image();
+  img.src = src;
+  const aborted = new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+  await Promise.race([img.decode().catch(() => undefined), aborted]);
+}

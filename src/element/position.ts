@@ -1,0 +1,40 @@
+import { autoUpdate, computePosition, flip, offset, shift, size } from '@floating-ui/dom';
+
+/** Below this viewport width the panel is a full-screen sheet instead of an anchored popover. */
+export const SHEET_QUERY = '(max-width: 599.98px)';
+
+/**
+ * Keeps `panel` anchored under (or, without room, over) `button`, inside the viewport, and no
+ * taller than the room available. Returns the cleanup function.
+ */
+export function anchorPanel(button: HTMLElement, panel: HTMLElement): () => void {
+  const update = async () => {
+    const { x, y, placement } = await computePosition(button, panel, {
+      strategy: 'fixed',
+      placement: 'bottom-end',
+      middleware: [
+        offset(8),
+        flip({ padding: 8, fallbackPlacements: ['bottom-start', 'top-end', 'top-start'] }),
+        shift({ padding: 8 }),
+        size({
+          padding: 8,
+          apply({ availableHeight }) {
+            panel.style.maxHeight = `${Math.max(240, Math.floor(availableHeight))}px`;
+          },
+        }),
+      ],
+    });
+    panel.style.left = `${x}px`;
+    panel.style.top = `${y}px`;
+    panel.dataset.placement = placement;
+  };
+  return autoUpdate(button, panel, () => void update());
+}
+
+/** Removes what anchoring wrote, so the sheet's stylesheet rules apply unopposed. */
+export function clearAnchor(panel: HTMLElement): void {
+  panel.style.removeProperty('left');
+  panel.style.removeProperty('top');
+  panel.style.removeProperty('max-height');
+  delete panel.dataset.placement;
+}

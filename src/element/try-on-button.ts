@@ -1,0 +1,219 @@
+import { html, LitElement, nothing, svg, type CSSResultGroup, type PropertyValues } from 'lit';
+import { buttonStyles } from './button-styles.ts';
+import type { TryOnEventDetails, TryOnEventMap, TryOnEventName } from './events.ts';
+import type { TryOnStatus } from './machine.ts';
+import type { TryOnStrings } from './strings.ts';
+// Type-only: the panel's code arrives by dynamic import on first use.
+import type { TryOnPanel } from './panel.ts';
+
+type PanelModule = typeof import('./panel.ts');
+
+let panelModule: Promise<PanelModule> | undefined;
+
+/**
+ * Loads the panel's code once (its template, styles, floating-ui, the client, the photo worker
+ * wrapper). A failed load is forgotten so the next click tries again.
+ */
+function loadPanelModule(): Promise<PanelModule> {
+  panelModule ??= import('./panel.ts').catch((error: unknown) => {
+    panelModule = undefined;
+    throw error;
+  });
+  return panelModule;
+}
+
+const hangerIcon = svg`<path d="M12 6.5a2 2 0 1 1 2-2M12 6.5v1.3L3.6 13.4A1.6 1.6 0 0 0 4.5 16.3h15a1.6 1.6 0 0 0 .9-2.9L12 7.8" fill="none" stroke="currentColor" stroke-width="1.7" stroke-linecap="round" stroke-linejoin="round"/>`;
+
+/**
+ * A "Try it on" button for product pages. It opens a panel where the shopper gives consent,
+ * picks a photo and sees themselves wearing the product, generated through the merchant's
+ * try-on endpoint. The panel's code is loaded only when the button is first used.
+ *
+ * Register the tag by importing `try-on-button/define` (src/element/define.ts).
+ *
+ * @attr endpoint - Base URL of the merchant's try-on endpoint, absolute or relative to the page (e.g. `/api/try-on`).
+ * @attr garment - URL of the garment image; relative URLs are resolved against the page. The endpoint must allow its host.
+ * @attr category - Garment category: `top`, `bottom`, `dress`, `full`, `outerwear`, `shoes` or `accessory`.
+ * @attr product - Product id the endpoint's configuration resolves to a garment image (instead of, or besides, `garment`).
+ * @attr size - Optional size label sent with the job (e.g. `M`).
+ * @attr consent-version - Version of the consent text the shopper accepts; sent with every job. Default `2026-11`.
+ * @attr merchant - Shop name shown in the consent sentence. Default "this shop".
+ * @attr policy-url - Link to the merchant's privacy policy, shown next to the consent box.
+ * @attr lang - Standard HTML attribute: the language of the widget's text (set it to match `strings`).
+ * @attr status - Read-only, reflected: `idle`, `consent`, `capture`, `processing`, `complete` or `error`.
+ *
+ * @fires try-on-open - The panel opened. Detail: `{}`.
+ * @fires try-on-close - The panel closed; any job in flight was abandoned. Detail: `{}`.
+ * @fires try-on-consent - The consent box was ticked or unticked. Detail: `{ given: boolean, version: string }`.
+ * @fires try-on-photo - A photo was chosen. Detail: `{ type: string, size: number }` (the file's MIME type and bytes).
+ * @fires try-on-start - A job is being submitted. Detail: `{ category: string, garment: string | undefined, product: string | undefined }`.
+ * @fires try-on-progress - The endpoint reported the job's status. Detail: `{ status: 'queued' | 'processing' | 'completed' | 'failed', stage: 'preparing' | 'uploading' | 'queued' | 'processing' | 'finishing' }`.
+ * @fires try-on-complete - The result is shown. Detail: `{ images: string[] }`.
+ * @fires try-on-error - Something failed. Detail: `{ code: string, message: string }` (`code` from the protocol's ERROR_CODES).
+ *
+ * @slot - Content of the trigger button. Default: a hanger icon and "Try it on".
+ *
+ * @csspart button - The trigger `<button>`.
+ * @csspart panel - The dialog: anchored to the button on wide screens, a full-screen sheet under 600 px.
+ * @csspart close - The panel's close button.
+ * @csspart consent-checkbox - The consent `<input type="checkbox">`.
+ * @csspart file-input - The `<input type="file" accept="image/*">` (visually hidden; the choose button opens it).
+ * @csspart choose - The visible "Choose a photo" button that opens the file picker.
+ * @csspart camera - The "Take a photo" button (shown when the browser has a camera API).
+ * @csspart preview - The `<img>` preview of the chosen photo.
+ * @csspart submit - The button that starts the try-on.
+ * @csspart progress - The progress area (bar and stage text) while processing.
+ * @csspart cancel - The cancel button while processing.
+ * @csspart result-image - The `<img>` of the try-on result.
+ * @csspart error - The error message area.
+ * @csspart retry - The retry button in the error state.
+ * @csspart pick-another - The "Choose another photo" button in the error and complete states.
+ *
+ * @cssprop [--try-on-accent=#1f2a37] - Background of primary buttons.
+ * @cssprop [--try-on-accent-contrast=#ffffff] - Text on primary buttons (keep 4.5:1 contrast with the accent).
+ * @cssprop [--try-on-radius=10px] - Corner radius of buttons; the panel uses 1.5×.
+ * @cssprop [--try-on-font=system-ui] - Font family.
+ * @cssprop [--try-on-surface=#ffffff] - Panel background.
+ * @cssprop [--try-on-text=#111827] - Panel text colour.
+ * @cssprop [--try-on-muted=#4b5563] - Secondary text colour.
+ * @cssprop [--try-on-border=#d1d5db] - Borders and dividers.
+ * @cssprop [--try-on-focus-ring=#2563eb] - Focus ring colour.
+ * @cssprop [--try-on-danger=#b42318] - Error accents.
+ * @cssprop [--try-on-panel-width=380px] - Width of the anchored panel.
+ * @cssprop [--try-on-z-index=2147483000] - Stacking order of the panel where the Popover API is missing.
+ */
+export class TryOnButton extends LitElement {
+  static override styles: CSSResultGroup = buttonStyles;
+
+  static override properties = {
+    endpoint: { type: String },
+    garment: { type: String },
+    category: { type: String },
+    product: { type: String },
+    size: { type: String },
+    consentVersion: { type: String, attribute: 'consent-version' },
+    merchant: { type: String },
+    policyUrl: { type: String, attribute: 'policy-url' },
+    status: { type: String, reflect: true },
+    strings: { attribute: false },
+    _panel: { state: true },
+  };
+
+  /** Base URL of the try-on endpoint (attribute `endpoint`). */
+  declare endpoint: string;
+  /** Garment image URL (attribute `garment`); relative URLs resolve against the page. */
+  declare garment: string | undefined;
+  /** Garment category (attribute `category`). */
+  declare category: string;
+  /** Product id (attribute `product`). */
+  declare product: string | undefined;
+  /** Optional size label (attribute `size`). */
+  declare size: string | undefined;
+  /** Version of the consent text (attribute `consent-version`). */
+  declare consentVersion: string;
+  /** Shop name in the consent sentence (attribute `merchant`). */
+  declare merchant: string | undefined;
+  /** Privacy policy link (attribute `policy-url`). */
+  declare policyUrl: string | undefined;
+  /** Current status, reflected as the `status` attribute. Set by the widget; read it, don't write it. */
+  declare status: TryOnStatus;
+  /** Partial override of the English strings (see TryOnStrings in strings.ts). */
+  declare strings: Partial<TryOnStrings> | undefined;
+  declare _panel: TryOnPanel | undefined;
+
+  constructor() {
+    super();
+    this.endpoint = '';
+    this.category = '';
+    this.consentVersion = '2026-11';
+    this.status = 'idle';
+  }
+
+  /** Opens the panel, loading its code first if needed. Resolves once the panel is shown. */
+  async open(): Promise<void> {
+    const panel = await this.#ensurePanel();
+    if (panel) await panel.open();
+  }
+
+  /** Closes the panel, abandoning any job in flight, and returns focus to the button. */
+  close(): void {
+    this._panel?.close();
+  }
+
+  /** Starts loading the panel's code without opening it (the button does this on hover/focus). */
+  prefetch(): void {
+    loadPanelModule().catch(() => {
+      // A failed prefetch is retried on click, where the failure is reported.
+    });
+  }
+
+  /** The trigger button inside the shadow root (the panel anchors to it and returns focus to it). */
+  get buttonElement(): HTMLButtonElement | null {
+    return this.renderRoot.querySelector?.('[part="button"]') ?? null;
+  }
+
+  /** Dispatches one of the element's typed events, bubbling and composed. */
+  emit<K extends TryOnEventName>(name: K, detail: TryOnEventDetails[K]): boolean {
+    return this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true, cancelable: false }));
+  }
+
+  async #ensurePanel(): Promise<TryOnPanel | undefined> {
+    if (this._panel) return this._panel;
+    let module: PanelModule;
+    try {
+      module = await loadPanelModule();
+    } catch {
+      this.emit('try-on-error', {
+        code: 'network_error',
+        message: 'The try-on could not load. Check your connection and try again.',
+      });
+      return undefined;
+    }
+    this._panel ??= new module.TryOnPanel(this);
+    return this._panel;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this._panel?.close({ restoreFocus: false, silent: true });
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    // `status` belongs to the state machine; a page writing the attribute cannot move it.
+    if (changed.has('status') && this._panel && this.status !== this._panel.status) this.status = this._panel.status;
+  }
+
+  override render() {
+    const open = this.status !== 'idle';
+    return html`<button
+        part="button"
+        type="button"
+        aria-haspopup="dialog"
+        aria-expanded=${open ? 'true' : 'false'}
+        aria-controls=${this._panel && open ? 'panel' : nothing}
+        @click=${this.#onClick}
+        @pointerenter=${this.prefetch}
+        @focus=${this.prefetch}
+        @touchstart=${this.prefetch}
+      >
+        <slot
+          ><svg class="icon" viewBox="0 0 24 24" aria-hidden="true">${hangerIcon}</svg
+          ><span>${this.strings?.button ?? 'Try it on'}</span></slot
+        >
+      </button>
+      ${this._panel ? this._panel.render() : nothing}`;
+  }
+
+  #onClick = (): void => {
+    if (this.status === 'idle') void this.open();
+    else this.close();
+  };
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'try-on-button': TryOnButton;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface HTMLElementEventMap extends TryOnEventMap {}
+}

@@ -1,0 +1,71 @@
+/** Shared helpers of the element's browser tests (real Chromium, real endpoint). */
+import '../../src/element/define.ts';
+import type { TryOnButton } from '../../src/element/try-on-button.ts';
+import type { TryOnStatus } from '../../src/element/machine.ts';
+
+export const GARMENT = '/test/element/fixtures/garment.png';
+
+/** Adds a <try-on-button> to the page with the given attributes. */
+export function mount(attributes: Record<string, string> = {}): TryOnButton {
+  const el = document.createElement('try-on-button');
+  const all = { endpoint: '/api/try-on', garment: GARMENT, category: 'top', product: 'test-shirt', merchant: 'Test Shop', ...attributes };
+  for (const [name, value] of Object.entries(all)) el.setAttribute(name, value);
+  document.body.append(el);
+  return el;
+}
+
+/** The element's shadow part by name (null when not rendered). */
+export function part<T extends Element = HTMLElement>(el: TryOnButton, name: string): T | null {
+  return el.shadowRoot!.querySelector<T>(`[part~="${name}"]`);
+}
+
+/** Resolves when `predicate` holds, polling each animation frame; rejects after `timeoutMs`. */
+export async function until(predicate: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const start = performance.now();
+  while (!predicate()) {
+    if (performance.now() - start > timeoutMs) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export function untilStatus(el: TryOnButton, status: TryOnStatus, timeoutMs = 10_000): Promise<void> {
+  return until(() => el.getAttribute('status') === status, timeoutMs, `status="${status}" (now "${el.getAttribute('status')}")`);
+}
+
+/** Resolves with the detail of the next `name` event from `el`. */
+export function nextEvent<T>(el: EventTarget, name: string): Promise<T> {
+  return new Promise((resolve) => el.addEventListener(name, (e) => resolve((e as CustomEvent<T>).detail), { once: true }));
+}
+
+/** The shopper photo fixture as a File, as a file picker would hand it over. */
+export async function shopperPhoto(): Promise<File> {
+  const response = await fetch('/test/element/fixtures/shopper.png');
+  return new File([await response.blob()], 'me.png', { type: 'image/png' });
+}
+
+/** Does what the browser does when the shopper picks `file` in the picker. */
+export function pickFile(input: HTMLInputElement, file: File): void {
+  const transfer = new DataTransfer();
+  transfer.items.add(file);
+  input.files = transfer.files;
+  input.dispatchEvent(new Event('change', { bubbles: true }));
+}
+
+/** Opens the panel by clicking the button, and waits for it to render. */
+export async function openPanel(el: TryOnButton): Promise<HTMLElement> {
+  await el.updateComplete;
+  part<HTMLButtonElement>(el, 'button')!.click();
+  await until(() => part(el, 'panel') !== null, 10_000, 'the panel');
+  await el.updateComplete;
+  return part(el, 'panel')!;
+}
+
+/** Opens, consents, picks the shopper photo, and clicks submit. */
+export async function submitPhoto(el: TryOnButton): Promise<void> {
+  await openPanel(el);
+  part<HTMLInputElement>(el, 'consent-checkbox')!.click();
+  await el.updateComplete;
+  pickFile(part<HTMLInputElement>(el, 'file-input')!, await shopperPhoto());
+  await el.updateComplete;
+  part<HTMLButtonElement>(el, 'submit')!.click();
+}
