@@ -8,7 +8,9 @@
  * `fakes` below.
  */
 import type { FakeProvider } from './common.ts';
+import { startFakePixazo } from './pixazo.ts';
 import { startFakeVirtufit } from './virtufit.ts';
+import { startFakeVistoure } from './vistoure.ts';
 import { startFakeVtryon } from './vtryon.ts';
 
 type StartFake = (init: { apiKey: string; port?: number }) => Promise<FakeProvider>;
@@ -16,6 +18,10 @@ type StartFake = (init: { apiKey: string; port?: number }) => Promise<FakeProvid
 const fakes: Record<string, StartFake> = {
   vtryon: startFakeVtryon,
   virtufit: startFakeVirtufit,
+  // One VistoureAI fake serves both the Try-On and the Try-On Pro routes.
+  vistoure: startFakeVistoure,
+  'vistoure-pro': startFakeVistoure,
+  pixazo: startFakePixazo,
 };
 
 function usage(problem: string): never {

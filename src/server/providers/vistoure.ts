@@ -1,0 +1,264 @@
+/**
+ * VistoureAI Virtual Try-On adapter (`TRYON_PROVIDER=vistoure`), see shared providers/vistoure.txt.
+ *
+ * One paid call per try-on: `POST /api/v2/tryon/run` takes the person and garment images
+ * inline (URL or base64) and answers a run id; `GET /api/v2/tryon/status/{id}` is polled.
+ * VistoureAI keeps nothing per person that a later run could name, so a shopper's second
+ * product is again one run carrying the photo; there is no upload step to skip.
+ *
+ * The photo goes as a base64 data URI rather than by URL, so this adapter works without
+ * `TRYON_PUBLIC_URL` and the provider never has to reach back into the endpoint.
+ *
+ * The Try-On Pro adapter (vistoure-pro.ts) speaks the same run/status protocol under
+ * `/api/v2/tryon/pro`; the helpers exported here marked "shared" serve both.
+ */
+import type { Category, ErrorBody, ErrorCode } from '../../protocol.ts';
+import type { JobState, ProviderAdapter, ProviderContext, SubmitInput, SubmitResult } from './types.ts';
+import { ProviderError } from './errors.ts';
+import { providerFetch, readJson } from './http.ts';
+import { toBase64 } from '../base64.ts';
+
+// The doc gives paths only; they sit on the host that publishes it (vistoureai.com/api-docs).
+export const VISTOURE_BASE_URL = 'https://vistoureai.com';
+/** The doc names no minimum status interval; 2000 ms is the house default. */
+export const VISTOURE_POLL_INTERVAL_MS = 2000;
+
+// --- pure mapping, to and from VistoureAI's words ------------------------------------------
+
+/**
+ * Try-On accepts 'top', 'bottom', 'dresses' (plural, unlike Pro). Outerwear is dressed as a
+ * top (the doc's own description example is a leather jacket); a full outfit as a one-piece.
+ * Shoes and accessories are not offered, so the handler refuses them before any call.
+ */
+export const vistoureCategories: Partial<Record<Category, string>> = {
+  top: 'top',
+  outerwear: 'top',
+  bottom: 'bottom',
+  dress: 'dresses',
+  full: 'dresses',
+};
+
+export const VISTOURE_MODEL_NAMES = ['Beta', 'Turbo'] as const;
+
+/** Adapter options, read from `ctx.options`. */
+export interface VistoureOptions {
+  seed?: number;
+  modelName?: (typeof VISTOURE_MODEL_NAMES)[number];
+  /** Default description for products that do not describe themselves. */
+  garmentDescription?: string;
+}
+
+/** A misconfigured adapter option: the merchant's to fix, found before any provider call. */
+export function optionError(adapter: string, name: string, detail: string): Error {
+  return new Error(`Invalid ${adapter} option "${name}": ${detail}`);
+}
+
+/**
+ * Shared: reads an optional integer option. Throws a merchant-facing Error when it is not
+ * one, rather than letting the provider refuse every try-on later.
+ */
+export function readIntegerOption(adapter: string, options: Record<string, string>, name: string): number | undefined {
+  const raw = options[name]?.trim();
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(Number(raw))) {
+    throw optionError(adapter, name, `expected a whole number, got "${raw}".`);
+  }
+  return Number(raw);
+}
+
+/** Shared: reads an optional option that must be one of `allowed` (exact spelling, as the provider wants it). */
+export function readChoiceOption<T extends string>(
+  adapter: string,
+  options: Record<string, string>,
+  name: string,
+  allowed: readonly T[],
+): T | undefined {
+  const raw = options[name]?.trim();
+  if (raw === undefined || raw === '') return undefined;
+  const match = allowed.find((value) => value === raw);
+  if (match === undefined) {
+    throw optionError(adapter, name, `expected one of ${allowed.map((a) => `"${a}"`).join(', ')}, got "${raw}".`);
+  }
+  return match;
+}
+
+/** Validates the `vistoure` options (`seed`, `model_name`, `garment_description`); throws on a bad one. */
+export function parseVistoureOptions(options: Record<string, string>): VistoureOptions {
+  const result: VistoureOptions = {};
+  const seed = readIntegerOption('vistoure', options, 'seed');
+  if (seed !== undefined) result.seed = seed;
+  const modelName = readChoiceOption('vistoure', options, 'model_name', VISTOURE_MODEL_NAMES);
+  if (modelName !== undefined) result.modelName = modelName;
+  const description = options.garment_description?.trim();
+  if (description) result.garmentDescription = description;
+  return result;
+}
+
+/** Shared: the photo as the `data:` URI form of the "base64 string" the run endpoints accept. */
+export function toDataUri(bytes: Uint8Array, type: string): string {
+  return `data:${type};base64,${toBase64(bytes)}`;
+}
+
+/** JSON body of `POST /api/v2/tryon/run`. */
+export function vistoureRunBody(input: SubmitInput, options: VistoureOptions): Record<string, unknown> {
+  const category = vistoureCategories[input.category];
+  if (category === undefined) throw new Error(`vistoure cannot dress category "${input.category}".`);
+  const body: Record<string, unknown> = {
+    category,
+    model_image: toDataUri(input.photo.bytes, input.photo.type),
+    garment_image: input.garmentUrl,
+  };
+  // The product's own description is more specific than the merchant's default.
+  const description = input.garmentDescription?.trim() || options.garmentDescription;
+  if (description) body.garment_description = description;
+  if (options.seed !== undefined) body.seed = options.seed;
+  if (options.modelName !== undefined) body.model_name = options.modelName;
+  return body;
+}
+
+/** Shared: the provider's `error` field (a string, or an object with a message) as text. */
+export function errorText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value.trim() || undefined;
+  if (value && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    const parts = [o.name, o.message, o.detail].filter((p): p is string => typeof p === 'string' && p !== '');
+    return parts.length ? parts.join(': ') : undefined;
+  }
+  return undefined;
+}
+
+type FailureCode = Extract<ErrorCode, 'pose_unsupported' | 'moderation_blocked' | 'photo_rejected' | 'garment_rejected' | 'generation_failed'>;
+
+const FAILURE_MESSAGES: Record<FailureCode, string> = {
+  pose_unsupported:
+    'We could not make out your pose in this photo. Please use a photo where you stand facing the camera with your upper body in view.',
+  moderation_blocked: 'This photo cannot be used for try-on. Please choose a different photo.',
+  photo_rejected: 'This photo does not work for try-on. Please use a clear, well-lit photo of yourself facing the camera.',
+  garment_rejected: 'This product cannot be tried on right now. Please try another product.',
+  generation_failed: 'The try-on could not be created this time. Please try again.',
+};
+
+/**
+ * Shared: VistoureAI's error text to our code and a message of our own. The provider's text
+ * may carry internals, so it never reaches the shopper.
+ */
+export function mapVistoureFailure(text: string | undefined): ErrorBody {
+  const t = (text ?? '').toLowerCase();
+  let code: FailureCode = 'generation_failed';
+  if (/nsfw|moderat|safety|unsafe|inappropriate|explicit|nudity|content polic/.test(t)) code = 'moderation_blocked';
+  else if (/pose|keypoint|skeleton/.test(t)) code = 'pose_unsupported';
+  else if (/garment|cloth|apparel/.test(t)) code = 'garment_rejected';
+  else if (/model[_ ]image|person|human|face|body|photo|imageload|corrupt|unsupported image|invalid image/.test(t)) {
+    code = 'photo_rejected';
+  }
+  return { code, message: FAILURE_MESSAGES[code] };
+}
+
+/** Shared: the run id from `{ "id": "gen_...", "error": null }`; a non-null error is a refusal. */
+export function readRunResponse(body: unknown, label: string): string {
+  const value = body as { id?: unknown; error?: unknown } | null;
+  const text = errorText(value?.error);
+  if (text !== undefined) throw refusal(text, label);
+  if (typeof value?.id !== 'string' || value.id === '') {
+    throw new ProviderError('bad_response', `${label} answered a run without an id.`);
+  }
+  return value.id;
+}
+
+/**
+ * A run the provider refused before starting it. When its text names the photo or garment
+ * it is the shopper's (`rejected`, with our message); otherwise we sent something it did not
+ * accept, which is ours or the merchant's, never shown as the provider's words.
+ */
+export function refusal(text: string, label: string, providerStatus?: number): ProviderError {
+  const mapped = mapVistoureFailure(text);
+  if (mapped.code === 'generation_failed') {
+    return new ProviderError('bad_response', `${label} refused the run request.`, { providerStatus });
+  }
+  return new ProviderError('rejected', mapped.message, { code: mapped.code, providerStatus });
+}
+
+/** Shared: result URLs from `output` (an array, or a single string on some endpoints). */
+export function readOutput(output: unknown): string[] {
+  const list = Array.isArray(output) ? output : [output];
+  return list.filter((u): u is string => typeof u === 'string' && /^(https?:\/\/|data:image\/)/.test(u));
+}
+
+/** Shared: a status object (`{ id, status, output, error }`) in our words. */
+export function mapVistoureStatus(body: unknown, label: string): JobState {
+  const run = body as { status?: unknown; output?: unknown; error?: unknown } | null;
+  switch (run?.status) {
+    case 'starting':
+    case 'in_queue':
+    case 'queued':
+    case 'pending':
+      return { status: 'queued' };
+    case 'processing':
+    case 'running':
+      return { status: 'processing' };
+    case 'completed': {
+      const images = readOutput(run.output);
+      if (images.length === 0) throw new ProviderError('bad_response', `${label} reported a completed run without output.`);
+      return { status: 'completed', images };
+    }
+    case 'failed':
+    case 'canceled':
+    case 'cancelled':
+      return { status: 'failed', error: mapVistoureFailure(errorText(run.error)) };
+    default:
+      throw new ProviderError('bad_response', `${label} reported a run status we do not know.`);
+  }
+}
+
+// --- HTTP, all in one place (shared with vistoure-pro) --------------------------------------
+
+const headers = (ctx: ProviderContext) => ({ 'x-api-key': ctx.apiKey, 'content-type': 'application/json' });
+
+/** Shared: starts a paid run at `{prefix}/run`; never repeated except after a 429. */
+export async function startRun(ctx: ProviderContext, prefix: string, body: Record<string, unknown>, label: string): Promise<string> {
+  const response = await providerFetch(ctx, `${prefix}/run`, {
+    method: 'POST',
+    headers: headers(ctx),
+    body: JSON.stringify(body),
+    retry: 'never',
+    // A refused run carries its reason; read it to tell a bad photo from our own mistake.
+    accept: [400, 422],
+  });
+  const json = await readJson(response);
+  if (!response.ok) {
+    const text = errorText((json as { error?: unknown } | null)?.error);
+    throw text !== undefined
+      ? refusal(text, label, response.status)
+      : new ProviderError('bad_response', `${label} refused the run request with HTTP ${response.status}.`, {
+          providerStatus: response.status,
+        });
+  }
+  return readRunResponse(json, label);
+}
+
+/** Shared: reads a run's status at `{prefix}/status/{id}`; safe to repeat. */
+export async function runStatus(ctx: ProviderContext, prefix: string, id: string, label: string): Promise<JobState> {
+  const response = await providerFetch(ctx, `${prefix}/status/${encodeURIComponent(id)}`, {
+    method: 'GET',
+    headers: { 'x-api-key': ctx.apiKey },
+    retry: 'safe',
+  });
+  return mapVistoureStatus(await readJson(response), label);
+}
+
+const PREFIX = '/api/v2/tryon';
+
+/** VistoureAI Virtual Try-On. Options: `seed`, `model_name` (Beta | Turbo), `garment_description`. */
+export const vistoureAdapter: ProviderAdapter = {
+  name: 'vistoure',
+  defaultBaseUrl: VISTOURE_BASE_URL,
+  pollIntervalMs: VISTOURE_POLL_INTERVAL_MS,
+  categories: vistoureCategories,
+  async submit(input: SubmitInput, ctx: ProviderContext): Promise<SubmitResult> {
+    const body = vistoureRunBody(input, parseVistoureOptions(ctx.options));
+    return { jobId: await startRun(ctx, PREFIX, body, 'VistoureAI'), state: { status: 'queued' } };
+  },
+  status(jobId: string, ctx: ProviderContext): Promise<JobState> {
+    return runStatus(ctx, PREFIX, jobId, 'VistoureAI');
+  },
+};
