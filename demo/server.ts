@@ -26,6 +26,8 @@ export interface DemoOptions {
   host?: string;
   /** Environment the endpoint is configured from (TRYON_* names). Default `process.env`. */
   env?: Record<string, string | undefined>;
+  /** Receives the endpoint's structured log entries. Default: JSON lines on stdout/stderr. */
+  log?: (entry: object) => void;
 }
 
 /** A running demo store. */
@@ -42,8 +44,11 @@ export interface DemoServer {
 }
 
 /** Builds the demo store's request handler (exported for tests that need no socket). */
-export function createDemoApp(env: Record<string, string | undefined> = process.env): { fetch: (request: Request) => Response | Promise<Response>; provider: string } {
-  const options = { ...optionsFromEnv(env), basePath: ENDPOINT_PATH };
+export function createDemoApp(
+  env: Record<string, string | undefined> = process.env,
+  log?: (entry: object) => void,
+): { fetch: (request: Request) => Response | Promise<Response>; provider: string } {
+  const options = { ...optionsFromEnv(env), basePath: ENDPOINT_PATH, ...(log ? { log } : {}) };
   const tryOn = createTryOnHandler(options);
   const app = new Hono();
 
@@ -95,7 +100,7 @@ function listen(server: ReturnType<typeof createAdaptorServer>, port: number, ho
  */
 export async function startDemo(opts: DemoOptions = {}): Promise<DemoServer> {
   const host = opts.host ?? '127.0.0.1';
-  const { fetch, provider } = createDemoApp(opts.env ?? process.env);
+  const { fetch, provider } = createDemoApp(opts.env ?? process.env, opts.log);
   const server = createAdaptorServer({ fetch });
   const address = await listen(server, opts.port ?? 5173, host);
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
