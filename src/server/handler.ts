@@ -19,7 +19,7 @@ import { checkPhoto } from './photo.ts';
 import { loadPhoto, photoKey, PHOTO_TTL_MS, savePhoto } from './photos.ts';
 import { FileHost, fileHeaders, readFile } from './files.ts';
 import { StatusCache } from './status-cache.ts';
-import { checkIdempotencyKey, once } from './idempotency.ts';
+import { checkIdempotencyKey, fingerprint, once } from './idempotency.ts';
 import { readSubmitFields } from './submit-form.ts';
 import { originAccess } from './origin.ts';
 
@@ -185,7 +185,13 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
       };
 
       const answer = idempotencyKey
-        ? await once(store, `${adapter.name}:${idempotencyKey}`, start, (error) => describe(error))
+        ? await once(
+            store,
+            `${adapter.name}:${idempotencyKey}`,
+            await fingerprint([fields.photo ?? fields.photoRef!, fields.garmentUrl, fields.category, fields.size ?? '']),
+            start,
+            (error) => describe(error),
+          )
         : await start();
       return c.json(answer, 202, { 'cache-control': 'no-store' });
     },

@@ -29,27 +29,60 @@ interface StoredFailure {
   retryAfterSec?: number;
 }
 
-/** Runs `work` once per key; every other call with the key gets the same answer (or error). */
-export async function once<T>(store: Store, key: string, work: () => Promise<T>, toFailure: (error: unknown) => StoredFailure): Promise<T> {
+/** A digest of what a request asks for, so a key reused for a different try-on is caught. */
+export async function fingerprint(parts: Array<string | Uint8Array>): Promise<string> {
+  const encoder = new TextEncoder();
+  const chunks = parts.map((p) => (typeof p === 'string' ? encoder.encode(p) : p));
+  const joined = new Uint8Array(chunks.reduce((n, c) => n + c.length + 4, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    // Length-prefixed, so ("ab","c") and ("a","bc") differ.
+    new DataView(joined.buffer).setUint32(offset, chunk.length);
+    joined.set(chunk, offset + 4);
+    offset += chunk.length + 4;
+  }
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', joined));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+const reused = () =>
+  new ApiError(422, 'idempotency_key_invalid', 'This Idempotency-Key was already used for a different try-on. Use a new key for each new try-on.');
+
+/**
+ * Runs `work` once per key; every other call with the key and the same fingerprint gets the same
+ * answer (or error); a different fingerprint is refused.
+ */
+export async function once<T>(
+  store: Store,
+  key: string,
+  print: string,
+  work: () => Promise<T>,
+  toFailure: (error: unknown) => StoredFailure,
+): Promise<T> {
   const answerKey = `idem:${key}`;
   const lockKey = `idem:${key}:lock`;
   const failureKey = `idem:${key}:failure`;
   const started = Date.now();
   for (;;) {
     const answer = await store.get(answerKey);
-    if (answer) return JSON.parse(answer) as T;
+    if (answer) {
+      const stored = JSON.parse(answer) as { print: string; value: T };
+      if (stored.print !== print) throw reused();
+      return stored.value;
+    }
     const failure = await store.get(failureKey);
     if (failure) {
-      const f = JSON.parse(failure) as StoredFailure;
+      const f = JSON.parse(failure) as StoredFailure & { print: string };
+      if (f.print !== print) throw reused();
       throw new ApiError(f.status, f.code, f.message, f.retryAfterSec === undefined ? {} : { retryAfterSec: f.retryAfterSec });
     }
     if (await store.setIfAbsent(lockKey, '1', LOCK_TTL_MS)) {
       try {
         const result = await work();
-        await store.set(answerKey, JSON.stringify(result), ANSWER_TTL_MS);
+        await store.set(answerKey, JSON.stringify({ print, value: result }), ANSWER_TTL_MS);
         return result;
       } catch (error) {
-        await store.set(failureKey, JSON.stringify(toFailure(error)), FAILURE_TTL_MS);
+        await store.set(failureKey, JSON.stringify({ ...toFailure(error), print }), FAILURE_TTL_MS);
         throw error;
       } finally {
         await store.delete(lockKey);

@@ -70,6 +70,15 @@ describe('idempotency', () => {
     expect(s.adapter.submits).toHaveLength(2);
   });
 
+  it('a key reused for a different try-on → 422 idempotency_key_invalid, no second charge', async () => {
+    const s = setup();
+    const headers = { 'idempotency-key': 'reused-key' };
+    expect((await s.handler(submitRequest({}, { headers }))).status).toBe(202);
+    const e = await errorOf(await s.handler(submitRequest({ category: 'bottom' }, { headers })));
+    expect(e).toMatchObject({ status: 422, code: 'idempotency_key_invalid' });
+    expect(s.adapter.submits).toHaveLength(1);
+  });
+
   it('two concurrent identical submits charge once and both get the job', async () => {
     const s = setup();
     let release!: () => void;
