@@ -69,3 +69,8 @@ export async function submitPhoto(el: TryOnButton): Promise<void> {
   await el.updateComplete;
   part<HTMLButtonElement>(el, 'submit')!.click();
 }
+
+/** Waits for the panel's entrance animation, so measured boxes are the resting ones. */
+export async function settled(panel: HTMLElement): Promise<void> {
+  await Promise.all(panel.getAnimations().map((animation) => animation.finished));
+}
