@@ -4,9 +4,19 @@
  */
 import type { ProviderAdapter } from './types.ts';
 import { demoAdapter } from './demo.ts';
+import { vistoureAdapter } from './vistoure.ts';
+import { vistoureProAdapter } from './vistoure-pro.ts';
+import { vtryonAdapter } from './vtryon.ts';
+import { virtufitAdapter } from './virtufit.ts';
+import { pixazoAdapter } from './pixazo.ts';
 
 const ADAPTERS = {
   demo: demoAdapter,
+  vistoure: vistoureAdapter,
+  'vistoure-pro': vistoureProAdapter,
+  vtryon: vtryonAdapter,
+  virtufit: virtufitAdapter,
+  pixazo: pixazoAdapter,
 } satisfies Record<string, ProviderAdapter>;
 
 /** The names `TRYON_PROVIDER` accepts. */
