@@ -180,6 +180,24 @@ describe('demo store shopper flow', () => {
         });
         await shot('6-result');
 
+        // The demo result's "not AI" banner is at its bottom edge: the whole image must be
+        // visible, not cut off by a container that clips (scrollable containers are fine).
+        const clipped = await page.evaluate(() => {
+          const img = document.querySelector('try-on-button')!.shadowRoot!.querySelector<HTMLImageElement>('[part="result-image"]')!;
+          const box = img.getBoundingClientRect();
+          const out: string[] = [];
+          for (let el = img.parentElement; el; el = el.parentElement) {
+            const { overflowX, overflowY } = getComputedStyle(el);
+            if (![overflowX, overflowY].some((o) => o === 'hidden' || o === 'clip')) continue;
+            const r = el.getBoundingClientRect();
+            if (box.top < r.top - 1 || box.bottom > r.bottom + 1 || box.left < r.left - 1 || box.right > r.right + 1) {
+              out.push(`<${el.tagName.toLowerCase()} class="${el.className}"> ${Math.round(r.width)}x${Math.round(r.height)} clips the ${Math.round(box.width)}x${Math.round(box.height)} result`);
+            }
+          }
+          return out;
+        });
+        assert.deepEqual(clipped, [], 'the result image is shown whole, with its demo label');
+
         const src = await result.getAttribute('src');
         assert.ok(src);
         assert.deepEqual(await completed, [src], 'try-on-complete carries the image shown');
