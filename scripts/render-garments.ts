@@ -17,6 +17,20 @@ interface Product { id: string; svg: string; colors: Color[] }
 /** 768x1024: the portrait size most try-on providers document for garment images. */
 const SCALE = 768 / 600;
 
+/**
+ * A 3:4 viewBox around the drawing with a small margin: providers and the demo composite
+ * fit the whole image into the body region, so empty canvas would shrink the garment.
+ */
+export function tightViewBox(bbox: { x: number; y: number; width: number; height: number }, margin = 0.04): string {
+  const padded = { w: bbox.width * (1 + 2 * margin), h: bbox.height * (1 + 2 * margin) };
+  const w = Math.max(padded.w, (padded.h * 3) / 4);
+  const h = (w * 4) / 3;
+  const cx = bbox.x + bbox.width / 2;
+  const cy = bbox.y + bbox.height / 2;
+  const r = (n: number) => Math.round(n * 10) / 10;
+  return `${r(cx - w / 2)} ${r(cy - h / 2)} ${r(w)} ${r(h)}`;
+}
+
 /** The SVGs read their palette from custom properties on `svg`; a later rule overrides them. */
 export function recolor(svg: string, vars: Record<string, string>): string {
   const decls = Object.entries(vars).map(([name, value]) => `--${name}: ${value};`).join(' ');
@@ -35,6 +49,12 @@ async function main() {
       const svg = await readFile(`${site}${product.svg.replace(/^\//, '')}`, 'utf8');
       for (const color of product.colors) {
         await page.setContent(`<!doctype html><body style="margin:0;background:transparent">${recolor(svg, color.vars)}</body>`);
+        // getBBox leaves out stroke widths; the margin covers them.
+        const bbox = await page.locator('svg').evaluate((el) => {
+          const { x, y, width, height } = (el as SVGSVGElement).getBBox();
+          return { x, y, width, height };
+        });
+        await page.locator('svg').evaluate((el, viewBox) => el.setAttribute('viewBox', viewBox), tightViewBox(bbox));
         // Transparent background: the garment composites cleanly over a shopper photo.
         const png = await page.locator('svg').screenshot({ omitBackground: true });
         const out = `${site}${color.image.replace(/^\//, '')}`;
