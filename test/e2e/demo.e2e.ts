@@ -79,7 +79,8 @@ async function waitForStatus(page: Page, wanted: string[], timeout = 30_000): Pr
 async function settle(page: Page): Promise<void> {
   await page.waitForFunction(() => {
     const root = document.querySelector('try-on-button')?.shadowRoot;
-    return !root || root.getAnimations().every((a) => a.playState !== 'running');
+    // Endless animations (a spinner, an indeterminate bar) never finish; wait for the rest.
+    return !root || root.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity);
   });
 }
 
