@@ -239,6 +239,11 @@ export const panelStyles = css`
   .sheet figure img {
     max-height: 58vh;
   }
+  /* Fill the frame (contained), so a small result is not a thumbnail in a big grey box. */
+  .result img {
+    width: 100%;
+    height: auto;
+  }
   .preview.working img {
     max-height: 28vh;
     opacity: 0.55;

@@ -180,7 +180,8 @@ export class TryOnButton extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     // `status` belongs to the state machine; a page writing the attribute cannot move it.
-    if (changed.has('status') && this._panel && this.status !== this._panel.status) this.status = this._panel.status;
+    const actual = this._panel?.status ?? 'idle';
+    if (changed.has('status') && this.status !== actual) this.status = actual;
   }
 
   override render() {
@@ -194,7 +195,7 @@ export class TryOnButton extends LitElement {
         @click=${this.#onClick}
         @pointerenter=${this.prefetch}
         @focus=${this.prefetch}
-        @touchstart=${this.prefetch}
+        @touchstart=${this.#passivePrefetch}
       >
         <slot
           ><svg class="icon" viewBox="0 0 24 24" aria-hidden="true">${hangerIcon}</svg
@@ -203,6 +204,9 @@ export class TryOnButton extends LitElement {
       </button>
       ${this._panel ? this._panel.render() : nothing}`;
   }
+
+  // Passive, so listening for intent never delays scrolling on touch screens.
+  #passivePrefetch = { handleEvent: () => this.prefetch(), passive: true };
 
   #onClick = (): void => {
     if (this.status === 'idle') void this.open();

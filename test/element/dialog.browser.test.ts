@@ -84,6 +84,19 @@ describe('<try-on-button> dialog behaviour', () => {
     expect(panel.getAttribute('aria-modal')).to.equal('true');
   });
 
+  it('status is owned by the state machine: a page writing the attribute cannot move it', async () => {
+    const el = mount();
+    await el.updateComplete;
+    el.setAttribute('status', 'complete');
+    await el.updateComplete;
+    expect(el.getAttribute('status')).to.equal('idle');
+    await openPanel(el);
+    el.setAttribute('status', 'complete');
+    await el.updateComplete;
+    expect(el.getAttribute('status')).to.equal('consent');
+    expect(part(el, 'result-image')).to.equal(null);
+  });
+
   it('replaces strings with the strings property', async () => {
     const el = mount();
     el.strings = { button: 'Anprobieren', choosePhoto: 'Foto wählen', consentLabel: (m) => `Ich stimme zu (${m}).` };

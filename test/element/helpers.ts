@@ -57,7 +57,7 @@ export async function openPanel(el: TryOnButton): Promise<HTMLElement> {
   part<HTMLButtonElement>(el, 'button')!.click();
   await until(() => part(el, 'panel') !== null, 10_000, 'the panel');
   await el.updateComplete;
-  return part(el, 'panel')!;
+  return part<HTMLElement>(el, 'panel')!;
 }
 
 /** Opens, consents, picks the shopper photo, and clicks submit. */
