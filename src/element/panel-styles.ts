@@ -230,14 +230,20 @@ export const panelStyles = css`
     display: grid;
     place-items: center;
   }
+  /* Image heights leave room for the rest of the view (header, texts, actions), so on a short
+     screen the whole result, with any label at its bottom edge, shows without scrolling. */
   figure img {
     display: block;
     max-width: 100%;
-    max-height: 46vh;
+    max-height: max(160px, min(52vh, calc(var(--_panel-max-height, 100vh) - 250px)));
     object-fit: contain;
   }
   .sheet figure img {
-    max-height: 58vh;
+    max-height: max(200px, calc(100dvh - 270px));
+  }
+  .preview img,
+  .sheet .preview img {
+    max-height: max(140px, min(40vh, calc(var(--_panel-max-height, 100dvh) - 430px)));
   }
   /* Fill the frame (contained), so a small result is not a thumbnail in a big grey box. */
   .result img {

@@ -20,6 +20,8 @@ const STAGE_PROGRESS: Record<TryOnStage, number> = { preparing: 10, uploading: 3
 /** One submission of one photo: its idempotency key and whether it failed for good. */
 interface Attempt {
   key: string;
+  /** What was asked (garment, product, category, consent, size): a changed request needs a new key. */
+  fingerprint: string;
   /** True once the endpoint refused it or the job failed: only then does a retry get a new key. */
   definitive: boolean;
 }
@@ -292,10 +294,14 @@ export class TryOnPanel implements ReactiveController {
       this.#processed = processed;
 
       phase = 'request';
-      if (!this.#attempt || this.#attempt.definitive) this.#attempt = { key: crypto.randomUUID(), definitive: false };
-      const attempt = this.#attempt;
       const garment = resolveGarment(host.garment, document.baseURI);
       const product = host.product || undefined;
+      // The endpoint refuses a key reused for a different request, and a changed request is a new job anyway.
+      const fingerprint = JSON.stringify([garment, product, host.category, host.consentVersion, host.size]);
+      if (!this.#attempt || this.#attempt.definitive || this.#attempt.fingerprint !== fingerprint) {
+        this.#attempt = { key: crypto.randomUUID(), fingerprint, definitive: false };
+      }
+      const attempt = this.#attempt;
       host.emit('try-on-start', { category: host.category, garment, product });
       this.#setStage('uploading', signal);
       const submitted = await submitJob(

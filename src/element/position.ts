@@ -19,7 +19,10 @@ export function anchorPanel(button: HTMLElement, panel: HTMLElement): () => void
         size({
           padding: 8,
           apply({ availableHeight }) {
-            panel.style.maxHeight = `${Math.max(240, Math.floor(availableHeight))}px`;
+            const height = `${Math.max(240, Math.floor(availableHeight))}px`;
+            panel.style.maxHeight = height;
+            // Images size themselves from this, so a result fits without scrolling where it can.
+            panel.style.setProperty('--_panel-max-height', height);
           },
         }),
       ],
@@ -36,5 +39,6 @@ export function clearAnchor(panel: HTMLElement): void {
   panel.style.removeProperty('left');
   panel.style.removeProperty('top');
   panel.style.removeProperty('max-height');
+  panel.style.removeProperty('--_panel-max-height');
   delete panel.dataset.placement;
 }

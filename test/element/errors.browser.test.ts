@@ -105,4 +105,17 @@ describe('<try-on-button> errors and retry', function () {
     expect(el.getAttribute('status')).to.equal('capture');
     expect(polls()).to.equal(after);
   });
+
+  it('a retry after the request changed (another garment) gets a new key even after a network-type failure', async () => {
+    await resetSubmits(3);
+    const el = mount({ endpoint: '/api/flaky-try-on' });
+    await submitPhoto(el);
+    await untilStatus(el, 'error', 20_000);
+    el.setAttribute('garment', `${GARMENT}?colour=sand`);
+    part<HTMLButtonElement>(el, 'retry')!.click();
+    await untilStatus(el, 'complete', 20_000);
+    const log = await submits();
+    expect(log.map((s) => s.status)).to.deep.equal([503, 503, 503, 202]);
+    expect(log[3]!.key).to.not.equal(log[0]!.key);
+  });
 });

@@ -1,6 +1,7 @@
 /// <reference types="mocha" />
 import { expect } from 'chai';
-import { mount, nextEvent, part, submitPhoto, untilStatus } from './helpers.ts';
+import { setViewport } from '@web/test-runner-commands';
+import { drawnPhoto, mount, nextEvent, part, submitPhoto, untilStatus } from './helpers.ts';
 
 describe('<try-on-button> flow against the real endpoint (demo provider)', function () {
   this.timeout(30_000);
@@ -32,5 +33,29 @@ describe('<try-on-button> flow against the real endpoint (demo provider)', funct
     // The demo provider's composite is an SVG labelled as a preview.
     const svg = await (await fetch(images[0]!)).text();
     expect(svg).to.contain('Preview');
+  });
+
+  it('on a short desktop screen the whole result fits in the anchored panel without scrolling', async () => {
+    await setViewport({ width: 1280, height: 800 });
+    const spacer = document.createElement('div');
+    spacer.style.height = '480px';
+    document.body.append(spacer);
+    const el = mount();
+    el.style.marginLeft = '700px';
+    await submitPhoto(el, await drawnPhoto());
+    await untilStatus(el, 'complete', 20_000);
+    const img = part<HTMLImageElement>(el, 'result-image')!;
+    await img.decode();
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    const panel = part(el, 'panel')!;
+    const body = panel.querySelector('.body')!;
+    expect(body.scrollHeight, 'no scrolling needed').to.be.at.most(body.clientHeight + 1);
+    const box = img.getBoundingClientRect();
+    const frame = panel.getBoundingClientRect();
+    expect(box.top).to.be.at.least(frame.top);
+    expect(box.bottom).to.be.at.most(frame.bottom);
+    expect(frame.top).to.be.at.least(0);
+    expect(frame.bottom).to.be.at.most(800);
+    expect(box.height, 'result still a decent size').to.be.at.least(200);
   });
 });

@@ -61,11 +61,11 @@ export async function openPanel(el: TryOnButton): Promise<HTMLElement> {
 }
 
 /** Opens, consents, picks the shopper photo, and clicks submit. */
-export async function submitPhoto(el: TryOnButton): Promise<void> {
+export async function submitPhoto(el: TryOnButton, photo?: File): Promise<void> {
   await openPanel(el);
   part<HTMLInputElement>(el, 'consent-checkbox')!.click();
   await el.updateComplete;
-  pickFile(part<HTMLInputElement>(el, 'file-input')!, await shopperPhoto());
+  pickFile(part<HTMLInputElement>(el, 'file-input')!, photo ?? (await shopperPhoto()));
   await el.updateComplete;
   part<HTMLButtonElement>(el, 'submit')!.click();
 }
@@ -73,4 +73,20 @@ export async function submitPhoto(el: TryOnButton): Promise<void> {
 /** Waits for the panel's entrance animation, so measured boxes are the resting ones. */
 export async function settled(panel: HTMLElement): Promise<void> {
   await Promise.all(panel.getAnimations().map((animation) => animation.finished));
+}
+
+/** A portrait photo drawn on a canvas (a figure on a wall), as a phone would produce it. */
+export async function drawnPhoto(width = 900, height = 1200): Promise<File> {
+  const canvas = new OffscreenCanvas(width, height);
+  const ctx = canvas.getContext('2d')!;
+  ctx.fillStyle = '#e6e2da';
+  ctx.fillRect(0, 0, width, height);
+  ctx.fillStyle = '#e0b496';
+  ctx.beginPath();
+  ctx.arc(width / 2, height * 0.16, width * 0.12, 0, Math.PI * 2);
+  ctx.fill();
+  ctx.fillStyle = '#5a6070';
+  ctx.fillRect(width * 0.28, height * 0.3, width * 0.44, height * 0.66);
+  const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
+  return new File([blob], 'me.jpg', { type: 'image/jpeg' });
 }
