@@ -9,10 +9,11 @@
  * The doc shows only "succeeded" as a status word; the others are those of the prediction
  * API its parameters come from (starting, processing, succeeded, failed, canceled).
  */
-import type { Category, ErrorBody, ErrorCode } from '../../protocol.ts';
+import type { Category, ErrorBody } from '../../protocol.ts';
 import type { JobState, ProviderAdapter, ProviderContext, SubmitInput, SubmitResult } from './types.ts';
 import { ProviderError } from './errors.ts';
 import { providerFetch, readJson } from './http.ts';
+import { errorText, mapFailure, refusalError } from './failures.ts';
 
 const LABEL = 'Pixazo';
 
@@ -87,30 +88,8 @@ export function pixazoRunBody(input: SubmitInput, options: PixazoOptions): Recor
   return body;
 }
 
-type FailureCode = Extract<ErrorCode, 'pose_unsupported' | 'moderation_blocked' | 'photo_rejected' | 'garment_rejected' | 'generation_failed'>;
-
-const FAILURE_MESSAGES: Record<FailureCode, string> = {
-  pose_unsupported:
-    'We could not make out your pose in this photo. Please use a photo where you stand facing the camera with your upper body in view.',
-  moderation_blocked: 'This photo cannot be used for try-on. Please choose a different photo.',
-  photo_rejected: 'This photo does not work for try-on. Please use a clear, well-lit photo of yourself facing the camera.',
-  garment_rejected: 'This product cannot be tried on right now. Please try another product.',
-  generation_failed: 'The try-on could not be created this time. Please try again.',
-};
-
-/**
- * Pixazo's error text to our code and a message of our own; the provider's text may carry
- * internals (model stack traces), so it never reaches the shopper.
- */
-export function mapPixazoFailure(text: string | undefined): ErrorBody {
-  const t = (text ?? '').toLowerCase();
-  let code: FailureCode = 'generation_failed';
-  if (/nsfw|moderat|safety|unsafe|inappropriate|explicit|nudity|content polic/.test(t)) code = 'moderation_blocked';
-  else if (/pose|keypoint|densepose|openpose|skeleton/.test(t)) code = 'pose_unsupported';
-  else if (/garm|garment|cloth|apparel/.test(t)) code = 'garment_rejected';
-  else if (/human|person|face|body|photo|cannot identify image|corrupt|invalid image/.test(t)) code = 'photo_rejected';
-  return { code, message: FAILURE_MESSAGES[code] };
-}
+/** Pixazo's error text to our code and message (the shared mapping of failures.ts). */
+export const mapPixazoFailure = (text: string | undefined): ErrorBody => mapFailure(text);
 
 /** The prediction id from `{ "id": "zdj7..." }`. */
 export function readPixazoSubmit(body: unknown): string {
@@ -142,7 +121,7 @@ export function mapPixazoPrediction(body: unknown): JobState {
     case 'cancelled':
       return {
         status: 'failed',
-        error: mapPixazoFailure(typeof prediction.error === 'string' ? prediction.error : undefined),
+        error: mapPixazoFailure(errorText(prediction.error)),
       };
     default:
       throw new ProviderError('bad_response', `${LABEL} reported a try-on status we do not know.`);
@@ -150,16 +129,11 @@ export function mapPixazoPrediction(body: unknown): JobState {
 }
 
 /**
- * A prediction Pixazo refused with 400. When its text names the person or garment image
- * (e.g. one it could not download), that is the shopper's photo or the product's image;
- * otherwise we sent something it did not accept, ours to fix, never shown as its words.
+ * A prediction Pixazo refused with 400: its text naming the person or garment image (e.g. one
+ * it could not download) is the shopper's or the product's; anything else is ours to fix.
  */
 export function pixazoRefusal(text: string | undefined, providerStatus: number): ProviderError {
-  const mapped = mapPixazoFailure(text);
-  if (mapped.code === 'generation_failed') {
-    return new ProviderError('bad_response', `${LABEL} refused the try-on request with HTTP ${providerStatus}.`, { providerStatus });
-  }
-  return new ProviderError('rejected', mapped.message, { code: mapped.code, providerStatus });
+  return refusalError(LABEL, text, providerStatus);
 }
 
 // --- HTTP, all in one place ----------------------------------------------------------------
@@ -191,8 +165,7 @@ export const pixazoAdapter: ProviderAdapter = {
     });
     const json = await readJson(response);
     if (!response.ok) {
-      const text = (json as { error?: unknown } | null)?.error;
-      throw pixazoRefusal(typeof text === 'string' ? text : undefined, response.status);
+      throw pixazoRefusal(errorText((json as { error?: unknown } | null)?.error), response.status);
     }
     return { jobId: readPixazoSubmit(json), state: { status: 'queued' } };
   },

@@ -11,10 +11,11 @@
  * from the endpoint's own secret (so it survives restarts and needs no storage); callbacks
  * are trusted only after their HMAC checks out.
  */
-import type { Category, ErrorBody, ErrorCode } from '../../protocol.ts';
+import type { Category, ErrorBody } from '../../protocol.ts';
 import type { JobState, ProviderAdapter, ProviderContext, SubmitInput, SubmitResult } from './types.ts';
 import { ProviderError } from './errors.ts';
 import { providerFetch, providerJson, readJson } from './http.ts';
+import { errorText, mapFailure } from './failures.ts';
 
 // --- pure mapping, to and from VirtuFit's words --------------------------------------------
 
@@ -81,28 +82,8 @@ export function generateFields(
   return fields;
 }
 
-const FAILURE_MESSAGES: Record<string, string> = {
-  pose_unsupported:
-    'We could not make out your pose in this photo. Please use a photo where you stand facing the camera with your body clearly visible.',
-  moderation_blocked: 'This photo cannot be used for try-on. Please choose a different photo.',
-  photo_rejected: 'This photo does not work for try-on. Please use a clear, well-lit photo of yourself facing the camera.',
-  garment_rejected: 'This product cannot be tried on right now. Please try another product.',
-  generation_failed: 'The try-on could not be created this time. Please try again.',
-};
-
-/**
- * A failed job's error text (e.g. "Replicate API error: ...") to our code and a message of
- * our own; the raw text names VirtuFit's upstreams and never reaches the shopper.
- */
-export function mapVirtufitFailure(text: string | undefined): ErrorBody {
-  const t = (text ?? '').toLowerCase();
-  let code: ErrorCode = 'generation_failed';
-  if (/nsfw|moderat|safety|inappropriate|explicit|nudity|content policy/.test(t)) code = 'moderation_blocked';
-  else if (/pose|keypoint|skeleton/.test(t)) code = 'pose_unsupported';
-  else if (/garment|cloth|apparel|product/.test(t)) code = 'garment_rejected';
-  else if (/person|human|face|body|photo|selfie|invalid image|unsupported image|corrupt/.test(t)) code = 'photo_rejected';
-  return { code, message: FAILURE_MESSAGES[code]! };
-}
+/** VirtuFit's failure text to our code and message (the shared mapping of failures.ts). */
+export const mapVirtufitFailure = (text: string | undefined): ErrorBody => mapFailure(text);
 
 function outputUrls(body: { output_urls?: unknown; output_url?: unknown }): string[] | undefined {
   const urls = Array.isArray(body.output_urls)
@@ -128,7 +109,7 @@ export function mapVirtufitJob(body: unknown): JobState {
       return { status: 'completed', images };
     }
     case 'failed':
-      return { status: 'failed', error: mapVirtufitFailure(typeof job.error === 'string' ? job.error : undefined) };
+      return { status: 'failed', error: mapVirtufitFailure(errorText(job.error)) };
     default:
       throw new ProviderError('bad_response', 'VirtuFit reported a job status we do not know.');
   }

@@ -12,10 +12,11 @@
  * The Try-On Pro adapter (vistoure-pro.ts) speaks the same run/status protocol under
  * `/api/v2/tryon/pro`; the helpers exported here marked "shared" serve both.
  */
-import type { Category, ErrorBody, ErrorCode } from '../../protocol.ts';
+import type { Category, ErrorBody } from '../../protocol.ts';
 import type { JobState, ProviderAdapter, ProviderContext, SubmitInput, SubmitResult } from './types.ts';
 import { ProviderError } from './errors.ts';
 import { providerFetch, readJson } from './http.ts';
+import { errorText, mapFailure, refusalError } from './failures.ts';
 import { toBase64 } from '../base64.ts';
 
 // The doc gives paths only; they sit on the host that publishes it (vistoureai.com/api-docs).
@@ -116,66 +117,21 @@ export function vistoureRunBody(input: SubmitInput, options: VistoureOptions): R
   return body;
 }
 
-/** Shared: the provider's `error` field (a string, or an object with a message) as text. */
-export function errorText(value: unknown): string | undefined {
-  if (typeof value === 'string') return value.trim() || undefined;
-  if (value && typeof value === 'object') {
-    const o = value as Record<string, unknown>;
-    const parts = [o.name, o.message, o.detail].filter((p): p is string => typeof p === 'string' && p !== '');
-    return parts.length ? parts.join(': ') : undefined;
-  }
-  return undefined;
-}
-
-type FailureCode = Extract<ErrorCode, 'pose_unsupported' | 'moderation_blocked' | 'photo_rejected' | 'garment_rejected' | 'generation_failed'>;
-
-const FAILURE_MESSAGES: Record<FailureCode, string> = {
-  pose_unsupported:
-    'We could not make out your pose in this photo. Please use a photo where you stand facing the camera with your upper body in view.',
-  moderation_blocked: 'This photo cannot be used for try-on. Please choose a different photo.',
-  photo_rejected: 'This photo does not work for try-on. Please use a clear, well-lit photo of yourself facing the camera.',
-  garment_rejected: 'This product cannot be tried on right now. Please try another product.',
-  generation_failed: 'The try-on could not be created this time. Please try again.',
-};
-
 /**
- * Shared: VistoureAI's error text to our code and a message of our own. The provider's text
- * may carry internals, so it never reaches the shopper.
+ * Shared: VistoureAI's error text to our code and message (the shared mapping of
+ * failures.ts; a one-call provider, so "the image" means the shopper's photo).
  */
-export function mapVistoureFailure(text: string | undefined): ErrorBody {
-  const t = (text ?? '').toLowerCase();
-  let code: FailureCode = 'generation_failed';
-  if (/nsfw|moderat|safety|unsafe|inappropriate|explicit|nudity|content polic/.test(t)) code = 'moderation_blocked';
-  else if (/pose|keypoint|skeleton/.test(t)) code = 'pose_unsupported';
-  else if (/garment|cloth|apparel/.test(t)) code = 'garment_rejected';
-  else if (/model[_ ]image|person|human|face|body|photo|imageload|corrupt|unsupported image|invalid image/.test(t)) {
-    code = 'photo_rejected';
-  }
-  return { code, message: FAILURE_MESSAGES[code] };
-}
+export const mapVistoureFailure = (text: string | undefined): ErrorBody => mapFailure(text);
 
 /** Shared: the run id from `{ "id": "gen_...", "error": null }`; a non-null error is a refusal. */
 export function readRunResponse(body: unknown, label: string): string {
   const value = body as { id?: unknown; error?: unknown } | null;
   const text = errorText(value?.error);
-  if (text !== undefined) throw refusal(text, label);
+  if (text !== undefined) throw refusalError(label, text);
   if (typeof value?.id !== 'string' || value.id === '') {
     throw new ProviderError('bad_response', `${label} answered a run without an id.`);
   }
   return value.id;
-}
-
-/**
- * A run the provider refused before starting it. When its text names the photo or garment
- * it is the shopper's (`rejected`, with our message); otherwise we sent something it did not
- * accept, which is ours or the merchant's, never shown as the provider's words.
- */
-export function refusal(text: string, label: string, providerStatus?: number): ProviderError {
-  const mapped = mapVistoureFailure(text);
-  if (mapped.code === 'generation_failed') {
-    return new ProviderError('bad_response', `${label} refused the run request.`, { providerStatus });
-  }
-  return new ProviderError('rejected', mapped.message, { code: mapped.code, providerStatus });
 }
 
 /** Shared: result URLs from `output` (an array, or a single string on some endpoints). */
@@ -226,12 +182,7 @@ export async function startRun(ctx: ProviderContext, prefix: string, body: Recor
   });
   const json = await readJson(response);
   if (!response.ok) {
-    const text = errorText((json as { error?: unknown } | null)?.error);
-    throw text !== undefined
-      ? refusal(text, label, response.status)
-      : new ProviderError('bad_response', `${label} refused the run request with HTTP ${response.status}.`, {
-          providerStatus: response.status,
-        });
+    throw refusalError(label, errorText((json as { error?: unknown } | null)?.error), response.status);
   }
   return readRunResponse(json, label);
 }

@@ -8,10 +8,11 @@
  * validated once, before any task is created, so a photo the model cannot use is refused
  * without charging a generation.
  */
-import type { Category, ErrorBody, ErrorCode } from '../../protocol.ts';
+import type { Category, ErrorBody } from '../../protocol.ts';
 import type { JobState, ProviderAdapter, ProviderContext, ProviderPhoto, SubmitInput, SubmitResult } from './types.ts';
 import { ProviderError } from './errors.ts';
 import { providerFetch, providerJson, readJson } from './http.ts';
+import { errorText, FAILURE_MESSAGES, mapFailure } from './failures.ts';
 
 const PERSON_TTL_MS = 24 * 60 * 60 * 1000;
 // Garment ids stay useful for as long as the product image does; a week bounds staleness
@@ -99,35 +100,11 @@ export function readValidation(body: unknown): { valid: boolean; issues: string[
 
 /** The error a shopper sees when Vtryon finds their photo unusable, before any task exists. */
 export function photoRejection(issues: string[]): ProviderError {
-  return new ProviderError(
-    'rejected',
-    'This photo does not work for try-on. Please use a clear, well-lit photo of yourself facing the camera, with your upper body in view.',
-    { code: 'photo_rejected', details: issues },
-  );
+  return new ProviderError('rejected', FAILURE_MESSAGES.photo_rejected, { code: 'photo_rejected', details: issues });
 }
 
-const FAILURE_MESSAGES: Record<string, string> = {
-  pose_unsupported:
-    'We could not make out your pose in this photo. Please use a photo where you stand facing the camera with your body clearly visible.',
-  moderation_blocked: 'This photo cannot be used for try-on. Please choose a different photo.',
-  photo_rejected: 'This photo does not work for try-on. Please use a clear, well-lit photo of yourself facing the camera.',
-  garment_rejected: 'This product cannot be tried on right now. Please try another product.',
-  generation_failed: 'The try-on could not be created this time. Please try again.',
-};
-
-/**
- * A failed task's error text to our code and a message of our own: the provider's text may
- * carry internals (upstream vendors, stack traces), so it never reaches the shopper.
- */
-export function mapVtryonFailure(text: string | undefined): ErrorBody {
-  const t = (text ?? '').toLowerCase();
-  let code: ErrorCode = 'generation_failed';
-  if (/nsfw|moderat|safety|inappropriate|explicit|nudity|content policy/.test(t)) code = 'moderation_blocked';
-  else if (/pose|keypoint|skeleton/.test(t)) code = 'pose_unsupported';
-  else if (/garment|cloth|apparel|product/.test(t)) code = 'garment_rejected';
-  else if (/person|human|face|body|photo|selfie|invalid image|unsupported image|corrupt/.test(t)) code = 'photo_rejected';
-  return { code, message: FAILURE_MESSAGES[code]! };
-}
+/** Vtryon's failure text to our code and message (the shared mapping of failures.ts). */
+export const mapVtryonFailure = (text: string | undefined): ErrorBody => mapFailure(text);
 
 /** A task object (`{ id, status, result_url?, error? }`) in our words. */
 export function mapVtryonTask(body: unknown): JobState {
@@ -145,7 +122,7 @@ export function mapVtryonTask(body: unknown): JobState {
       return { status: 'completed', images: [task.result_url] };
     }
     case 'failed': {
-      const text = typeof task.error === 'string' ? task.error : typeof task.detail === 'string' ? task.detail : undefined;
+      const text = errorText(task.error) ?? errorText(task.detail);
       return { status: 'failed', error: mapVtryonFailure(text) };
     }
     default:
@@ -193,31 +170,19 @@ async function personImage(photo: ProviderPhoto, ctx: ProviderContext): Promise<
   return entry.id;
 }
 
-/** Downloads the merchant's garment image; a broken product image is the garment's fault. */
+/** Downloads the merchant's garment image through the endpoint's safe fetch; a broken product image is the garment's fault. */
 async function downloadGarment(garmentUrl: string, ctx: ProviderContext): Promise<{ bytes: Uint8Array; type: string }> {
-  const refused = () =>
-    new ProviderError('rejected', 'The product image could not be loaded for try-on. Please try another product.', {
-      code: 'garment_rejected',
-    });
-  let response: Response;
   try {
-    response = await providerFetch(ctx, garmentUrl, {
-      method: 'GET',
-      retry: 'safe',
-      accept: Array.from({ length: 100 }, (_, i) => 400 + i),
-    });
+    return await ctx.fetchGarment(garmentUrl, { maxBytes: GARMENT_MAX_BYTES, ...(ctx.signal ? { signal: ctx.signal } : {}) });
   } catch (error) {
-    if (error instanceof ProviderError) throw refused();
+    if (error instanceof ProviderError) {
+      throw new ProviderError('rejected', 'The product image could not be loaded for try-on. Please try another product.', {
+        code: 'garment_rejected',
+        cause: error,
+      });
+    }
     throw error;
   }
-  const type = (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  if (!response.ok || !type.startsWith('image/')) {
-    await response.body?.cancel().catch(() => {});
-    throw refused();
-  }
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  if (bytes.byteLength === 0 || bytes.byteLength > GARMENT_MAX_BYTES) throw refused();
-  return { bytes, type };
 }
 
 /** The garment's image id at Vtryon, uploaded once for every shopper of the product. */
