@@ -11,6 +11,7 @@ import type { FakeProvider } from './common.ts';
 import { startFakePixazo } from './pixazo.ts';
 import { startFakeVirtufit } from './virtufit.ts';
 import { startFakeVistoure } from './vistoure.ts';
+import { startFakeVtry } from './vtry.ts';
 import { startFakeVtryon } from './vtryon.ts';
 
 type StartFake = (init: { apiKey: string; port?: number }) => Promise<FakeProvider>;
@@ -22,6 +23,7 @@ const fakes: Record<string, StartFake> = {
   vistoure: startFakeVistoure,
   'vistoure-pro': startFakeVistoure,
   pixazo: startFakePixazo,
+  vtry: startFakeVtry,
 };
 
 function usage(problem: string): never {
