@@ -3,7 +3,8 @@
  * Mistakes are startup errors naming the variable, never printing a value (it may be a key).
  */
 import type { HandlerOptions } from './options.ts';
-import { ConfigError, resolveSettings } from './settings.ts';
+import type { FallbackOptions } from './failover.ts';
+import { ConfigError, fallbackEnvPrefix, resolveSettings } from './settings.ts';
 
 const list = (value: string | undefined) =>
   (value ?? '')
@@ -24,7 +25,9 @@ function providerOptions(value: string | undefined): Record<string, string> {
 
 /**
  * Reads TRYON_PROVIDER, TRYON_API_KEY, TRYON_PROVIDER_URL, TRYON_SECRET, TRYON_ALLOWED_ORIGINS,
- * TRYON_GARMENT_HOSTS, TRYON_PUBLIC_URL (and TRYON_PROVIDER_OPTIONS) into HandlerOptions.
+ * TRYON_GARMENT_HOSTS, TRYON_PUBLIC_URL (and TRYON_PROVIDER_OPTIONS) into HandlerOptions, and
+ * TRYON_FALLBACK_PROVIDERS with each fallback's TRYON_<NAME>_API_KEY / TRYON_<NAME>_PROVIDER_URL
+ * (NAME upper-cased, '-' as '_', e.g. TRYON_VISTOURE_PRO_API_KEY).
  * Throws ConfigError when they cannot work together (e.g. a non-demo provider without a key).
  * PORT is read by the Node entry, not here.
  */
@@ -46,6 +49,16 @@ export function optionsFromEnv(env: Record<string, string | undefined>): Handler
   if (hosts.length) options.garmentHosts = hosts;
   const publicUrl = value('TRYON_PUBLIC_URL');
   if (publicUrl) options.publicUrl = publicUrl;
+  const fallbacks = list(env.TRYON_FALLBACK_PROVIDERS).map((provider) => {
+    const prefix = fallbackEnvPrefix(provider);
+    const fallback: FallbackOptions = { provider };
+    const key = value(`${prefix}API_KEY`);
+    if (key) fallback.apiKey = key;
+    const url = value(`${prefix}PROVIDER_URL`);
+    if (url) fallback.providerUrl = url;
+    return fallback;
+  });
+  if (fallbacks.length) options.fallbacks = fallbacks;
   const extra = providerOptions(env.TRYON_PROVIDER_OPTIONS);
   if (Object.keys(extra).length) options.providerOptions = extra;
   // Fail now, at startup, rather than on the first shopper's request.

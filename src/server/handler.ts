@@ -22,6 +22,7 @@ import { StatusCache } from './status-cache.ts';
 import { checkIdempotencyKey, fingerprint, once } from './idempotency.ts';
 import { readSubmitFields } from './submit-form.ts';
 import { originAccess } from './origin.ts';
+import { submitWithFailover, type ProviderSlot } from './failover.ts';
 
 export type { HandlerOptions } from './options.ts';
 
@@ -63,7 +64,7 @@ function describe(error: unknown): { status: number; code: ErrorCode; message: s
 export function createTryOnHandler(options: HandlerOptions = {}): (request: Request) => Promise<Response> {
   const settings = resolveSettings(options);
   const { adapter, store, now, basePath } = settings;
-  const log = createLogger(options.log, [settings.apiKey], now);
+  const log = createLogger(options.log, [settings.apiKey, ...settings.fallbacks.map((f) => f.apiKey)], now);
   if (settings.secretGenerated) {
     log.warn({
       event: 'config',
@@ -72,18 +73,27 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
   }
   const signer = new TokenSigner(settings.secret, now);
   const statusCache = new StatusCache(store, now);
-  const pollAfterMs = Math.max(adapter.pollIntervalMs, LIMITS.pollAfterMs);
+  const primary: ProviderSlot = {
+    adapter,
+    apiKey: settings.apiKey,
+    providerBaseUrl: settings.providerBaseUrl,
+    providerOptions: settings.providerOptions,
+  };
+  // Primary first; a job token names the slot that took the job, so its polls go there.
+  const slots = [primary, ...settings.fallbacks];
+  const slotNamed = (name: string) => slots.find((slot) => slot.adapter.name === name);
+  const pollAfterFor = (slot: ProviderSlot) => Math.max(slot.adapter.pollIntervalMs, LIMITS.pollAfterMs);
 
   const endpointBase = (c: Context) => settings.publicUrl ?? `${new URL(c.req.url).origin}${basePath}`;
 
-  const providerContext = (c: Context): ProviderContext => {
+  const providerContext = (c: Context, slot: ProviderSlot = primary): ProviderContext => {
     const files = new FileHost(store, endpointBase(c));
     return {
-      baseUrl: settings.providerBaseUrl,
-      apiKey: settings.apiKey,
+      baseUrl: slot.providerBaseUrl,
+      apiKey: slot.apiKey,
       fetch: settings.fetch,
       store,
-      options: settings.providerOptions,
+      options: slot.providerOptions,
       ...(settings.publicUrl ? { publicUrl: settings.publicUrl } : {}),
       secret: settings.secret,
       publishFile: (bytes, type, ttlMs) => files.publish(bytes, type, ttlMs),
@@ -163,25 +173,29 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
           photoRef = await signer.newPhotoRef();
           await savePhoto(store, photoRef, photo);
         }
-        const ctx = providerContext(c);
         const url = settings.publicUrl
           ? await new FileHost(store, settings.publicUrl).publishAlias(photoKey(photoRef), photo.type, PHOTO_TTL_MS)
           : undefined;
-        const result = await adapter.submit(
-          {
+        const input = {
             photo: { bytes: photo.bytes, type: photo.type, width: photo.width, height: photo.height, ref: photoRef, ...(url ? { url } : {}) },
             garmentUrl: fields.garmentUrl,
             category: fields.category,
             ...(fields.size ? { size: fields.size } : {}),
             ...(fields.garmentDescription ? { garmentDescription: fields.garmentDescription } : {}),
-          },
-          ctx,
+        };
+        const { slot, result } = await submitWithFailover(
+          slots,
+          fields.category,
+          (s) => s.adapter.submit(input, providerContext(c, s)),
+          (from, error) =>
+            log.warn({ event: 'failover', requestId: c.get('requestId'), from: from.adapter.name, kind: error.kind, providerStatus: error.providerStatus }),
         );
+        const provider = slot.adapter.name;
         const state = result.state ?? { status: 'queued' as const };
-        await statusCache.put(adapter.name, result.jobId, state, now() + JOB_TTL_MS);
-        const job = await signer.signJob({ provider: adapter.name, jobId: result.jobId, photoRef }, JOB_TTL_MS);
-        log.info({ event: 'submit', requestId: c.get('requestId'), provider: adapter.name, category: fields.category, status: state.status });
-        return { job, status: state.status, pollAfterMs, photoRef };
+        await statusCache.put(provider, result.jobId, state, now() + JOB_TTL_MS);
+        const job = await signer.signJob({ provider, jobId: result.jobId, photoRef }, JOB_TTL_MS);
+        log.info({ event: 'submit', requestId: c.get('requestId'), provider, category: fields.category, status: state.status });
+        return { job, status: state.status, pollAfterMs: pollAfterFor(slot), photoRef };
       };
 
       const answer = idempotencyKey
@@ -200,24 +214,26 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
 
   app.get('/jobs/:job', async (c) => {
     const claims = await signer.verifyJob(c.req.param('job'));
-    if (claims.provider !== adapter.name) {
+    const slot = slotNamed(claims.provider);
+    if (!slot) {
       throw new ApiError(404, 'job_expired', 'This try-on was started with another service and is no longer available. Please start a new one.');
     }
-    const state = await statusCache.get(adapter, claims.jobId, claims.expiresAt, providerContext(c));
+    const state = await statusCache.get(slot.adapter, claims.jobId, claims.expiresAt, providerContext(c, slot));
     const body: StatusResponse = { status: state.status };
     if (state.images) body.images = state.images;
     if (state.error) body.error = state.error;
-    if (state.status === 'queued' || state.status === 'processing') body.pollAfterMs = pollAfterMs;
+    if (state.status === 'queued' || state.status === 'processing') body.pollAfterMs = pollAfterFor(slot);
     return c.json(body, 200, { 'cache-control': 'no-store' });
   });
   app.all('/jobs/:job', notAllowed('GET'));
 
   app.post('/webhooks/:provider', async (c) => {
-    if (c.req.param('provider') !== adapter.name || !adapter.webhook) {
+    const slot = slotNamed(c.req.param('provider'));
+    if (!slot?.adapter.webhook) {
       throw new ApiError(404, 'not_found', 'No callbacks are expected for this provider here.');
     }
-    const { jobId, state } = await adapter.webhook(c.req.raw, providerContext(c));
-    await statusCache.put(adapter.name, jobId, state, now() + JOB_TTL_MS);
+    const { jobId, state } = await slot.adapter.webhook(c.req.raw, providerContext(c, slot));
+    await statusCache.put(slot.adapter.name, jobId, state, now() + JOB_TTL_MS);
     return c.json({ ok: true });
   });
   app.all('/webhooks/:provider', notAllowed('POST'));

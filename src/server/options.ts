@@ -1,6 +1,7 @@
 import type { Category } from '../protocol.ts';
 import type { Store } from './store.ts';
 import type { ProviderAdapter } from './providers/types.ts';
+import type { FallbackOptions } from './failover.ts';
 
 /** Options of {@link createTryOnHandler}; the same settings as the TRYON_* environment variables. */
 export interface HandlerOptions {
@@ -35,6 +36,14 @@ export interface HandlerOptions {
   store?: Store;
   /** fetch used for provider calls (and the demo's garment download). Default `globalThis.fetch`. */
   fetch?: typeof fetch;
+  /**
+   * Providers tried in order when the primary is busy or down at submit
+   * (`TRYON_FALLBACK_PROVIDERS`, each with `TRYON_<NAME>_API_KEY` and optional
+   * `TRYON_<NAME>_PROVIDER_URL`). Only failures that certainly started nothing are failed over
+   * (see failover.ts); a fallback is skipped for categories it cannot dress. Polls go to the
+   * provider that took the job; health still names the primary.
+   */
+  fallbacks?: FallbackOptions[];
   /** Adapter options (e.g. `seed`, `model_name`, `tier`), passed as `ctx.options`. */
   providerOptions?: Record<string, string>;
   /** Adapter registry override by name (tests); falls back to the built-in registry. */

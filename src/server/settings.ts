@@ -8,6 +8,7 @@ import type { Store } from './store.ts';
 import { MemoryStore } from './store.ts';
 import { getAdapter, PROVIDER_NAMES } from './providers/registry.ts';
 import { toBase64Url } from './base64.ts';
+import type { ProviderSlot } from './failover.ts';
 
 /** A configuration mistake found at startup. */
 export class ConfigError extends Error {
@@ -18,6 +19,7 @@ export class ConfigError extends Error {
 }
 
 export interface Settings {
+  /** The primary provider (`TRYON_PROVIDER`); `adapter`, `apiKey`, `providerBaseUrl` repeat its fields. */
   adapter: ProviderAdapter;
   apiKey: string;
   providerBaseUrl: string;
@@ -32,6 +34,8 @@ export interface Settings {
   store: Store;
   fetch: typeof fetch;
   providerOptions: Record<string, string>;
+  /** The fallback providers in order (`TRYON_FALLBACK_PROVIDERS`), see failover.ts. */
+  fallbacks: ProviderSlot[];
   now: () => number;
   products: NonNullable<HandlerOptions['products']>;
 }
@@ -96,6 +100,8 @@ export function resolveSettings(options: HandlerOptions = {}): Settings {
     }
   }
 
+  const fallbacks = resolveFallbacks(options, name, publicUrl);
+
   let basePath = stripSlash(options.basePath?.trim() ?? '');
   if (basePath && !basePath.startsWith('/')) basePath = `/${basePath}`;
 
@@ -117,7 +123,49 @@ export function resolveSettings(options: HandlerOptions = {}): Settings {
     store: options.store ?? new MemoryStore(now),
     fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     providerOptions: options.providerOptions ?? {},
+    fallbacks,
     now,
     products: options.products ?? {},
   };
+}
+
+/** The environment prefix of a fallback's own settings: `vistoure-pro` → `TRYON_VISTOURE_PRO_`. */
+export const fallbackEnvPrefix = (name: string) => `TRYON_${name.toUpperCase().replace(/-/g, '_')}_`;
+
+function resolveFallbacks(options: HandlerOptions, primary: string, publicUrl: string | undefined): ProviderSlot[] {
+  const seen = new Set([primary]);
+  return (options.fallbacks ?? []).map(({ provider, apiKey, providerUrl, providerOptions }) => {
+    const name = provider.trim();
+    const env = fallbackEnvPrefix(name);
+    if (name === 'demo') {
+      throw new ConfigError('TRYON_FALLBACK_PROVIDERS (option fallbacks) cannot name "demo": it is a stand-in, not a try-on service.');
+    }
+    if (seen.has(name)) {
+      throw new ConfigError(`TRYON_FALLBACK_PROVIDERS (option fallbacks) names "${name}" twice or names the primary provider; list each fallback once.`);
+    }
+    seen.add(name);
+    let adapter: ProviderAdapter | undefined = options.adapters?.[name];
+    if (!adapter) {
+      try {
+        adapter = getAdapter(name);
+      } catch {
+        throw new ConfigError(
+          `TRYON_FALLBACK_PROVIDERS (option fallbacks) names an unknown provider "${name.slice(0, 40)}". Choose from: ${PROVIDER_NAMES.filter((n) => n !== 'demo').join(', ')}.`,
+        );
+      }
+    }
+    const key = apiKey?.trim() ?? '';
+    if (!key) {
+      throw new ConfigError(`${env}API_KEY (option fallbacks[].apiKey) is required for the fallback provider "${name}". Set it to the key from that provider's dashboard.`);
+    }
+    if (adapter.needsPhotoUrl && !publicUrl) {
+      throw new ConfigError(`The fallback provider "${name}" downloads photos by URL, so TRYON_PUBLIC_URL (option publicUrl) is required.`);
+    }
+    return {
+      adapter,
+      apiKey: key,
+      providerBaseUrl: providerUrl ? checkUrl(providerUrl, `${env}PROVIDER_URL (option fallbacks[].providerUrl)`) : stripSlash(adapter.defaultBaseUrl),
+      providerOptions: providerOptions ?? {},
+    };
+  });
 }
