@@ -63,12 +63,16 @@ export const ERROR_CODES = [
   'job_token_invalid',
   'job_token_expired',
   'rate_limited',
+  /** A daily cap on generations (this shop's, or the endpoint's spend breaker) is used up until 00:00 UTC. */
+  'daily_limit_reached',
   // provider side, normalized
   'provider_auth',
   'provider_busy',
   'provider_error',
   'provider_timeout',
   'provider_unavailable',
+  /** The endpoint's shared state (Redis) cannot be reached; retry after Retry-After. */
+  'service_unavailable',
   // job outcome (status: failed), shopper-facing
   'photo_rejected',
   'pose_unsupported',

@@ -1,0 +1,132 @@
+/**
+ * The Store on Redis (`REDIS_URL`), so several endpoint instances behind a load balancer share
+ * status cache, idempotency answers, photos, files, rate limits and daily caps.
+ *
+ * Failure policy: while Redis is unreachable every operation fails at once with a
+ * StoreUnavailableError (503 + Retry-After) instead of queueing behind a dead connection, and
+ * the client keeps reconnecting in the background, so the endpoint recovers by itself.
+ */
+import type { Redis, RedisOptions } from 'ioredis';
+import type { Store } from './store.ts';
+import { StoreUnavailableError } from './store-unavailable.ts';
+
+/** Every key this endpoint writes starts with this, so it can share a Redis with other apps. */
+export const REDIS_PREFIX = 'tryon:';
+
+// INCR then set the expiry only on creation, in one atomic step: a crash between the two can
+// never leave a counter that lives forever, and later increments never extend the window.
+const INCR_WITH_EXPIRY = `
+local n = redis.call('INCR', KEYS[1])
+if n == 1 or redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return n`;
+
+type TryOnRedis = Redis & { tryonIncr(key: string, ttlMs: number): Promise<number> };
+
+export interface RedisStoreOptions {
+  /** Key prefix. Default `tryon:`. */
+  prefix?: string;
+  /** Called with connection problems (already free of secrets: no URL, no password). */
+  onError?: (message: string) => void;
+  /** ioredis options merged over the defaults below (tests shorten the timeouts). */
+  redisOptions?: RedisOptions;
+}
+
+/**
+ * Fail fast, reconnect forever: no offline queue (a request while Redis is down gets 503 now, not
+ * a hang), one resend at most, a command timeout against half-open sockets, and capped backoff.
+ */
+const DEFAULTS: RedisOptions = {
+  lazyConnect: true,
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 1,
+  connectTimeout: 2000,
+  commandTimeout: 2000,
+  retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 5), 2000),
+};
+
+export class RedisStore implements Store {
+  readonly prefix: string;
+  readonly #url: string;
+  readonly #options: RedisStoreOptions;
+  #client: Promise<TryOnRedis> | undefined;
+  #closed = false;
+
+  /** `url`: `redis://[:password@]host:port[/db]` or `rediss://` for TLS. Nothing connects until first use. */
+  constructor(url: string, options: RedisStoreOptions = {}) {
+    this.#url = url;
+    this.#options = options;
+    this.prefix = options.prefix ?? REDIS_PREFIX;
+  }
+
+  /**
+   * The connected client, shared with the rate limiters. ioredis is imported on first use so
+   * runtimes that never set REDIS_URL (edge) never load it.
+   */
+  connection(): Promise<TryOnRedis> {
+    if (this.#closed) return Promise.reject(new StoreUnavailableError());
+    this.#client ??= (async () => {
+      const { Redis } = await import('ioredis');
+      const client = new Redis(this.#url, { ...DEFAULTS, ...this.#options.redisOptions }) as TryOnRedis;
+      client.defineCommand('tryonIncr', { numberOfKeys: 1, lua: INCR_WITH_EXPIRY });
+      let lastReported = '';
+      client.on('error', (error: Error) => {
+        // A down Redis reports every reconnect attempt; one line per distinct problem is enough.
+        const message = `Redis: ${(error as { code?: string }).code ?? error.name}`;
+        if (message !== lastReported) this.#options.onError?.(message);
+        lastReported = message;
+      });
+      client.on('ready', () => {
+        lastReported = '';
+      });
+      // The first connect is awaited (bounded by connectTimeout); if it fails, ioredis keeps retrying.
+      await client.connect().catch(() => undefined);
+      return client;
+    })();
+    return this.#client;
+  }
+
+  async #run<T>(op: (client: TryOnRedis) => Promise<T>): Promise<T> {
+    const client = await this.connection();
+    if (client.status !== 'ready') throw new StoreUnavailableError();
+    try {
+      return await op(client);
+    } catch (error) {
+      throw new StoreUnavailableError(error);
+    }
+  }
+
+  #key(key: string): string {
+    return this.prefix + key;
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    return (await this.#run((r) => r.get(this.#key(key)))) ?? undefined;
+  }
+
+  async set(key: string, value: string, ttlMs: number): Promise<void> {
+    await this.#run((r) => r.set(this.#key(key), value, 'PX', ttl(ttlMs)));
+  }
+
+  async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
+    return (await this.#run((r) => r.set(this.#key(key), value, 'PX', ttl(ttlMs), 'NX'))) === 'OK';
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.#run((r) => r.del(this.#key(key)));
+  }
+
+  async incr(key: string, ttlMs: number): Promise<number> {
+    return Number(await this.#run((r) => r.tryonIncr(this.#key(key), ttl(ttlMs))));
+  }
+
+  /** Closes the connection (tests, graceful shutdown); later calls fail with StoreUnavailableError. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const client = await this.#client;
+    if (!client) return;
+    await client.quit().catch(() => client.disconnect());
+  }
+}
+
+/** Redis refuses a PX of 0 or a fraction. */
+const ttl = (ms: number) => Math.max(1, Math.ceil(ms));
