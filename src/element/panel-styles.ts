@@ -221,6 +221,14 @@ export const panelStyles = css`
   .actions .button {
     flex: 1 1 auto;
   }
+  /* On the phone sheet the main actions sit at the bottom, under the thumb. */
+  .sheet .body > .actions:last-child {
+    position: sticky;
+    bottom: 0;
+    margin-top: auto;
+    padding-top: 12px;
+    background: linear-gradient(transparent, var(--_surface) 12px);
+  }
 
   figure {
     margin: 0;

@@ -465,12 +465,14 @@ export class TryOnPanel implements ReactiveController {
     const value = STAGE_PROGRESS[this.#stage];
     return html`
       ${this.#previewUrl ? html`<figure class="preview working"><img src=${this.#previewUrl} alt="" /></figure>` : nothing}
-      <div part="progress" class="progress" role="progressbar" aria-label=${s.title} aria-valuemin="0" aria-valuemax="100" aria-valuenow=${value} aria-valuetext=${text}>
-        <div class="track"><div class="fill" style="width: ${value}%"></div></div>
+      <div part="progress" class="progress">
+        <div class="track" role="progressbar" aria-label=${s.title} aria-valuemin="0" aria-valuemax="100" aria-valuenow=${value} aria-valuetext=${text}>
+          <div class="fill" style="width: ${value}%"></div>
+        </div>
         <p class="stage">${text}</p>
-      </div>
-      <div class="actions">
-        <button part="cancel" class="button secondary" type="button" data-autofocus @click=${this.#cancel}>${s.cancel}</button>
+        <div class="actions">
+          <button part="cancel" class="button secondary" type="button" data-autofocus @click=${this.#cancel}>${s.cancel}</button>
+        </div>
       </div>
     `;
   }
