@@ -22,6 +22,8 @@ import { StatusCache } from './status-cache.ts';
 import { checkIdempotencyKey, fingerprint, once } from './idempotency.ts';
 import { readSubmitFields } from './submit-form.ts';
 import { originAccess } from './origin.ts';
+import { Limits } from './limits.ts';
+import { resolveLimits } from './limits-config.ts';
 import { submitWithFailover, type ProviderSlot } from './failover.ts';
 
 export type { HandlerOptions } from './options.ts';
@@ -73,6 +75,7 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
   }
   const signer = new TokenSigner(settings.secret, now);
   const statusCache = new StatusCache(store, now);
+  const limits = new Limits(resolveLimits(options), store, now, log);
   const primary: ProviderSlot = {
     adapter,
     apiKey: settings.apiKey,
@@ -112,6 +115,8 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
   });
   app.use('*', ...originAccess(settings.allowedOrigins, settings.publicUrl));
 
+  app.use('*', limits.headers());
+
   app.onError((error, c) => {
     const d = describe(error);
     const entry: Record<string, unknown> = { event: 'error', requestId: c.get('requestId'), code: d.code, status: d.status };
@@ -134,6 +139,8 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
   app.post(
     '/jobs',
     async (c, next) => {
+      // Before the body is read: a client over its budget never gets to upload.
+      await limits.submitByIp(c);
       const type = c.req.header('content-type') ?? '';
       if (!/^multipart\/form-data\s*;/i.test(type)) {
         throw new ApiError(415, 'unsupported_media_type', 'Send the try-on as multipart/form-data (a photo, a garment, a category and consent).');
@@ -167,6 +174,8 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
           throw new ApiError(400, 'photo_ref_invalid', 'Your earlier photo is no longer available. Please send the photo again.');
         }
       }
+
+      await limits.submitByShopper(c, photo.bytes);
 
       const start = async (): Promise<SubmitResponse> => {
         if (fields.photo) {
@@ -203,17 +212,19 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
             store,
             `${adapter.name}:${idempotencyKey}`,
             await fingerprint([fields.photo ?? fields.photoRef!, fields.garmentUrl, fields.category, fields.size ?? '']),
-            start,
+            () => limits.generation(c, start),
             (error) => describe(error),
           )
-        : await start();
+        : await limits.generation(c, start);
       return c.json(answer, 202, { 'cache-control': 'no-store' });
     },
   );
   app.all('/jobs', notAllowed('POST'));
 
   app.get('/jobs/:job', async (c) => {
+    await limits.pollByIp(c);
     const claims = await signer.verifyJob(c.req.param('job'));
+    await limits.pollByShopper(c, claims.photoRef);
     const slot = slotNamed(claims.provider);
     if (!slot) {
       throw new ApiError(404, 'job_expired', 'This try-on was started with another service and is no longer available. Please start a new one.');
@@ -245,9 +256,10 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
   });
   app.all('/files/:id', notAllowed('GET'));
 
-  return async (request: Request) => {
+  return async (request: Request, env?: unknown) => {
     try {
-      return await app.fetch(request);
+      // On Node, env carries the socket (@hono/node-server): the client IP for per-IP limits.
+      return await app.fetch(request, env as Record<string, unknown> | undefined);
     } catch (error) {
       // Hono routes errors to onError; this only catches failures of that path itself.
       log.error({ event: 'error', detail: error instanceof Error ? error.message : 'unknown' });
