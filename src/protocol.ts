@@ -41,6 +41,8 @@ export const ERROR_CODES = [
   'not_found',
   'unsupported_media_type',
   'body_too_large',
+  /** 408: the request body arrived too slowly; the connection is closed. */
+  'body_timeout',
   // photo
   'photo_missing',
   'photo_too_large',
@@ -52,6 +54,8 @@ export const ERROR_CODES = [
   'garment_missing',
   'garment_url_invalid',
   'garment_host_not_allowed',
+  /** 422: the garment host resolves to a private, loopback or link-local address. */
+  'garment_address_not_allowed',
   'product_unknown',
   // other fields
   'category_invalid',
@@ -60,6 +64,12 @@ export const ERROR_CODES = [
   'idempotency_key_invalid',
   // access
   'origin_not_allowed',
+  /** 401: Shopify app proxy mode and the request's proxy signature is missing, wrong or stale. */
+  'proxy_signature_invalid',
+  /** 403: a job token or photo handle made for another shop or storefront origin. */
+  'token_scope_mismatch',
+  /** 403: the Cloudflare Turnstile check before a submit failed (missing, expired, wrong site or action). */
+  'turnstile_failed',
   'job_token_invalid',
   'job_token_expired',
   'rate_limited',
@@ -131,6 +141,11 @@ export const SUBMIT_FIELDS = {
   category: 'category',
   consent: 'consent',
   size: 'size',
+  /**
+   * The Cloudflare Turnstile token of the page's widget (rendered with action `try-on`); required
+   * only when the endpoint sets `TRYON_TURNSTILE_SECRET`.
+   */
+  turnstileToken: 'turnstileToken',
 } as const;
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';

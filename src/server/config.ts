@@ -3,9 +3,9 @@
  * Mistakes are startup errors naming the variable, never printing a value (it may be a key).
  */
 import type { HandlerOptions } from './options.ts';
-import { parseDailyLimit, parseRateLimits, resolveLimits } from './limits-config.ts';
 import type { FallbackOptions } from './failover.ts';
 import { ConfigError, fallbackEnvPrefix, resolveSettings } from './settings.ts';
+import { loadCatalogFile } from './catalog.ts';
 
 const list = (value: string | undefined) =>
   (value ?? '')
@@ -60,17 +60,18 @@ export function optionsFromEnv(env: Record<string, string | undefined>): Handler
     return fallback;
   });
   if (fallbacks.length) options.fallbacks = fallbacks;
+  const shopifySecret = value('TRYON_SHOPIFY_SECRET');
+  if (shopifySecret) options.shopifySecret = shopifySecret;
+  const turnstileSecret = value('TRYON_TURNSTILE_SECRET');
+  if (turnstileSecret) {
+    const hostnames = list(env.TRYON_TURNSTILE_HOSTNAMES);
+    const verifyUrl = value('TRYON_TURNSTILE_VERIFY_URL');
+    options.turnstile = { secret: turnstileSecret, ...(hostnames.length ? { hostnames } : {}), ...(verifyUrl ? { verifyUrl } : {}) };
+  }
+  const catalog = value('TRYON_CATALOG');
+  if (catalog) options.products = loadCatalogFile(catalog);
   const extra = providerOptions(env.TRYON_PROVIDER_OPTIONS);
   if (Object.keys(extra).length) options.providerOptions = extra;
-  const redisUrl = value('REDIS_URL');
-  if (redisUrl) options.redisUrl = redisUrl;
-  const rateLimits = value('TRYON_RATE_LIMITS');
-  if (rateLimits) options.rateLimits = parseRateLimits(rateLimits);
-  const dailyLimit = value('TRYON_DAILY_LIMIT');
-  if (dailyLimit) options.dailyLimit = parseDailyLimit(dailyLimit);
-  const trustProxy = value('TRYON_TRUST_PROXY');
-  if (trustProxy) options.trustProxy = trustProxy;
-  resolveLimits(options);
   // Fail now, at startup, rather than on the first shopper's request.
   resolveSettings({ ...options, secret: options.secret ?? 'x'.repeat(32) });
   return options;

@@ -5,7 +5,6 @@
  * See the protocol in DESIGN.md and src/protocol.ts.
  */
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { IDEMPOTENCY_HEADER, LIMITS, type ErrorCode, type StatusResponse, type SubmitResponse } from '../protocol.ts';
 import type { HandlerOptions } from './options.ts';
@@ -16,14 +15,18 @@ import { resolveSettings } from './settings.ts';
 import { createLogger } from './log.ts';
 import { TokenSigner } from './tokens.ts';
 import { checkPhoto } from './photo.ts';
-import { loadPhoto, photoKey, PHOTO_TTL_MS, savePhoto } from './photos.ts';
+import { loadPhoto, savePhoto } from './photos.ts';
 import { FileHost, fileHeaders, readFile } from './files.ts';
 import { StatusCache } from './status-cache.ts';
 import { checkIdempotencyKey, fingerprint, once } from './idempotency.ts';
 import { readSubmitFields } from './submit-form.ts';
-import { originAccess } from './origin.ts';
-import { Limits } from './limits.ts';
-import { resolveLimits } from './limits-config.ts';
+import { originAccess, type AccessVariables } from './origin.ts';
+import { CLOSE_CONNECTION, readForm } from './body.ts';
+import { scopeMismatch } from './tokens.ts';
+import { endJobPhoto, forgetPhoto, publishJobPhoto } from './privacy.ts';
+import { productResolver } from './catalog.ts';
+import { createGarmentFetcher, createTransport, precheckGarmentAddress } from './garment-fetch.ts';
+import { expectedHostnames, verifyTurnstile } from './turnstile.ts';
 import { submitWithFailover, type ProviderSlot } from './failover.ts';
 
 export type { HandlerOptions } from './options.ts';
@@ -33,7 +36,7 @@ const JOB_TTL_MS = 24 * 60 * 60 * 1000;
 /** The largest submit body: a 10 MB photo plus the other fields and multipart framing. */
 const BODY_MAX_BYTES = LIMITS.photoMaxBytes + 1024 * 1024;
 
-type Env = { Variables: { requestId: string } };
+type Env = { Variables: { requestId: string } & AccessVariables };
 
 /** How an error reaches the widget: status, code, message, Retry-After. */
 function describe(error: unknown): { status: number; code: ErrorCode; message: string; retryAfterSec?: number; details?: string[] } {
@@ -66,7 +69,7 @@ function describe(error: unknown): { status: number; code: ErrorCode; message: s
 export function createTryOnHandler(options: HandlerOptions = {}): (request: Request) => Promise<Response> {
   const settings = resolveSettings(options);
   const { adapter, store, now, basePath } = settings;
-  const log = createLogger(options.log, [settings.apiKey, ...settings.fallbacks.map((f) => f.apiKey)], now);
+  const log = createLogger(options.log, [settings.apiKey, settings.secret, settings.shopifySecret ?? '', settings.turnstile?.secret ?? '', ...settings.fallbacks.map((f) => f.apiKey)], now);
   if (settings.secretGenerated) {
     log.warn({
       event: 'config',
@@ -75,7 +78,9 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
   }
   const signer = new TokenSigner(settings.secret, now);
   const statusCache = new StatusCache(store, now);
-  const limits = new Limits(resolveLimits(options), store, now, log);
+  const resolveProduct = productResolver(settings.products, settings.resolveProduct);
+  const garmentTransport = settings.resolveHost ? createTransport(settings.resolveHost) : undefined;
+  const garmentHosts = (c: Context) => settings.garmentHosts ?? [new URL(c.req.url).host];
   const primary: ProviderSlot = {
     adapter,
     apiKey: settings.apiKey,
@@ -100,6 +105,7 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
       ...(settings.publicUrl ? { publicUrl: settings.publicUrl } : {}),
       secret: settings.secret,
       publishFile: (bytes, type, ttlMs) => files.publish(bytes, type, ttlMs),
+      fetchGarment: createGarmentFetcher(garmentHosts(c), garmentTransport),
     };
   };
 
@@ -113,9 +119,10 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
     c.res.headers.set('x-request-id', requestId);
     log.info({ event: 'request', requestId, method: c.req.method, path: new URL(c.req.url).pathname, status: c.res.status, ms: now() - started });
   });
-  app.use('*', ...originAccess(settings.allowedOrigins, settings.publicUrl));
-
-  app.use('*', limits.headers());
+  app.use(
+    '*',
+    ...originAccess({ allowedOrigins: settings.allowedOrigins, publicUrl: settings.publicUrl, shopifySecret: settings.shopifySecret, basePath, now }),
+  );
 
   app.onError((error, c) => {
     const d = describe(error);
@@ -126,6 +133,8 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
     return errorResponse(d.status, d.code, d.message, {
       ...(d.retryAfterSec !== undefined ? { retryAfterSec: d.retryAfterSec } : {}),
       ...(d.details ? { details: d.details } : {}),
+      // An oversized or trickling body is not worth reading further: the runtime closes the socket.
+      ...(d.status === 408 || d.status === 413 ? { headers: CLOSE_CONNECTION } : {}),
     });
   });
   app.notFound(() => errorResponse(404, 'not_found', 'There is nothing at this address. Check the endpoint URL.'));
@@ -139,29 +148,17 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
   app.post(
     '/jobs',
     async (c, next) => {
-      // Before the body is read: a client over its budget never gets to upload.
-      await limits.submitByIp(c);
       const type = c.req.header('content-type') ?? '';
       if (!/^multipart\/form-data\s*;/i.test(type)) {
         throw new ApiError(415, 'unsupported_media_type', 'Send the try-on as multipart/form-data (a photo, a garment, a category and consent).');
       }
       await next();
     },
-    bodyLimit({
-      maxSize: BODY_MAX_BYTES,
-      onError: () => {
-        throw new ApiError(413, 'body_too_large', 'The upload is too large. Please choose a photo under 10 MB.');
-      },
-    }),
     async (c) => {
       const idempotencyKey = checkIdempotencyKey(c.req.header(IDEMPOTENCY_HEADER));
-      let form: FormData;
-      try {
-        form = await c.req.raw.formData();
-      } catch {
-        throw new ApiError(400, 'bad_request', 'The upload could not be read as multipart/form-data. Please try again.');
-      }
-      const fields = await readSubmitFields(form, adapter, settings.garmentHosts ?? [new URL(c.req.url).host], settings.products);
+      const scope = c.get('scope');
+      const form = await readForm(c.req.raw, { maxBytes: BODY_MAX_BYTES, timeoutMs: settings.bodyTimeoutMs });
+      const fields = await readSubmitFields(form, adapter, garmentHosts(c), resolveProduct, scope);
 
       let photo;
       let photoRef: string;
@@ -173,18 +170,22 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
         if (!photo) {
           throw new ApiError(400, 'photo_ref_invalid', 'Your earlier photo is no longer available. Please send the photo again.');
         }
+        if (photo.scope !== scope) throw scopeMismatch();
       }
-
-      await limits.submitByShopper(c, photo.bytes);
+      await precheckGarmentAddress(fields.garmentUrl, garmentTransport);
 
       const start = async (): Promise<SubmitResponse> => {
+        if (settings.turnstile) {
+          const shop = scope.startsWith('shop:') ? scope.slice(5) : undefined;
+          const hosts = expectedHostnames(settings.turnstile, { url: c.req.url, shop }, settings.allowedOrigins, settings.publicUrl);
+          await verifyTurnstile(fields.turnstileToken, hosts, settings.turnstile, settings.fetch);
+        }
         if (fields.photo) {
           photoRef = await signer.newPhotoRef();
-          await savePhoto(store, photoRef, photo);
+          await savePhoto(store, photoRef, photo, scope);
         }
-        const url = settings.publicUrl
-          ? await new FileHost(store, settings.publicUrl).publishAlias(photoKey(photoRef), photo.type, PHOTO_TTL_MS)
-          : undefined;
+        const published = settings.publicUrl ? await publishJobPhoto(store, settings.publicUrl, photoRef, photo.type) : undefined;
+        const url = published?.url;
         const input = {
             photo: { bytes: photo.bytes, type: photo.type, width: photo.width, height: photo.height, ref: photoRef, ...(url ? { url } : {}) },
             garmentUrl: fields.garmentUrl,
@@ -202,7 +203,7 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
         const provider = slot.adapter.name;
         const state = result.state ?? { status: 'queued' as const };
         await statusCache.put(provider, result.jobId, state, now() + JOB_TTL_MS);
-        const job = await signer.signJob({ provider, jobId: result.jobId, photoRef }, JOB_TTL_MS);
+        const job = await signer.signJob({ provider, jobId: result.jobId, photoRef, scope, ...(published ? { photoFile: published.fileId } : {}) }, JOB_TTL_MS);
         log.info({ event: 'submit', requestId: c.get('requestId'), provider, category: fields.category, status: state.status });
         return { job, status: state.status, pollAfterMs: pollAfterFor(slot), photoRef };
       };
@@ -212,24 +213,24 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
             store,
             `${adapter.name}:${idempotencyKey}`,
             await fingerprint([fields.photo ?? fields.photoRef!, fields.garmentUrl, fields.category, fields.size ?? '']),
-            () => limits.generation(c, start),
+            start,
             (error) => describe(error),
           )
-        : await limits.generation(c, start);
+        : await start();
       return c.json(answer, 202, { 'cache-control': 'no-store' });
     },
   );
   app.all('/jobs', notAllowed('POST'));
 
   app.get('/jobs/:job', async (c) => {
-    await limits.pollByIp(c);
-    const claims = await signer.verifyJob(c.req.param('job'));
-    await limits.pollByShopper(c, claims.photoRef);
+    const claims = await signer.verifyJob(c.req.param('job'), c.get('scope'));
     const slot = slotNamed(claims.provider);
     if (!slot) {
       throw new ApiError(404, 'job_expired', 'This try-on was started with another service and is no longer available. Please start a new one.');
     }
     const state = await statusCache.get(slot.adapter, claims.jobId, claims.expiresAt, providerContext(c, slot));
+    // The provider has fetched the photo by now: its public URL expires with the job.
+    if (claims.photoFile && (state.status === 'completed' || state.status === 'failed')) await endJobPhoto(store, claims.photoFile);
     const body: StatusResponse = { status: state.status };
     if (state.images) body.images = state.images;
     if (state.error) body.error = state.error;
@@ -249,6 +250,20 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
   });
   app.all('/webhooks/:provider', notAllowed('POST'));
 
+  // The shopper's "forget my photo": everything the endpoint holds for it goes; 204 also when nothing was left.
+  app.delete('/photos/:photoRef', async (c) => {
+    const ref = c.req.param('photoRef');
+    if (!(await signer.verifyPhotoRef(ref))) {
+      throw new ApiError(400, 'photo_ref_invalid', 'This is not a photo handle from this store.');
+    }
+    const photo = await loadPhoto(store, ref);
+    if (photo && photo.scope !== c.get('scope')) throw scopeMismatch();
+    await forgetPhoto(store, ref, adapter, providerContext(c));
+    log.info({ event: 'photo_deleted', requestId: c.get('requestId') });
+    return c.body(null, 204, { 'cache-control': 'no-store' });
+  });
+  app.all('/photos/:photoRef', notAllowed('DELETE'));
+
   app.get('/files/:id', async (c) => {
     const file = await readFile(store, c.req.param('id'));
     if (!file) throw new ApiError(404, 'not_found', 'This image has expired. Please start a new try-on.');
@@ -256,10 +271,9 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
   });
   app.all('/files/:id', notAllowed('GET'));
 
-  return async (request: Request, env?: unknown) => {
+  return async (request: Request) => {
     try {
-      // On Node, env carries the socket (@hono/node-server): the client IP for per-IP limits.
-      return await app.fetch(request, env as Record<string, unknown> | undefined);
+      return await app.fetch(request);
     } catch (error) {
       // Hono routes errors to onError; this only catches failures of that path itself.
       log.error({ event: 'error', detail: error instanceof Error ? error.message : 'unknown' });

@@ -1,7 +1,8 @@
 import type { Category } from '../protocol.ts';
 import type { Store } from './store.ts';
 import type { ProviderAdapter } from './providers/types.ts';
-import type { RateLimitOptions } from './limits-config.ts';
+import type { ProductResolver } from './catalog.ts';
+import type { TurnstileOptions } from './turnstile.ts';
 import type { FallbackOptions } from './failover.ts';
 
 /** Options of {@link createTryOnHandler}; the same settings as the TRYON_* environment variables. */
@@ -35,24 +36,6 @@ export interface HandlerOptions {
   basePath?: string;
   /** Where endpoint state lives (status cache, idempotency, photos, files). Default: an in-memory store. */
   store?: Store;
-  /**
-   * Redis for all endpoint state (`REDIS_URL`, e.g. `redis://:password@10.0.0.5:6379/0`, `rediss://` for
-   * TLS), so several instances share limits, caps, idempotency and the status cache. Ignored when
-   * `store` is given. While Redis is unreachable requests get 503 with Retry-After.
-   */
-  redisUrl?: string;
-  /**
-   * Request limits per policy (`TRYON_RATE_LIMITS=submit-ip=30/1m,poll-shopper=120/1m,shop-day=1000`),
-   * over the defaults in limits-config.ts; `false` (env `off`) turns one off.
-   */
-  rateLimits?: RateLimitOptions;
-  /** Generations per UTC day across all shops, the spend breaker (`TRYON_DAILY_LIMIT`). Default 1000; `false` turns it off. */
-  dailyLimit?: number | false;
-  /**
-   * The header a proxy in front of the endpoint sets to the client IP (`TRYON_TRUST_PROXY`), e.g.
-   * `x-forwarded-for`, `x-forwarded-for:2`, `cf-connecting-ip`. Unset: the connecting socket's address.
-   */
-  trustProxy?: string;
   /** fetch used for provider calls (and the demo's garment download). Default `globalThis.fetch`. */
   fetch?: typeof fetch;
   /**
@@ -76,4 +59,22 @@ export interface HandlerOptions {
    * A garment URL sent by the widget wins; `product` then only describes the garment.
    */
   products?: Record<string, { garment: string; category?: Category; description?: string }>;
+  /**
+   * Resolves a `product` id the widget sent (after the callback, `products` is consulted), e.g.
+   * from the shop's database. `scope` is `shop:{domain}`, `origin:{origin}` or `self`.
+   * `TRYON_CATALOG` (a JSON file of products) fills `products` on Node.
+   */
+  resolveProduct?: ProductResolver;
+  /**
+   * Shopify app proxy mode (`TRYON_SHOPIFY_SECRET`, the app's client secret): the try-on routes
+   * accept only requests carrying Shopify's proxy signature, at most 5 minutes old, and the shop is
+   * the verified `shop` parameter.
+   */
+  shopifySecret?: string;
+  /** Cloudflare Turnstile before each submit (`TRYON_TURNSTILE_SECRET`, `TRYON_TURNSTILE_HOSTNAMES`). */
+  turnstile?: TurnstileOptions;
+  /** How long a submit body may take to arrive, ms (default 30 000); slower bodies get 408 body_timeout. */
+  bodyTimeoutMs?: number;
+  /** Resolves host names for the garment address check (tests, custom DNS). Default: the system resolver on Node. */
+  resolveHost?: (hostname: string) => Promise<string[]>;
 }

@@ -8,7 +8,6 @@ import type { Store } from './store.ts';
 import { MemoryStore } from './store.ts';
 import { getAdapter, PROVIDER_NAMES } from './providers/registry.ts';
 import { toBase64Url } from './base64.ts';
-import { RedisStore } from './redis-store.ts';
 import type { ProviderSlot } from './failover.ts';
 
 /** A configuration mistake found at startup. */
@@ -39,6 +38,11 @@ export interface Settings {
   fallbacks: ProviderSlot[];
   now: () => number;
   products: NonNullable<HandlerOptions['products']>;
+  resolveProduct: HandlerOptions['resolveProduct'];
+  shopifySecret: string | undefined;
+  turnstile: HandlerOptions['turnstile'];
+  bodyTimeoutMs: number;
+  resolveHost: HandlerOptions['resolveHost'];
 }
 
 const stripSlash = (s: string) => s.replace(/\/+$/, '');
@@ -52,15 +56,6 @@ function checkUrl(value: string, setting: string): string {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(`${setting} must be an absolute http(s) URL.`);
   return stripSlash(url.href);
-}
-
-/** A Redis store for `REDIS_URL`; connects on first use, reports connection trouble to the log sink. */
-function redisStore(url: string, log: HandlerOptions['log']): RedisStore {
-  if (!/^rediss?:\/\/[^\s]+$/i.test(url.trim())) {
-    throw new ConfigError('REDIS_URL (option redisUrl) must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379/0.');
-  }
-  const sink = log ?? ((entry: object) => console.error(JSON.stringify(entry)));
-  return new RedisStore(url.trim(), { onError: (message) => sink({ level: 'warn', event: 'store', message }) });
 }
 
 /** Resolves options, throwing ConfigError for anything that would fail later at a shopper's expense. */
@@ -130,12 +125,17 @@ export function resolveSettings(options: HandlerOptions = {}): Settings {
     garmentHosts: garmentHosts?.length ? garmentHosts : undefined,
     publicUrl,
     basePath,
-    store: options.store ?? (options.redisUrl ? redisStore(options.redisUrl, options.log) : new MemoryStore(now)),
+    store: options.store ?? new MemoryStore(now),
     fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     providerOptions: options.providerOptions ?? {},
     fallbacks,
     now,
     products: options.products ?? {},
+    resolveProduct: options.resolveProduct,
+    shopifySecret: options.shopifySecret || undefined,
+    turnstile: options.turnstile?.secret ? options.turnstile : undefined,
+    bodyTimeoutMs: options.bodyTimeoutMs ?? 30_000,
+    resolveHost: options.resolveHost,
   };
 }
 

@@ -4,7 +4,7 @@
  */
 import { isCategory, SUBMIT_FIELDS, type Category } from '../protocol.ts';
 import type { ProviderAdapter } from './providers/types.ts';
-import type { HandlerOptions } from './options.ts';
+import type { ProductResolver } from './catalog.ts';
 import { ApiError } from './api-error.ts';
 import { checkGarmentUrl } from './garment.ts';
 
@@ -17,6 +17,8 @@ export interface SubmitFields {
   category: Category;
   size?: string;
   consent: string;
+  /** Cloudflare Turnstile token, when the page sent one. */
+  turnstileToken?: string;
 }
 
 const text = (form: FormData, name: string): string | undefined => {
@@ -34,8 +36,13 @@ export async function readSubmitFields(
   form: FormData,
   adapter: ProviderAdapter,
   garmentHosts: readonly string[],
-  products: HandlerOptions['products'] = {},
+  resolveProduct: ProductResolver = () => undefined,
+  scope = 'self',
 ): Promise<SubmitFields> {
+  // A field sent twice could be read one way here and another way by a provider: refuse it.
+  for (const name of Object.values(SUBMIT_FIELDS)) {
+    if (form.getAll(name).length > 1) throw new ApiError(400, 'bad_request', `The field "${name}" was sent more than once; send it once.`);
+  }
   const consent = text(form, SUBMIT_FIELDS.consent);
   if (!consent) {
     throw new ApiError(400, 'consent_required', 'Please accept the try-on consent before sending your photo.');
@@ -45,7 +52,10 @@ export async function readSubmitFields(
   }
 
   const productId = text(form, SUBMIT_FIELDS.product);
-  const product = productId !== undefined && Object.hasOwn(products, productId) ? products[productId] : undefined;
+  if (productId !== undefined && (productId.length > 128 || !/^[\p{L}\p{N}._:/+-]+$/u.test(productId))) {
+    throw new ApiError(400, 'bad_request', 'The product id must be at most 128 letters, digits or . _ : / + -.');
+  }
+  const product = productId !== undefined ? await resolveProduct(productId, scope) : undefined;
 
   const categoryValue = text(form, SUBMIT_FIELDS.category) ?? product?.category;
   if (!isCategory(categoryValue)) {
@@ -74,6 +84,8 @@ export async function readSubmitFields(
     throw new ApiError(400, 'bad_request', 'The size must be a short label such as "M" or "42".');
   }
 
+  const turnstileToken = text(form, SUBMIT_FIELDS.turnstileToken);
+
   const photoValue = form.get(SUBMIT_FIELDS.photo);
   const photoRef = text(form, SUBMIT_FIELDS.photoRef);
   let photo: Uint8Array | undefined;
@@ -92,5 +104,6 @@ export async function readSubmitFields(
     category: categoryValue,
     ...(size ? { size } : {}),
     consent,
+    ...(turnstileToken ? { turnstileToken } : {}),
   };
 }

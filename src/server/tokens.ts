@@ -3,6 +3,9 @@
  * - job tokens (JWT, HS256 via jose): which provider, the adapter's job id, the photo handle;
  * - photo handles (`photoRef`): a random id plus an HMAC, naming a photo kept in the store.
  * Each kind has its own audience / HMAC label, so one can never be passed off as the other.
+ * Both are bound to the scope that made them (a Shopify shop, a storefront origin, or the
+ * endpoint's own pages, see origin.ts): the job token carries it signed, the photo's store entry
+ * records it (photos.ts). Presented in another scope they are refused with 403 token_scope_mismatch.
  */
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { ApiError } from './api-error.ts';
@@ -15,12 +18,20 @@ export interface JobClaims {
   jobId: string;
   /** The photo handle the job was made from. */
   photoRef: string;
+  /** The scope (shop or origin) that started the job; only it may poll the job. */
+  scope: string;
+  /** Id of the endpoint-hosted file serving the photo to a URL-only provider, removed when the job ends. */
+  photoFile?: string;
   /** Expiry, ms since the epoch. */
   expiresAt: number;
 }
 
 const JOB_AUDIENCE = 'try-on-job';
 const encoder = new TextEncoder();
+
+/** A handle made for another shop or storefront origin. */
+export const scopeMismatch = () =>
+  new ApiError(403, 'token_scope_mismatch', 'This try-on belongs to another store. Please start a new try-on here.');
 
 export class TokenSigner {
   readonly #key: Uint8Array<ArrayBuffer>;
@@ -36,7 +47,7 @@ export class TokenSigner {
   /** A compact JWT for a job, valid for `ttlMs`. */
   async signJob(claims: Omit<JobClaims, 'expiresAt'>, ttlMs: number): Promise<string> {
     const nowSec = Math.floor(this.#now() / 1000);
-    return new SignJWT({ p: claims.provider, j: claims.jobId, r: claims.photoRef })
+    return new SignJWT({ p: claims.provider, j: claims.jobId, r: claims.photoRef, s: claims.scope, ...(claims.photoFile ? { f: claims.photoFile } : {}) })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setAudience(JOB_AUDIENCE)
       .setIssuedAt(nowSec)
@@ -44,8 +55,17 @@ export class TokenSigner {
       .sign(this.#key);
   }
 
-  /** The claims of a job token; throws ApiError job_token_invalid (401) or job_token_expired (401). */
-  async verifyJob(token: string): Promise<JobClaims> {
+  /**
+   * The claims of a job token presented in `scope`; throws ApiError job_token_invalid (401),
+   * job_token_expired (401) or token_scope_mismatch (403, made for another shop or origin).
+   */
+  async verifyJob(token: string, scope: string): Promise<JobClaims> {
+    const claims = await this.#readJob(token);
+    if (claims.scope !== scope) throw scopeMismatch();
+    return claims;
+  }
+
+  async #readJob(token: string): Promise<JobClaims> {
     try {
       const { payload } = await jwtVerify(token, this.#key, {
         algorithms: ['HS256'],
@@ -53,11 +73,11 @@ export class TokenSigner {
         currentDate: new Date(this.#now()),
         requiredClaims: ['exp'],
       });
-      const { p, j, r, exp } = payload as { p?: unknown; j?: unknown; r?: unknown; exp?: number };
-      if (typeof p !== 'string' || typeof j !== 'string' || typeof r !== 'string' || typeof exp !== 'number') {
+      const { p, j, r, s, f, exp } = payload as { p?: unknown; j?: unknown; r?: unknown; s?: unknown; f?: unknown; exp?: number };
+      if (typeof p !== 'string' || typeof j !== 'string' || typeof r !== 'string' || typeof s !== 'string' || typeof exp !== 'number') {
         throw new Error('claims missing');
       }
-      return { provider: p, jobId: j, photoRef: r, expiresAt: exp * 1000 };
+      return { provider: p, jobId: j, photoRef: r, scope: s, ...(typeof f === 'string' ? { photoFile: f } : {}), expiresAt: exp * 1000 };
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) {
         throw new ApiError(401, 'job_token_expired', 'This try-on has expired. Please start a new one.');

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { MemoryStore } from '../../src/server/store.ts';
 import type { ProviderContext } from '../../src/server/providers/types.ts';
+import { createGarmentFetcher } from '../../src/server/garment-fetch.ts';
 
 export interface TestContext {
   ctx: ProviderContext;
@@ -48,6 +49,8 @@ export async function createTestContext(init: {
       files.set(id, { bytes, type: contentType, expiresAt: Date.now() + ttlMs });
       return `${hostUrl}/files/${id}`;
     },
+    // Garments are published on this loopback file host, the one host it allows.
+    fetchGarment: (url, limits) => createGarmentFetcher([new URL(hostUrl).host])(url, limits),
   };
   return {
     ctx,

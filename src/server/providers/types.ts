@@ -60,6 +60,14 @@ export interface ProviderContext {
    * when the endpoint is (`TRYON_PUBLIC_URL`); otherwise it is relative to the request's origin.
    */
   publishFile(bytes: Uint8Array, contentType: string, ttlMs: number): Promise<string>;
+  /**
+   * Downloads a garment image safely: the merchant's host allowlist, public addresses only (also
+   * after DNS, the connection pinned to the checked address on Node), no redirects, a size cap
+   * (default 8 MB) and a deadline (default 10 s). The type is sniffed from the bytes. Throws
+   * ProviderError('rejected', code garment_rejected) when the image cannot be had, or ApiError
+   * garment_address_not_allowed. Adapters that download garments must use this, never `fetch`.
+   */
+  fetchGarment(url: string, limits?: { maxBytes?: number; timeoutMs?: number; signal?: AbortSignal }): Promise<{ bytes: Uint8Array; type: string }>;
   signal?: AbortSignal;
 }
 
