@@ -3,6 +3,7 @@
  * Mistakes are startup errors naming the variable, never printing a value (it may be a key).
  */
 import type { HandlerOptions } from './options.ts';
+import { parseDailyLimit, parseRateLimits, resolveLimits } from './limits-config.ts';
 import type { FallbackOptions } from './failover.ts';
 import { ConfigError, fallbackEnvPrefix, resolveSettings } from './settings.ts';
 import { loadCatalogFile } from './catalog.ts';
@@ -72,6 +73,15 @@ export function optionsFromEnv(env: Record<string, string | undefined>): Handler
   if (catalog) options.products = loadCatalogFile(catalog);
   const extra = providerOptions(env.TRYON_PROVIDER_OPTIONS);
   if (Object.keys(extra).length) options.providerOptions = extra;
+  const redisUrl = value('REDIS_URL');
+  if (redisUrl) options.redisUrl = redisUrl;
+  const rateLimits = value('TRYON_RATE_LIMITS');
+  if (rateLimits) options.rateLimits = parseRateLimits(rateLimits);
+  const dailyLimit = value('TRYON_DAILY_LIMIT');
+  if (dailyLimit) options.dailyLimit = parseDailyLimit(dailyLimit);
+  const trustProxy = value('TRYON_TRUST_PROXY');
+  if (trustProxy) options.trustProxy = trustProxy;
+  resolveLimits(options);
   // Fail now, at startup, rather than on the first shopper's request.
   resolveSettings({ ...options, secret: options.secret ?? 'x'.repeat(32) });
   return options;

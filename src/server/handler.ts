@@ -27,6 +27,8 @@ import { endJobPhoto, forgetPhoto, publishJobPhoto } from './privacy.ts';
 import { productResolver } from './catalog.ts';
 import { createGarmentFetcher, createTransport, precheckGarmentAddress } from './garment-fetch.ts';
 import { expectedHostnames, verifyTurnstile } from './turnstile.ts';
+import { Limits } from './limits.ts';
+import { resolveLimits } from './limits-config.ts';
 import { submitWithFailover, type ProviderSlot } from './failover.ts';
 
 export type { HandlerOptions } from './options.ts';
@@ -81,6 +83,7 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
   const resolveProduct = productResolver(settings.products, settings.resolveProduct);
   const garmentTransport = settings.resolveHost ? createTransport(settings.resolveHost) : undefined;
   const garmentHosts = (c: Context) => settings.garmentHosts ?? [new URL(c.req.url).host];
+  const limits = new Limits(resolveLimits(options), store, now, log);
   const primary: ProviderSlot = {
     adapter,
     apiKey: settings.apiKey,
@@ -124,6 +127,8 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
     ...originAccess({ allowedOrigins: settings.allowedOrigins, publicUrl: settings.publicUrl, shopifySecret: settings.shopifySecret, basePath, now }),
   );
 
+  app.use('*', limits.headers());
+
   app.onError((error, c) => {
     const d = describe(error);
     const entry: Record<string, unknown> = { event: 'error', requestId: c.get('requestId'), code: d.code, status: d.status };
@@ -148,6 +153,8 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
   app.post(
     '/jobs',
     async (c, next) => {
+      // Before the body is read: a client over its budget never gets to upload.
+      await limits.submitByIp(c);
       const type = c.req.header('content-type') ?? '';
       if (!/^multipart\/form-data\s*;/i.test(type)) {
         throw new ApiError(415, 'unsupported_media_type', 'Send the try-on as multipart/form-data (a photo, a garment, a category and consent).');
@@ -173,6 +180,8 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
         if (photo.scope !== scope) throw scopeMismatch();
       }
       await precheckGarmentAddress(fields.garmentUrl, garmentTransport);
+
+      await limits.submitByShopper(c, photo.bytes);
 
       const start = async (): Promise<SubmitResponse> => {
         if (settings.turnstile) {
@@ -213,17 +222,19 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
             store,
             `${adapter.name}:${idempotencyKey}`,
             await fingerprint([fields.photo ?? fields.photoRef!, fields.garmentUrl, fields.category, fields.size ?? '']),
-            start,
+            () => limits.generation(c, start),
             (error) => describe(error),
           )
-        : await start();
+        : await limits.generation(c, start);
       return c.json(answer, 202, { 'cache-control': 'no-store' });
     },
   );
   app.all('/jobs', notAllowed('POST'));
 
   app.get('/jobs/:job', async (c) => {
+    await limits.pollByIp(c);
     const claims = await signer.verifyJob(c.req.param('job'), c.get('scope'));
+    await limits.pollByShopper(c, claims.photoRef);
     const slot = slotNamed(claims.provider);
     if (!slot) {
       throw new ApiError(404, 'job_expired', 'This try-on was started with another service and is no longer available. Please start a new one.');
@@ -271,9 +282,10 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
   });
   app.all('/files/:id', notAllowed('GET'));
 
-  return async (request: Request) => {
+  return async (request: Request, env?: unknown) => {
     try {
-      return await app.fetch(request);
+      // On Node, env carries the socket (@hono/node-server): the client IP for per-IP limits.
+      return await app.fetch(request, env as Record<string, unknown> | undefined);
     } catch (error) {
       // Hono routes errors to onError; this only catches failures of that path itself.
       log.error({ event: 'error', detail: error instanceof Error ? error.message : 'unknown' });

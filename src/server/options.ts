@@ -3,6 +3,7 @@ import type { Store } from './store.ts';
 import type { ProviderAdapter } from './providers/types.ts';
 import type { ProductResolver } from './catalog.ts';
 import type { TurnstileOptions } from './turnstile.ts';
+import type { RateLimitOptions } from './limits-config.ts';
 import type { FallbackOptions } from './failover.ts';
 
 /** Options of {@link createTryOnHandler}; the same settings as the TRYON_* environment variables. */
@@ -36,6 +37,24 @@ export interface HandlerOptions {
   basePath?: string;
   /** Where endpoint state lives (status cache, idempotency, photos, files). Default: an in-memory store. */
   store?: Store;
+  /**
+   * Redis for all endpoint state (`REDIS_URL`, e.g. `redis://:password@10.0.0.5:6379/0`, `rediss://` for
+   * TLS), so several instances share limits, caps, idempotency and the status cache. Ignored when
+   * `store` is given. While Redis is unreachable requests get 503 with Retry-After.
+   */
+  redisUrl?: string;
+  /**
+   * Request limits per policy (`TRYON_RATE_LIMITS=submit-ip=30/1m,poll-shopper=120/1m,shop-day=1000`),
+   * over the defaults in limits-config.ts; `false` (env `off`) turns one off.
+   */
+  rateLimits?: RateLimitOptions;
+  /** Generations per UTC day across all shops, the spend breaker (`TRYON_DAILY_LIMIT`). Default 1000; `false` turns it off. */
+  dailyLimit?: number | false;
+  /**
+   * The header a proxy in front of the endpoint sets to the client IP (`TRYON_TRUST_PROXY`), e.g.
+   * `x-forwarded-for`, `x-forwarded-for:2`, `cf-connecting-ip`. Unset: the connecting socket's address.
+   */
+  trustProxy?: string;
   /** fetch used for provider calls (and the demo's garment download). Default `globalThis.fetch`. */
   fetch?: typeof fetch;
   /**

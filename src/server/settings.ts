@@ -8,6 +8,7 @@ import type { Store } from './store.ts';
 import { MemoryStore } from './store.ts';
 import { getAdapter, PROVIDER_NAMES } from './providers/registry.ts';
 import { toBase64Url } from './base64.ts';
+import { RedisStore } from './redis-store.ts';
 import type { ProviderSlot } from './failover.ts';
 
 /** A configuration mistake found at startup. */
@@ -56,6 +57,15 @@ function checkUrl(value: string, setting: string): string {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(`${setting} must be an absolute http(s) URL.`);
   return stripSlash(url.href);
+}
+
+/** A Redis store for `REDIS_URL`; connects on first use, reports connection trouble to the log sink. */
+function redisStore(url: string, log: HandlerOptions['log']): RedisStore {
+  if (!/^rediss?:\/\/[^\s]+$/i.test(url.trim())) {
+    throw new ConfigError('REDIS_URL (option redisUrl) must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379/0.');
+  }
+  const sink = log ?? ((entry: object) => console.error(JSON.stringify(entry)));
+  return new RedisStore(url.trim(), { onError: (message) => sink({ level: 'warn', event: 'store', message }) });
 }
 
 /** Resolves options, throwing ConfigError for anything that would fail later at a shopper's expense. */
@@ -125,7 +135,7 @@ export function resolveSettings(options: HandlerOptions = {}): Settings {
     garmentHosts: garmentHosts?.length ? garmentHosts : undefined,
     publicUrl,
     basePath,
-    store: options.store ?? new MemoryStore(now),
+    store: options.store ?? (options.redisUrl ? redisStore(options.redisUrl, options.log) : new MemoryStore(now)),
     fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     providerOptions: options.providerOptions ?? {},
     fallbacks,
