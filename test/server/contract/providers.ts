@@ -1,0 +1,125 @@
+/**
+ * The providers the contract suite runs over, each with its fake and the names of the fake's
+ * routes that matter to the contract, plus a loopback endpoint harness: the real handler on a
+ * real Node server (startNodeServer), configured through the environment as a merchant would.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Category } from '../../../src/protocol.ts';
+import { startNodeServer } from '../../../src/server/node.ts';
+import { getAdapter } from '../../../src/server/providers/registry.ts';
+import type { FakeProvider } from '../../fakes/common.ts';
+import { startFakeVistoure } from '../../fakes/vistoure.ts';
+import { startFakeVtryon } from '../../fakes/vtryon.ts';
+import { startFakeVirtufit } from '../../fakes/virtufit.ts';
+import { startFakePixazo } from '../../fakes/pixazo.ts';
+import { garmentPng, makePng } from '../images.ts';
+
+export interface ProviderCase {
+  name: string;
+  start(init: { apiKey: string }): Promise<FakeProvider>;
+  /** The fake's route of the paid call that starts a generation (never repeated blindly). */
+  submitRoute: string;
+  /** The fake's route a status poll reaches. */
+  statusRoute: string;
+  /** Routes of what the provider keeps per shopper photo: a second product must not call them again. */
+  personRoutes: string[];
+}
+
+/** Every provider of issue 3, with its fake. */
+export const PROVIDER_CASES: ProviderCase[] = [
+  { name: 'vistoure', start: startFakeVistoure, submitRoute: 'run', statusRoute: 'status', personRoutes: [] },
+  { name: 'vistoure-pro', start: startFakeVistoure, submitRoute: 'pro-run', statusRoute: 'pro-status', personRoutes: [] },
+  {
+    name: 'vtryon',
+    start: startFakeVtryon,
+    submitRoute: 'task-create',
+    statusRoute: 'task-status',
+    personRoutes: ['person-upload', 'validate'],
+  },
+  { name: 'virtufit', start: startFakeVirtufit, submitRoute: 'generate', statusRoute: 'job-status', personRoutes: [] },
+  { name: 'pixazo', start: startFakePixazo, submitRoute: 'submit', statusRoute: 'poll', personRoutes: [] },
+];
+
+/** A category the provider refuses, if it refuses any. */
+export function unsupportedCategory(name: string): Category | undefined {
+  const { categories } = getAdapter(name);
+  return (['shoes', 'accessory', 'full', 'outerwear', 'bottom', 'dress', 'top'] as const).find((c) => categories[c] === undefined);
+}
+
+const listen = (server: Server) =>
+  new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(`127.0.0.1:${(server.address() as AddressInfo).port}`)));
+
+/** A port free right now, so the endpoint can know its own public URL before it starts. */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  const host = await listen(probe);
+  await new Promise((r) => probe.close(r));
+  return Number(host.split(':')[1]);
+}
+
+/**
+ * The merchant's garment images on a loopback "CDN": the fakes fetch them as the real APIs
+ * would (over http here; the real APIs get https).
+ */
+export async function startGarmentHost(): Promise<{ host: string; url(name: string): string; close(): Promise<void> }> {
+  const second = makePng(20, 24, () => [20, 40, 200]);
+  const server = createServer((req, res) => {
+    const body = req.url?.includes('second') ? second : garmentPng;
+    res.writeHead(200, { 'content-type': 'image/png', 'content-length': String(body.length) }).end(body);
+  });
+  const host = await listen(server);
+  return {
+    host,
+    url: (name) => `http://${host}/garments/${name}.png`,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}
+
+/** A clock the test can move forward, so the status cache's per-interval rule is met without waiting. */
+export class SkewClock {
+  skewMs = 0;
+  now = () => Date.now() + this.skewMs;
+  advance(ms: number) {
+    this.skewMs += ms;
+  }
+}
+
+export interface Endpoint {
+  /** The endpoint base, e.g. http://127.0.0.1:4567/api/try-on. */
+  base: string;
+  clock: SkewClock;
+  logs: object[];
+  close(): Promise<void>;
+}
+
+/**
+ * The real handler on a real loopback Node server, configured only through TRYON_* variables.
+ * `TRYON_PUBLIC_URL` is set for providers that fetch the photo by URL (so they really do, from
+ * this server); for the others it is left out, so VirtuFit is polled rather than called back
+ * (its webhooks are covered by its adapter tests and by the e2e run).
+ */
+export async function startEndpoint(
+  name: string,
+  fake: FakeProvider,
+  init: { apiKey: string; garmentHost: string },
+): Promise<Endpoint> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}/api/try-on`;
+  const clock = new SkewClock();
+  const logs: object[] = [];
+  const env: Record<string, string> = {
+    TRYON_PROVIDER: name,
+    TRYON_API_KEY: init.apiKey,
+    TRYON_PROVIDER_URL: fake.url,
+    TRYON_SECRET: 'contract-suite-secret-0123456789',
+    TRYON_GARMENT_HOSTS: init.garmentHost,
+  };
+  if (getAdapter(name).needsPhotoUrl) env.TRYON_PUBLIC_URL = base;
+  const server = await startNodeServer({
+    port,
+    env,
+    handlerOptions: { basePath: '/api/try-on', now: clock.now, log: (entry) => logs.push(entry) },
+  });
+  return { base, clock, logs, close: server.close };
+}
