@@ -170,31 +170,19 @@ async function personImage(photo: ProviderPhoto, ctx: ProviderContext): Promise<
   return entry.id;
 }
 
-/** Downloads the merchant's garment image; a broken product image is the garment's fault. */
+/** Downloads the merchant's garment image through the endpoint's safe fetch; a broken product image is the garment's fault. */
 async function downloadGarment(garmentUrl: string, ctx: ProviderContext): Promise<{ bytes: Uint8Array; type: string }> {
-  const refused = () =>
-    new ProviderError('rejected', 'The product image could not be loaded for try-on. Please try another product.', {
-      code: 'garment_rejected',
-    });
-  let response: Response;
   try {
-    response = await providerFetch(ctx, garmentUrl, {
-      method: 'GET',
-      retry: 'safe',
-      accept: Array.from({ length: 100 }, (_, i) => 400 + i),
-    });
+    return await ctx.fetchGarment(garmentUrl, { maxBytes: GARMENT_MAX_BYTES, ...(ctx.signal ? { signal: ctx.signal } : {}) });
   } catch (error) {
-    if (error instanceof ProviderError) throw refused();
+    if (error instanceof ProviderError) {
+      throw new ProviderError('rejected', 'The product image could not be loaded for try-on. Please try another product.', {
+        code: 'garment_rejected',
+        cause: error,
+      });
+    }
     throw error;
   }
-  const type = (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  if (!response.ok || !type.startsWith('image/')) {
-    await response.body?.cancel().catch(() => {});
-    throw refused();
-  }
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  if (bytes.byteLength === 0 || bytes.byteLength > GARMENT_MAX_BYTES) throw refused();
-  return { bytes, type };
 }
 
 /** The garment's image id at Vtryon, uploaded once for every shopper of the product. */
