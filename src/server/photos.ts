@@ -13,7 +13,7 @@ export const photoKey = (ref: string) => `photo:${ref}`;
 /** A stored photo and the scope (shop or origin) whose shopper sent it. */
 export type StoredPhoto = CheckedPhoto & { scope: string };
 
-export async function savePhoto(store: Store, ref: string, photo: CheckedPhoto, scope: string): Promise<void> {
+export async function savePhoto(store: Store, ref: string, photo: CheckedPhoto, scope = 'self'): Promise<void> {
   const entry = { type: photo.type, width: photo.width, height: photo.height, scope, data: toBase64(photo.bytes) };
   await store.set(photoKey(ref), JSON.stringify(entry), PHOTO_TTL_MS);
 }
