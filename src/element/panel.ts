@@ -15,6 +15,19 @@ import { anchorPanel, clearAnchor, SHEET_QUERY } from './position.ts';
 import { mergeStrings, type TryOnStrings } from './strings.ts';
 import type { TryOnButton } from './try-on-button.ts';
 
+/** Refusals of the photo itself: sending the same photo again cannot help, only another photo. */
+const PHOTO_REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'image_undecodable',
+  'image_heic_unsupported',
+  'photo_too_large',
+  'photo_too_many_pixels',
+  'photo_unsupported_type',
+  'photo_corrupt',
+  'photo_rejected',
+  'pose_unsupported',
+  'moderation_blocked',
+]);
+
 const STAGE_PROGRESS: Record<TryOnStage, number> = { preparing: 10, uploading: 30, queued: 45, processing: 70, finishing: 92 };
 
 /** One submission of one photo: its idempotency key and whether it failed for good. */
@@ -30,7 +43,7 @@ interface ShownError {
   code: ErrorCode;
   message: string;
   details: string[] | undefined;
-  /** Retrying the same photo could help (false for a photo the browser cannot read). */
+  /** Sending the same photo again could help (false when the photo itself was refused). */
   retryable: boolean;
 }
 
@@ -368,7 +381,7 @@ export class TryOnPanel implements ReactiveController {
       this.#attempt.definitive ||= isDefinitiveFailure(error, phase === 'job' ? 'job' : 'request');
     }
     const message = s.errors[code] ?? fallback;
-    this.#error = { code, message, details, retryable: phase !== 'photo' || !(error instanceof PhotoError) };
+    this.#error = { code, message, details, retryable: !PHOTO_REFUSALS.has(code) && !(error instanceof PhotoError) };
     this.#announcement = message;
     this.#dispatch({ type: 'fail' });
     this.host.emit('try-on-error', { code, message });

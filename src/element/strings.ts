@@ -51,7 +51,7 @@ export const defaultStrings: TryOnStrings = {
   intro: 'See this piece on you. Upload a photo of yourself and we will create a preview.',
   close: 'Close',
   consentLabel: (merchant) =>
-    `I agree that ${merchant} sends my photo to its try-on service to create this preview. The photo is used only for this and is not kept.`,
+    `I agree that ${merchant} sends my photo to its try-on service to create this preview, and for nothing else.`,
   fallbackMerchant: 'this shop',
   privacyPolicy: 'Privacy policy',
   consentNeeded: 'Tick the box above to choose a photo.',
