@@ -1,0 +1,91 @@
+/**
+ * Privacy: DELETE {base}/photos/{photoRef} removes the photo, its public file aliases and what the
+ * adapter cached, idempotently; a photo URL served to a URL-only provider ends with its job.
+ * Logs: one JSON entry per request with a request id, and never a photo, key, secret or token.
+ */
+import { describe, expect, it } from 'vitest';
+import { BASE, CountingAdapter, errorOf, FAKE_KEY, get, SECRET, setup, submitRequest } from './helpers.ts';
+import { photoPng } from './images.ts';
+import type { ProviderContext } from '../../src/server/providers/types.ts';
+import { shopifyUrl, SHOPIFY_SECRET } from './access-helpers.ts';
+
+const PUBLIC = 'http://localhost:5173/api/try-on';
+
+class ForgettingAdapter extends CountingAdapter {
+  forgotten: string[] = [];
+  async forgetPhoto(ref: string, _ctx: ProviderContext) {
+    this.forgotten.push(ref);
+  }
+}
+
+const filePath = (url: string) => url.slice(PUBLIC.length);
+
+describe('DELETE /photos/{photoRef}', () => {
+  it('removes the photo, its file URLs and the provider-side copy; a second DELETE is still 204', async () => {
+    const adapter = new ForgettingAdapter();
+    const s = setup({ publicUrl: PUBLIC }, adapter);
+    const { photoRef } = (await (await s.handler(submitRequest())).json()) as { photoRef: string };
+    const url = adapter.submits[0]!.photo.url!;
+    expect((await s.handler(get(filePath(url)))).status).toBe(200);
+
+    const deleted = await s.handler(new Request(`${BASE}/photos/${photoRef}`, { method: 'DELETE' }));
+    expect(deleted.status).toBe(204);
+    expect(adapter.forgotten).toEqual([photoRef]);
+    expect((await s.handler(get(filePath(url)))).status).toBe(404);
+    expect(await errorOf(await s.handler(submitRequest({ photo: null, photoRef })))).toMatchObject({ status: 400, code: 'photo_ref_invalid' });
+
+    expect((await s.handler(new Request(`${BASE}/photos/${photoRef}`, { method: 'DELETE' }))).status).toBe(204);
+    expect(adapter.submits).toHaveLength(1);
+  });
+
+  it('a failing provider-side forget does not keep the endpoint copy', async () => {
+    const adapter = new ForgettingAdapter();
+    adapter.forgetPhoto = async () => {
+      throw new Error('provider down');
+    };
+    const s = setup({}, adapter);
+    const { photoRef } = (await (await s.handler(submitRequest())).json()) as { photoRef: string };
+    expect((await s.handler(new Request(`${BASE}/photos/${photoRef}`, { method: 'DELETE' }))).status).toBe(204);
+    expect((await s.handler(submitRequest({ photo: null, photoRef }))).status).toBe(400);
+  });
+});
+
+describe('photo URLs for URL-only providers', () => {
+  it('serve the photo while the job runs and are gone once it completes; the photo handle still works', async () => {
+    const s = setup({ publicUrl: PUBLIC });
+    const { job, photoRef } = (await (await s.handler(submitRequest())).json()) as { job: string; photoRef: string };
+    const url = s.adapter.submits[0]!.photo.url!;
+    const served = await s.handler(get(filePath(url)));
+    expect(Buffer.from(await served.arrayBuffer()).equals(Buffer.from(photoPng))).toBe(true);
+
+    s.adapter.state = { status: 'completed', images: ['https://cdn.provider.example/r.png'] };
+    s.clock.advance(10_000);
+    expect(((await (await s.handler(get(`/jobs/${job}`))).json()) as { status: string }).status).toBe('completed');
+    expect((await s.handler(get(filePath(url)))).status).toBe(404);
+    expect((await s.handler(submitRequest({ photo: null, photoRef }))).status).toBe(202);
+  });
+});
+
+describe('logs', () => {
+  it('are JSON entries with request ids and hold no photo, key, secret, token, handle or signature', async () => {
+    const s = setup({ shopifySecret: SHOPIFY_SECRET, publicUrl: PUBLIC, turnstile: undefined });
+    const shop = 'shop-a.myshopify.com';
+    const submitUrl = await shopifyUrl('/jobs', shop, s.clock.t);
+    const { job, photoRef } = (await (await s.handler(submitRequest({}, { url: submitUrl }))).json()) as { job: string; photoRef: string };
+    await s.handler(new Request(await shopifyUrl(`/jobs/${job}`, shop, s.clock.t)));
+    await s.handler(new Request(await shopifyUrl(`/photos/${photoRef}`, shop, s.clock.t), { method: 'DELETE' }));
+    s.adapter.statusError = new Error(`provider said ${FAKE_KEY}`);
+    s.clock.advance(60_000);
+    await s.handler(new Request(await shopifyUrl(`/jobs/${job}`, shop, s.clock.t)));
+
+    const text = s.logs.map((entry) => JSON.stringify(entry)).join('\n');
+    const requests = s.logs.filter((e) => (e as { event?: string }).event === 'request') as Array<{ requestId?: string; path?: string }>;
+    expect(requests.length).toBe(4);
+    for (const entry of requests) expect(entry.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    const signature = new URL(submitUrl).searchParams.get('signature')!;
+    for (const secret of [FAKE_KEY, SECRET, SHOPIFY_SECRET, job, photoRef, signature, Buffer.from(photoPng).toString('base64').slice(0, 40)]) {
+      expect(text).not.toContain(secret);
+    }
+    expect(text).toContain('[token]');
+  });
+});
