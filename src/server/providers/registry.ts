@@ -9,6 +9,7 @@ import { vistoureProAdapter } from './vistoure-pro.ts';
 import { vtryonAdapter } from './vtryon.ts';
 import { virtufitAdapter } from './virtufit.ts';
 import { pixazoAdapter } from './pixazo.ts';
+import { vtryAdapter } from './vtry.ts';
 
 const ADAPTERS = {
   demo: demoAdapter,
@@ -17,6 +18,7 @@ const ADAPTERS = {
   vtryon: vtryonAdapter,
   virtufit: virtufitAdapter,
   pixazo: pixazoAdapter,
+  vtry: vtryAdapter,
 } satisfies Record<string, ProviderAdapter>;
 
 /** The names `TRYON_PROVIDER` accepts. */

@@ -24,11 +24,12 @@
  * no store at all; only if Vtry still answers 429 after the Retry-After waits does it become a
  * `p:` job whose polls start the generation once a slot frees.
  */
-import type { Category, ErrorBody, ErrorCode, JobStatus } from '../../protocol.ts';
+import type { Category, ErrorBody, JobStatus } from '../../protocol.ts';
 import type { RetryPolicy } from './http.ts';
 import type { JobState, ProviderAdapter, ProviderContext, ProviderPhoto, SubmitInput, SubmitResult } from './types.ts';
 import { ProviderError, describeProviderError } from './errors.ts';
-import { providerFetch, providerJson, readJson } from './http.ts';
+import { providerFetch, providerJson, readJson, sleep } from './http.ts';
+import { mapFailure, type FailureCode } from './failures.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const PERSON_TTL_MS = DAY_MS;
@@ -204,35 +205,23 @@ export function readVtryJob(body: unknown): VtryJob {
   return out;
 }
 
-const FAILURE_MESSAGES: Record<string, string> = {
-  pose_unsupported:
-    'We could not make out your pose in this photo. Please use a photo where you stand facing the camera with your body clearly visible.',
-  moderation_blocked: 'This photo cannot be used for try-on. Please choose a different photo.',
-  photo_rejected: 'This photo does not work for try-on. Please use a clear, well-lit photo of yourself facing the camera.',
-  garment_rejected: 'This product cannot be tried on right now. Please try another product.',
-  generation_failed: 'The try-on could not be created this time. Please try again.',
-};
-
 /** Which job failed: the person's compose, the garment's clothes job, or the generation. */
 export type VtryStage = 'person' | 'clothes' | 'generation';
 
+/** Whose image a failure that only says "the image" means, per stage. */
+const IMAGE_BLAME: Record<VtryStage, FailureCode> = {
+  person: 'photo_rejected',
+  clothes: 'garment_rejected',
+  // The generation reads images Vtry already accepted: trouble there is Vtry's own.
+  generation: 'generation_failed',
+};
+
 /**
- * A failed job's error text to our code and a message of our own: the provider's text may
- * carry internals (upstream vendors, stack traces), so it never reaches the shopper. Words
- * that only say "the image" are blamed on whatever image the failed stage was reading.
+ * A failed job's error text to our code and message (the shared mapping of failures.ts);
+ * words that only say "the image" are blamed on whatever image the failed stage was reading.
  */
 export function mapVtryFailure(stage: VtryStage, text: string | undefined): ErrorBody {
-  const t = (text ?? '').toLowerCase();
-  let code: ErrorCode = 'generation_failed';
-  if (/nsfw|moderat|safety|inappropriate|explicit|nudity|content policy|prohibited/.test(t)) code = 'moderation_blocked';
-  else if (/pose|keypoint|skeleton/.test(t)) code = 'pose_unsupported';
-  else if (/garment|cloth|apparel|product|packshot/.test(t)) code = 'garment_rejected';
-  else if (/person|human|face|body|selfie/.test(t)) code = 'photo_rejected';
-  else if (/image|photo|download|fetch|decode|corrupt|unsupported|format/.test(t)) {
-    if (stage === 'person') code = 'photo_rejected';
-    else if (stage === 'clothes') code = 'garment_rejected';
-  }
-  return { code, message: FAILURE_MESSAGES[code]! };
+  return mapFailure(text, IMAGE_BLAME[stage]);
 }
 
 /** A generation job in our words. */
@@ -366,20 +355,6 @@ async function hashOf(text: string): Promise<string> {
 }
 
 const randomHex = (bytes: number) => hex(crypto.getRandomValues(new Uint8Array(bytes)));
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
 
 /**
  * Runs `fn` while holding `key`'s lock, so two submits for one photo (or one garment) do not

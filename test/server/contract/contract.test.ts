@@ -46,6 +46,7 @@ describe.each(PROVIDER_CASES)('provider contract: $name', (pc) => {
   beforeAll(async () => {
     fake = await pc.start({ apiKey });
     fake.timing = { queuedMs: 20, processingMs: 40 };
+    pc.prepare?.(fake);
     endpoint = await startEndpoint(pc.name, fake, { apiKey, garmentHost: garments.host });
   });
   afterAll(async () => {
@@ -122,14 +123,14 @@ describe.each(PROVIDER_CASES)('provider contract: $name', (pc) => {
     expect(image.headers.get('content-type')).toMatch(/^image\//);
     expect([...new Uint8Array(await image.arrayBuffer()).subarray(0, 4)]).toEqual(PNG_MAGIC);
     costs[pc.name] = { first: callsByRoute(), second: {} };
-    expect(fake.count(pc.submitRoute)).toBe(1);
+    expect(fake.count(pc.generationRoute)).toBe(1);
 
     fake.resetCalls();
     const second = await submit({ photoRef: first.body.photoRef!, garment: garments.url('second'), category: 'bottom' });
     expect(second.status).toBe(202);
     expect((await pollToEnd(second.body.job!)).status).toBe('completed');
     costs[pc.name]!.second = callsByRoute();
-    expect(fake.count(pc.submitRoute)).toBe(1);
+    expect(fake.count(pc.generationRoute)).toBe(1);
     for (const route of pc.personRoutes) expect(fake.count(route), `${route} again for the same photo`).toBe(0);
     expect(total(costs[pc.name]!.second)).toBeLessThanOrEqual(total(costs[pc.name]!.first));
   });
@@ -157,7 +158,6 @@ describe.each(PROVIDER_CASES)('provider contract: $name', (pc) => {
     expect(answer.status).toBe(202);
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
     expect(fake.count(pc.submitRoute)).toBe(2);
-    expect(fake.jobs.size).toBeGreaterThan(0);
   });
 
   it('429 throughout is 503 provider_busy with Retry-After', async () => {
@@ -275,12 +275,14 @@ describe.each(PROVIDER_CASES)('provider contract: $name', (pc) => {
       const answers = await Promise.all(Array.from({ length: 20 }, () => poll(body.job!)));
       for (const answer of answers) expect(answer.body.status).toMatch(/^(queued|processing)$/);
       // The first poll after the interval asks the provider; the other 19 share its answer.
-      expect(fake.count(pc.statusRoute)).toBe(1);
+      const refresh = fake.count();
+      expect(refresh).toBeGreaterThanOrEqual(1);
+      expect(refresh).toBeLessThanOrEqual(pc.maxCallsPerRefresh ?? 1);
       for (let i = 0; i < 20; i++) await poll(body.job!);
-      expect(fake.count(pc.statusRoute)).toBe(1);
+      expect(fake.count()).toBe(refresh);
       endpoint.clock.advance(interval);
       await poll(body.job!);
-      expect(fake.count(pc.statusRoute)).toBe(2);
+      expect(fake.count()).toBeGreaterThan(refresh);
     } finally {
       fake.timing = { queuedMs: 20, processingMs: 40 };
     }

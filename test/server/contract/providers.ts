@@ -13,32 +13,70 @@ import { startFakeVistoure } from '../../fakes/vistoure.ts';
 import { startFakeVtryon } from '../../fakes/vtryon.ts';
 import { startFakeVirtufit } from '../../fakes/virtufit.ts';
 import { startFakePixazo } from '../../fakes/pixazo.ts';
+import { startFakeVtry, type VtryFake } from '../../fakes/vtry.ts';
 import { garmentPng, makePng } from '../images.ts';
 
 export interface ProviderCase {
   name: string;
   start(init: { apiKey: string }): Promise<FakeProvider>;
-  /** The fake's route of the paid call that starts a generation (never repeated blindly). */
+  /** The fake's route of the first call a submit makes (where submit faults are injected). */
   submitRoute: string;
+  /** The fake's route of the paid call that starts a generation: once per try-on. */
+  generationRoute: string;
   /** The fake's route a status poll reaches. */
   statusRoute: string;
   /** Routes of what the provider keeps per shopper photo: a second product must not call them again. */
   personRoutes: string[];
+  /** Provider calls one status refresh may make (a multi-step provider reads each step's job). */
+  maxCallsPerRefresh?: number;
+  /** Adjusts the fake for the suite (e.g. limits that would otherwise throttle a fast test run). */
+  prepare?(fake: FakeProvider): void;
 }
 
 /** Every provider of issue 3, with its fake. */
 export const PROVIDER_CASES: ProviderCase[] = [
-  { name: 'vistoure', start: startFakeVistoure, submitRoute: 'run', statusRoute: 'status', personRoutes: [] },
-  { name: 'vistoure-pro', start: startFakeVistoure, submitRoute: 'pro-run', statusRoute: 'pro-status', personRoutes: [] },
+  { name: 'vistoure', start: startFakeVistoure, submitRoute: 'run', generationRoute: 'run', statusRoute: 'status', personRoutes: [] },
+  {
+    name: 'vistoure-pro',
+    start: startFakeVistoure,
+    submitRoute: 'pro-run',
+    generationRoute: 'pro-run',
+    statusRoute: 'pro-status',
+    personRoutes: [],
+  },
   {
     name: 'vtryon',
     start: startFakeVtryon,
     submitRoute: 'task-create',
+    generationRoute: 'task-create',
     statusRoute: 'task-status',
     personRoutes: ['person-upload', 'validate'],
   },
-  { name: 'virtufit', start: startFakeVirtufit, submitRoute: 'generate', statusRoute: 'job-status', personRoutes: [] },
-  { name: 'pixazo', start: startFakePixazo, submitRoute: 'submit', statusRoute: 'poll', personRoutes: [] },
+  {
+    name: 'virtufit',
+    start: startFakeVirtufit,
+    submitRoute: 'generate',
+    generationRoute: 'generate',
+    statusRoute: 'job-status',
+    personRoutes: [],
+  },
+  { name: 'pixazo', start: startFakePixazo, submitRoute: 'submit', generationRoute: 'submit', statusRoute: 'poll', personRoutes: [] },
+  {
+    // Vtry prepares the person (upload + compose) and the clothes item before the paid
+    // generation, which a poll starts once both are ready (see vtry.ts).
+    name: 'vtry',
+    start: startFakeVtry,
+    submitRoute: 'person-create',
+    generationRoute: 'generation-create',
+    statusRoute: 'job-status',
+    personRoutes: ['person-create', 'compose'],
+    maxCallsPerRefresh: 3,
+    prepare(fake) {
+      // Vtry's per-minute buckets are tested in its adapter suite; here they would only slow us.
+      const vtry = fake as VtryFake;
+      vtry.limits = { ...vtry.limits, read: 10_000, write: 10_000, generate: 10_000, 'source-images': 10_000, preauth: 10_000, failedAuth: 10_000 };
+    },
+  },
 ];
 
 /** A category the provider refuses, if it refuses any. */
