@@ -21,7 +21,7 @@ export async function shopifyUrl(path: string, shop: string, nowMs: number, secr
 }
 
 /** A multipart body written by hand, for shapes FormData will not produce. */
-export function rawMultipart(parts: Array<{ name: string; value: string | Uint8Array; filename?: string }>, boundary = 'b0undary'): { body: Uint8Array; type: string } {
+export function rawMultipart(parts: Array<{ name: string; value: string | Uint8Array; filename?: string }>, boundary = 'b0undary'): { body: Uint8Array<ArrayBuffer>; type: string } {
   const enc = new TextEncoder();
   const chunks: Uint8Array[] = [];
   for (const part of parts) {

@@ -1,0 +1,7 @@
+/**
+ * Vercel Functions: /api/try-on/* served by the endpoint; settings from the project's
+ * environment variables.
+ */
+import { tryOnVercel } from '../../../../src/server/vercel.ts';
+
+export default tryOnVercel({ basePath: '/api/try-on' });
