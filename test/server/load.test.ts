@@ -74,7 +74,7 @@ const percentile = (values: number[], p: number) => {
 };
 
 /** Each shopper has an own photo (other bytes after IEND), so each is its own per-shopper budget. */
-function photoOf(client: number): Uint8Array {
+function photoOf(client: number): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(photoPng.length + 2);
   bytes.set(photoPng);
   bytes[photoPng.length] = client & 0xff;
