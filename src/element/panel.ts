@@ -9,6 +9,8 @@ import type { ErrorCode, JobStatus } from '../protocol.ts';
 import { PhotoError, processPhoto, type ProcessedPhoto } from '../worker/index.ts';
 import type { TryOnStage } from './events.ts';
 import { focusables, trapTab } from './focus.ts';
+import { declaredLanguage, matchLocale, resolveLocale, type Locale } from './language.ts';
+import { loadLocale } from './locales/index.ts';
 import { transition, type TryOnAction, type TryOnStatus } from './machine.ts';
 import { panelStyles } from './panel-styles.ts';
 import { anchorPanel, clearAnchor, SHEET_QUERY } from './position.ts';
@@ -92,7 +94,37 @@ export class TryOnPanel implements ReactiveController {
   }
 
   get #strings(): TryOnStrings {
-    return mergeStrings(this.host.strings);
+    return mergeStrings(this.host.strings, this.#localeStrings);
+  }
+
+  #locale: Locale = 'en';
+  #localeStrings: TryOnStrings | undefined;
+
+  /** Loads the strings of the language the element is in now (its `lang`, the page's, the browser's). */
+  async #syncLocale(): Promise<void> {
+    const locale = resolveLocale(this.host);
+    if (locale === this.#locale && this.#localeStrings) return;
+    const strings = await loadLocale(locale);
+    // The page may have switched language again while this one loaded.
+    if (resolveLocale(this.host) !== locale) return;
+    this.#locale = locale;
+    this.#localeStrings = strings;
+    this.host.requestUpdate();
+  }
+
+  /**
+   * `lang` for the panel when its text is not in the language the page declares (a German
+   * browser on an undeclared or Italian page), so screen readers pronounce it right. Merchant
+   * strings are in the page's language by assumption, so they inherit it.
+   */
+  #panelLang(): Locale | undefined {
+    if (this.host.strings) return undefined;
+    return matchLocale(declaredLanguage(this.host)) === this.#locale ? undefined : this.#locale;
+  }
+
+  hostUpdate(): void {
+    // A page switching language (its own `lang`, or the element's) while the panel is open.
+    if (this.#status !== 'idle' && resolveLocale(this.host) !== this.#locale) void this.#syncLocale();
   }
 
   #dispatch(action: TryOnAction): void {
@@ -106,6 +138,9 @@ export class TryOnPanel implements ReactiveController {
 
   /** Opens the panel (no-op when already open). */
   async open(): Promise<void> {
+    if (this.#status !== 'idle') return;
+    // Open straight in the shopper's language: the locale chunk is small and usually cached.
+    await this.#syncLocale();
     if (this.#status !== 'idle') return;
     this.#media ??= matchMedia(SHEET_QUERY);
     this.#sheet = this.#media.matches;
@@ -398,6 +433,7 @@ export class TryOnPanel implements ReactiveController {
       part="panel"
       class="panel ${sheet ? 'sheet' : 'anchored'}"
       role="dialog"
+      lang=${this.#panelLang() ?? nothing}
       aria-modal=${sheet ? 'true' : nothing}
       aria-labelledby="title"
       popover="manual"

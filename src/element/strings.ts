@@ -42,6 +42,41 @@ export interface TryOnStrings {
   /** Status text announced to screen readers when the panel opens and on completion. */
   announceOpen: string;
   announceComplete: string;
+  // ---- 4C progress and result ----
+  /** Accessible name of the list of progress steps. */
+  progressSteps: string;
+  stepPreparing: string;
+  stepUploading: string;
+  stepQueued: string;
+  stepGenerating: string;
+  /** Read after a ticked step's name by screen readers. */
+  stepDone: string;
+  /** Stage line while the photo is being sent; `percent` is 0..100. */
+  uploadPercent: (percent: number) => string;
+  /** Estimate while the provider works; `seconds` is never negative (may exceed 60). */
+  timeLeft: (seconds: number) => string;
+  /** Shown instead of the estimate once the typical time has passed. */
+  almostDone: string;
+  /** Accessible name of the before/after slider. */
+  compareLabel: string;
+  /** Spoken value of the slider; `percent` is how much of the width shows the shopper's photo. */
+  compareValue: (percent: number) => string;
+  compareBefore: string;
+  compareAfter: string;
+  compareHint: string;
+  zoomOpen: string;
+  zoomClose: string;
+  zoomTitle: string;
+  zoomHint: string;
+  download: string;
+  share: string;
+  shareTitle: string;
+  shareText: string;
+  linkCopied: string;
+  shareFailed: string;
+  downloadFailed: string;
+  /** The add-to-cart button; `size` is the element's `size` attribute, if set. */
+  addToCart: (size: string | undefined) => string;
 }
 
 /** The built-in English strings. */
@@ -103,10 +138,46 @@ export const defaultStrings: TryOnStrings = {
   },
   announceOpen: 'Try-on panel opened.',
   announceComplete: 'Your try-on preview is ready.',
+  // ---- 4C progress and result ----
+  progressSteps: 'Progress',
+  stepPreparing: 'Preparing photo',
+  stepUploading: 'Uploading',
+  stepQueued: 'In the queue',
+  stepGenerating: 'Creating preview',
+  stepDone: '(done)',
+  uploadPercent: (percent) => `Sending your photo… ${percent}%`,
+  timeLeft: (seconds) =>
+    seconds < 60 ? `About ${seconds} second${seconds === 1 ? '' : 's'} left` : `About ${Math.round(seconds / 60)} minute${Math.round(seconds / 60) === 1 ? '' : 's'} left`,
+  almostDone: 'Almost done…',
+  compareLabel: 'Compare with your photo',
+  compareValue: (percent) => `${percent}% your photo, ${100 - percent}% preview`,
+  compareBefore: 'Your photo',
+  compareAfter: 'Preview',
+  compareHint: 'Drag the handle to compare with your photo.',
+  zoomOpen: 'Zoom in',
+  zoomClose: 'Close zoom',
+  zoomTitle: 'Try-on preview, zoomed',
+  zoomHint: 'Pinch, scroll or tap to zoom. Drag to move.',
+  download: 'Download',
+  share: 'Share',
+  shareTitle: 'My try-on preview',
+  shareText: 'How does this look on me?',
+  linkCopied: 'Link copied',
+  shareFailed: 'Sharing is not available here. Use Download instead.',
+  downloadFailed: 'The download did not work. Please try again.',
+  addToCart: (size) => (size ? `Add size ${size} to cart` : 'Add to cart'),
 };
 
-/** Merges a partial override over the defaults; `errors` is merged one level deeper. */
-export function mergeStrings(override: Partial<TryOnStrings> | undefined): TryOnStrings {
-  if (!override) return defaultStrings;
-  return { ...defaultStrings, ...override, errors: { ...defaultStrings.errors, ...override.errors } };
+/**
+ * Merges a partial override over a locale's strings (English by default); `errors` is merged
+ * one level deeper. Keys a locale lacks fall back to English.
+ */
+export function mergeStrings(override: Partial<TryOnStrings> | undefined, base: TryOnStrings = defaultStrings): TryOnStrings {
+  if (!override && base === defaultStrings) return defaultStrings;
+  return {
+    ...defaultStrings,
+    ...base,
+    ...override,
+    errors: { ...defaultStrings.errors, ...base.errors, ...override?.errors },
+  };
 }

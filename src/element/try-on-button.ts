@@ -1,6 +1,7 @@
 import { html, LitElement, nothing, svg, type CSSResultGroup, type PropertyValues } from 'lit';
 import { buttonStyles } from './button-styles.ts';
 import type { TryOnEventDetails, TryOnEventMap, TryOnEventName } from './events.ts';
+import { BUTTON_LABELS, resolveLocale } from './language.ts';
 import type { TryOnStatus } from './machine.ts';
 import type { TryOnStrings } from './strings.ts';
 // Type-only: the panel's code arrives by dynamic import on first use.
@@ -39,7 +40,7 @@ const hangerIcon = svg`<path d="M12 6.5a2 2 0 1 1 2-2M12 6.5v1.3L3.6 13.4A1.6 1.
  * @attr consent-version - Version of the consent text the shopper accepts; sent with every job. Default `2026-11`.
  * @attr merchant - Shop name shown in the consent sentence. Default "this shop".
  * @attr policy-url - Link to the merchant's privacy policy, shown next to the consent box.
- * @attr lang - Standard HTML attribute: the language of the widget's text (set it to match `strings`).
+ * @attr lang - Standard HTML attribute: the widget's language (`en`, `de`, `fr`, `es`, `ja`; `de-CH` counts as `de`). Without it the closest ancestor's `lang` (up to `<html lang>`) is used, then the browser's languages; English when none is shipped. Merchant `strings` override any locale.
  * @attr status - Read-only, reflected: `idle`, `consent`, `capture`, `processing`, `complete` or `error`.
  *
  * @fires try-on-open - The panel opened. Detail: `{}`.
@@ -117,7 +118,10 @@ export class TryOnButton extends LitElement {
   declare policyUrl: string | undefined;
   /** Current status, reflected as the `status` attribute. Set by the widget; read it, don't write it. */
   declare status: TryOnStatus;
-  /** Partial override of the English strings (see TryOnStrings in strings.ts). */
+  /**
+   * Partial override of the strings (see TryOnStrings in strings.ts), merged over the locale in
+   * use: `el.strings = { button: 'Essayez-le', errors: { rate_limited: '…' } }`.
+   */
   declare strings: Partial<TryOnStrings> | undefined;
   declare _panel: TryOnPanel | undefined;
 
@@ -178,6 +182,16 @@ export class TryOnButton extends LitElement {
     this._panel?.close({ restoreFocus: false, silent: true });
   }
 
+  // `lang` stays the native property; observing the attribute re-renders the label in the new language.
+  static override get observedAttributes(): string[] {
+    return [...super.observedAttributes, 'lang'];
+  }
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    super.attributeChangedCallback(name, old, value);
+    if (name === 'lang' && old !== value) this.requestUpdate();
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     // `status` belongs to the state machine; a page writing the attribute cannot move it.
     const actual = this._panel?.status ?? 'idle';
@@ -199,7 +213,7 @@ export class TryOnButton extends LitElement {
       >
         <slot
           ><svg class="icon" viewBox="0 0 24 24" aria-hidden="true">${hangerIcon}</svg
-          ><span>${this.strings?.button ?? 'Try it on'}</span></slot
+          ><span>${this.strings?.button ?? BUTTON_LABELS[resolveLocale(this)]}</span></slot
         >
       </button>
       ${this._panel ? this._panel.render() : nothing}`;

@@ -1,0 +1,54 @@
+/**
+ * Which of the shipped languages the widget speaks, decided from the page. Part of the button's
+ * initial bundle, so it stays tiny: the locale modules themselves load with the panel.
+ */
+
+/** The languages shipped with the widget (primary language subtags). */
+export type Locale = 'en' | 'de' | 'fr' | 'es' | 'ja';
+
+export const LOCALES: readonly Locale[] = ['en', 'de', 'fr', 'es', 'ja'];
+
+/**
+ * The trigger's label in every shipped language. Kept here rather than in the locale modules
+ * so the button speaks the page's language before the panel's code has loaded.
+ */
+export const BUTTON_LABELS: Readonly<Record<Locale, string>> = {
+  en: 'Try it on',
+  de: 'Anprobieren',
+  fr: 'Essayer',
+  es: 'Probar',
+  ja: '試着する',
+};
+
+/** The shipped locale for a BCP 47 tag (`de-CH` → `de`, `pt-BR` → undefined). */
+export function matchLocale(tag: string | null | undefined): Locale | undefined {
+  const primary = tag?.trim().toLowerCase().split(/[-_]/)[0];
+  return LOCALES.find((locale) => locale === primary);
+}
+
+/** The nearest declared `lang` from `el` up, crossing shadow roots; undefined when none is declared. */
+export function declaredLanguage(el: Element): string | undefined {
+  let node: Node | null = el;
+  while (node) {
+    // lang="" means "unknown": keep looking outward rather than giving up.
+    const lang = node instanceof Element ? node.getAttribute('lang') : null;
+    if (lang) return lang;
+    node = node instanceof ShadowRoot ? node.host : node.parentNode;
+  }
+  return undefined;
+}
+
+/**
+ * The language for `el`'s text: its own `lang` attribute, else the closest ancestor's (up to
+ * `<html lang>`), else the shopper's browser languages; English when none of them is shipped.
+ * A page declaring a language the widget does not ship (say `it`) gets the shopper's browser
+ * language if that is shipped, else English.
+ */
+export function resolveLocale(el: Element): Locale {
+  const candidates = [declaredLanguage(el), ...(typeof navigator === 'undefined' ? [] : navigator.languages ?? [navigator.language])];
+  for (const tag of candidates) {
+    const locale = matchLocale(tag);
+    if (locale) return locale;
+  }
+  return 'en';
+}
