@@ -5,16 +5,30 @@
  */
 import { adoptStyles, html, nothing, type LitElement, type ReactiveController, type TemplateResult } from 'lit';
 import { ClientError, isAbortError, isDefinitiveFailure, pollJob, resolveEndpoint, resolveGarment, submitJob } from '../client/index.ts';
-import type { ErrorCode, JobStatus } from '../protocol.ts';
-import { PhotoError, processPhoto, type ProcessedPhoto } from '../worker/index.ts';
+import type { ErrorCode, JobStatus, SubmitResponse } from '../protocol.ts';
+import type { RememberedPhoto } from '../client/memory.ts';
+import { sendReusingPhoto } from '../client/photo-ref.ts';
+import { PhotoError, processPhoto, type PhotoCheck, type ProcessedPhoto } from '../worker/index.ts';
+import { CameraError, CameraSession, captureFrame, hasLiveCamera, type CameraFailure } from './camera.ts';
+import { dragHasFiles, guidanceSeen, imageFromTransfer, markGuidanceSeen } from './photo-sources.ts';
+import { expectsPortrait, renderCamera, renderCameraProblem, renderDropTarget, renderGuidance, renderPhotoChecks } from './views/capture.ts';
+import { captureStyles } from './views/capture-styles.ts';
 import type { TryOnStage } from './events.ts';
 import { focusables, trapTab } from './focus.ts';
 import { declaredLanguage, matchLocale, resolveLocale, type Locale } from './language.ts';
 import { loadLocale } from './locales/index.ts';
 import { transition, type TryOnAction, type TryOnStatus } from './machine.ts';
 import { panelStyles } from './panel-styles.ts';
+import { ProgressTracker } from './progress-tracker.ts';
+import { ResultTools } from './result-tools.ts';
+import { renderProgress } from './views/progress.ts';
+import { progressResultStyles } from './views/progress-result-styles.ts';
 import { anchorPanel, clearAnchor, SHEET_QUERY } from './position.ts';
 import { mergeStrings, type TryOnStrings } from './strings.ts';
+import { dropPending, productKey, readPending, writePending, type PendingJob } from './pending.ts';
+import { renderConsentDetails } from './views/consent.ts';
+import { PanelMemory } from './views/memory.ts';
+import { memoryStyles } from './views/memory-styles.ts';
 import type { TryOnButton } from './try-on-button.ts';
 
 /** Refusals of the photo itself: sending the same photo again cannot help, only another photo. */
@@ -30,7 +44,6 @@ const PHOTO_REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'moderation_blocked',
 ]);
 
-const STAGE_PROGRESS: Record<TryOnStage, number> = { preparing: 10, uploading: 30, queued: 45, processing: 70, finishing: 92 };
 
 /** One submission of one photo: its idempotency key and whether it failed for good. */
 interface Attempt {
@@ -78,13 +91,33 @@ export class TryOnPanel implements ReactiveController {
   #unanchor: (() => void) | undefined;
   #focusAfterRender = false;
   #savedOverflow: string | null = null;
+  // ---- 4A capture ----
+  #camera = new CameraSession();
+  #cameraState: 'off' | 'starting' | 'live' = 'off';
+  #cameraProblem: CameraFailure | undefined;
+  #source: 'picker' | 'camera' | 'drop' | 'paste' = 'picker';
+  /** The photo being prepared and checked in the worker as soon as it is chosen. */
+  #prepared: { file: File; promise: Promise<ProcessedPhoto>; work: AbortController } | undefined;
+  #checks: PhotoCheck[] = [];
+  #showGuidance = false;
+  #dragDepth = 0;
+  // 4B: the endpoint's handle of #processed (sent instead of the photo), and whether the photo came from memory.
+  #photoRef: string | undefined;
+  #fromMemory = false;
+  readonly #memory: PanelMemory;
+
+  // 4C: the progress clock (steps, upload percent, estimate) and the result's tools.
+  #progress = new ProgressTracker(() => this.host.requestUpdate());
+  #result: ResultTools;
 
   constructor(host: TryOnButton) {
     this.host = host;
     host.addController(this);
+    this.#result = new ResultTools(host);
+    this.#memory = new PanelMemory(host, () => this.#strings, (photo) => this.#offerRemembered(photo));
     const root = host.renderRoot;
     if (root instanceof ShadowRoot) {
-      adoptStyles(root, [...(host.constructor as typeof LitElement).elementStyles, panelStyles]);
+      adoptStyles(root, [...(host.constructor as typeof LitElement).elementStyles, panelStyles, captureStyles, memoryStyles, progressResultStyles]);
     }
   }
 
@@ -132,6 +165,7 @@ export class TryOnPanel implements ReactiveController {
     if (next === this.#status) return;
     this.#status = next;
     this.host.status = next;
+    if (next !== 'processing') this.#progress.stop();
     this.#focusAfterRender = true;
     this.host.requestUpdate();
   }
@@ -146,8 +180,16 @@ export class TryOnPanel implements ReactiveController {
     this.#sheet = this.#media.matches;
     this.#media.addEventListener('change', this.#onMediaChange);
     document.addEventListener('keydown', this.#onDocumentKeydown);
+    document.addEventListener('paste', this.#onPaste);
+    document.addEventListener('visibilitychange', this.#onVisibility);
+    window.addEventListener('pagehide', this.#onVisibility);
+    this.#showGuidance = !guidanceSeen();
     this.#announcement = this.#strings.announceOpen;
+    // A job this tab submitted for this product (before a reload, on another page, or before closing).
+    const pending = this.#pendingJob();
+    if (pending) this.#consented = true;
     this.#dispatch({ type: 'open', consented: this.#consented });
+    if (pending) this.#resume(pending);
     await this.host.updateComplete;
     this.host.emit('try-on-open', {});
   }
@@ -159,6 +201,12 @@ export class TryOnPanel implements ReactiveController {
     this.#work = undefined;
     this.#media?.removeEventListener('change', this.#onMediaChange);
     document.removeEventListener('keydown', this.#onDocumentKeydown);
+    document.removeEventListener('paste', this.#onPaste);
+    document.removeEventListener('visibilitychange', this.#onVisibility);
+    window.removeEventListener('pagehide', this.#onVisibility);
+    this.#stopCamera();
+    this.#prepared?.work.abort(new DOMException('The try-on panel was closed.', 'AbortError'));
+    this.#dragDepth = 0;
     this.#stopAnchoring();
     this.#unlockScroll();
     this.#dispatch({ type: 'close' });
@@ -249,12 +297,19 @@ export class TryOnPanel implements ReactiveController {
     const given = (event.target as HTMLInputElement).checked;
     this.#consented = given;
     this.#dispatch({ type: 'consent', given });
+    // Only now may the device's memory be read (IndexedDB is not even opened before).
+    if (given) void this.#memory.load(this.#productKey);
     this.host.requestUpdate();
     this.host.emit('try-on-consent', { given, version: this.host.consentVersion });
   };
 
   #openPicker = (capture: boolean): void => {
     if (!this.#consented) return;
+    // After a camera failure the OS camera (the `capture` input) may still work: it needs no site permission.
+    if (capture && hasLiveCamera() && !this.#cameraProblem) {
+      void this.#startCamera();
+      return;
+    }
     const input = this.host.renderRoot.querySelector<HTMLInputElement>(capture ? '.camera-input' : '[part="file-input"]');
     input?.click();
   };
@@ -269,11 +324,17 @@ export class TryOnPanel implements ReactiveController {
     this.host.emit('try-on-photo', { type: file.type, size: file.size });
   };
 
-  #setPhoto(file: File): void {
+  #setPhoto(file: File, source: 'picker' | 'camera' | 'drop' | 'paste' = 'picker'): void {
     if (this.#previewUrl) URL.revokeObjectURL(this.#previewUrl);
     this.#file = file;
+    this.#source = source;
+    this.#stopCamera();
+    this.#dismissGuidance();
+    this.#precheck(file);
     this.#previewUrl = URL.createObjectURL(file);
     this.#processed = undefined;
+    this.#photoRef = undefined;
+    this.#fromMemory = false;
     this.#attempt = undefined;
     this.#error = undefined;
     this.#dispatch({ type: 'pick-another' });
@@ -296,6 +357,7 @@ export class TryOnPanel implements ReactiveController {
   #cancel = (): void => {
     this.#work?.abort(new DOMException('Cancelled by the shopper.', 'AbortError'));
     this.#work = undefined;
+    this.#dropPending();
     this.#dispatch({ type: 'cancel' });
   };
 
@@ -304,11 +366,203 @@ export class TryOnPanel implements ReactiveController {
     this.#openPicker(false);
   };
 
+  // ---- 4A capture: camera, drop, paste, guidance, on-device checks -----------------------
+
+  /** Prepares the photo in the worker at once, so its checks show before any credit is spent. */
+  #precheck(file: File): void {
+    this.#prepared?.work.abort();
+    const work = new AbortController();
+    const promise = processPhoto(file, { signal: work.signal, checks: { expectPortrait: expectsPortrait(this.host.category) } });
+    this.#prepared = { file, promise, work };
+    this.#checks = [];
+    this.#announcement = this.#strings.checkingPhoto;
+    promise.then(
+      (processed) => {
+        if (work.signal.aborted || this.#file !== file) return;
+        this.#processed = processed;
+        this.#checks = processed.checks;
+        const s = this.#strings;
+        this.#announcement = processed.checks.length ? [s.checksTitle, ...processed.checks.map((c) => s.checkHints[c.code])].join(' ') : '';
+        this.host.requestUpdate();
+      },
+      (error: unknown) => {
+        if (work.signal.aborted || this.#file !== file || isAbortError(error)) return;
+        // A photo the browser cannot read (HEIC on Chromium, not an image) is refused now, not after submit.
+        if (this.#status !== 'capture') return;
+        this.#dispatch({ type: 'submit' });
+        this.#fail(error, 'photo');
+      },
+    );
+  }
+
+  /** The prepared photo for `file`, reusing the check run when it is for the same file. */
+  async #preparedPhoto(file: File, signal: AbortSignal): Promise<ProcessedPhoto> {
+    const prepared = this.#prepared;
+    if (!prepared || prepared.file !== file || prepared.work.signal.aborted) return processPhoto(file, { signal });
+    const aborted = new Promise<never>((_, reject) =>
+      signal.addEventListener('abort', () => reject(new DOMException('Photo processing was aborted.', 'AbortError')), { once: true }),
+    );
+    return Promise.race([prepared.promise, aborted]);
+  }
+
+  #dismissGuidance = (): void => {
+    if (!this.#showGuidance) return;
+    this.#showGuidance = false;
+    markGuidanceSeen();
+    this.host.requestUpdate();
+  };
+
+  #startCamera = async (deviceSwitch = false): Promise<void> => {
+    if (!this.#consented) return;
+    this.#dismissGuidance();
+    this.#cameraProblem = undefined;
+    this.#cameraState = 'starting';
+    this.#announcement = this.#strings.cameraStarting;
+    this.host.requestUpdate();
+    try {
+      await (deviceSwitch ? this.#camera.switchCamera() : this.#camera.start());
+    } catch (error) {
+      if (isAbortError(error)) return;
+      this.#cameraState = 'off';
+      this.#cameraProblem = error instanceof CameraError ? error.reason : 'none';
+      const s = this.#strings;
+      this.#announcement = { denied: s.cameraDenied, none: s.cameraNone, in_use: s.cameraInUse, unsupported: s.cameraUnsupported }[this.#cameraProblem];
+      this.#focusAfterRender = true;
+      this.host.requestUpdate();
+      return;
+    }
+    if (this.#status !== 'capture') {
+      this.#camera.stop();
+      return;
+    }
+    this.#cameraState = 'live';
+    this.#announcement = '';
+    this.#focusAfterRender = true;
+    this.host.requestUpdate();
+  };
+
+  #stopCamera(): void {
+    this.#camera.stop();
+    if (this.#cameraState === 'off') return;
+    this.#cameraState = 'off';
+    this.host.requestUpdate();
+  }
+
+  #attachVideo = (element?: Element): void => {
+    if (!(element instanceof HTMLVideoElement)) return;
+    const stream = this.#camera.stream ?? null;
+    if (element.srcObject !== stream) element.srcObject = stream;
+  };
+
+  #capture = async (): Promise<void> => {
+    const video = this.host.renderRoot.querySelector<HTMLVideoElement>('.camera-video');
+    if (!video || this.#cameraState !== 'live') return;
+    let file: File;
+    try {
+      file = await captureFrame(video);
+    } catch (error) {
+      console.error('[try-on-button]', error);
+      return;
+    }
+    this.#setPhoto(file, 'camera');
+    this.host.emit('try-on-photo', { type: file.type, size: file.size });
+  };
+
+  /** A camera photo is replaced by another from the camera (retake); any other by the picker. */
+  get #retaking(): boolean {
+    return this.#source === 'camera' && !this.#fromMemory;
+  }
+
+  #changePhoto = (): void => {
+    this.#openPicker(this.#retaking);
+  };
+
+  #onVisibility = (event: Event): void => {
+    // A hidden page must not keep the camera (and its light) on.
+    if (event.type === 'pagehide' || document.visibilityState === 'hidden') this.#stopCamera();
+  };
+
+  /** Whether a dropped or pasted photo may be taken now. */
+  get #accepting(): boolean {
+    return this.#status === 'capture' || this.#status === 'complete' || this.#status === 'error';
+  }
+
+  #takeTransferred(transfer: DataTransfer | null, source: 'drop' | 'paste'): boolean {
+    const file = imageFromTransfer(transfer);
+    if (!file) return false;
+    if (!this.#consented || !this.#accepting) {
+      this.#announcement = this.#strings.consentNeeded;
+      this.host.requestUpdate();
+      return true;
+    }
+    this.#setPhoto(file, source);
+    this.host.emit('try-on-photo', { type: file.type, size: file.size });
+    return true;
+  }
+
+  #onPaste = (event: ClipboardEvent): void => {
+    if (this.#status === 'idle' || this.#status === 'processing') return;
+    // Text pasted into a field of the page stays text.
+    if (!imageFromTransfer(event.clipboardData)) return;
+    if (this.#takeTransferred(event.clipboardData, 'paste')) event.preventDefault();
+  };
+
+  #onDragEnter = (event: DragEvent): void => {
+    if (!dragHasFiles(event)) return;
+    event.preventDefault();
+    this.#dragDepth++;
+    if (this.#dragDepth === 1) this.host.requestUpdate();
+  };
+
+  #onDragOver = (event: DragEvent): void => {
+    if (!dragHasFiles(event)) return;
+    event.preventDefault();
+    if (event.dataTransfer) event.dataTransfer.dropEffect = 'copy';
+    if (this.#dragDepth === 0) {
+      this.#dragDepth = 1;
+      this.host.requestUpdate();
+    }
+  };
+
+  #onDragLeave = (event: DragEvent): void => {
+    if (!dragHasFiles(event) || this.#dragDepth === 0) return;
+    this.#dragDepth--;
+    if (this.#dragDepth === 0) this.host.requestUpdate();
+  };
+
+  #onDrop = (event: DragEvent): void => {
+    event.preventDefault();
+    this.#dragDepth = 0;
+    this.host.requestUpdate();
+    this.#takeTransferred(event.dataTransfer, 'drop');
+  };
+
+  /** Guidance (first time only) and why the live camera is unavailable, above the photo area. */
+  #renderCaptureNotes(s: TryOnStrings): TemplateResult | typeof nothing {
+    if (!this.#consented || this.#cameraState !== 'off') return nothing;
+    return html`${this.#cameraProblem ? renderCameraProblem(s, this.#cameraProblem) : nothing}
+    ${this.#showGuidance && !this.#previewUrl ? renderGuidance(s, this.host.category, this.#dismissGuidance) : nothing}`;
+  }
+
+  #renderLiveCamera(s: TryOnStrings): TemplateResult {
+    const settings = this.#camera.stream?.getVideoTracks()[0]?.getSettings();
+    return renderCamera(s, {
+      starting: this.#cameraState === 'starting',
+      canSwitch: this.#camera.canSwitch,
+      mirrored: settings?.facingMode !== 'environment',
+      videoRef: this.#attachVideo,
+      onCapture: () => void this.#capture(),
+      onSwitch: () => void this.#startCamera(true),
+      onBack: () => this.#stopCamera(),
+    });
+  }
+
   // ---- the job ---------------------------------------------------------------------------
 
   #setStage(stage: TryOnStage, signal: AbortSignal): void {
     if (signal.aborted) return;
     this.#stage = stage;
+    this.#progress.setStage(stage);
     this.#announcement = this.#stageText(stage);
     this.host.requestUpdate();
   }
@@ -325,45 +579,64 @@ export class TryOnPanel implements ReactiveController {
   }
 
   /** Runs one attempt end to end. Results arriving after abort (close, cancel) are dropped. */
-  async #run(): Promise<void> {
+  async #run(resume?: PendingJob): Promise<void> {
     this.#work?.abort();
     const work = new AbortController();
     this.#work = work;
     const { signal } = work;
     const file = this.#file;
-    if (!file) return;
+    if (!file && !resume) return;
     const host = this.host;
     let phase: 'photo' | 'request' | 'job' = 'photo';
     try {
       const endpoint = resolveEndpoint(host.endpoint, document.baseURI);
-      this.#setStage('preparing', signal);
-      const processed = this.#processed ?? (await processPhoto(file, { signal }));
-      if (signal.aborted) return;
-      this.#processed = processed;
+      this.#progress.begin(endpoint);
+      let submitted: Pick<SubmitResponse, 'job' | 'status' | 'pollAfterMs'>;
+      if (resume) {
+        phase = 'request';
+        submitted = { job: resume.job, status: 'queued', pollAfterMs: 0 };
+      } else {
+        this.#setStage('preparing', signal);
+        const processed = this.#processed ?? (await this.#preparedPhoto(file!, signal));
+        if (signal.aborted) return;
+        this.#processed = processed;
 
-      phase = 'request';
-      const garment = resolveGarment(host.garment, document.baseURI);
-      const product = host.product || undefined;
-      // The endpoint refuses a key reused for a different request, and a changed request is a new job anyway.
-      const fingerprint = JSON.stringify([garment, product, host.category, host.consentVersion, host.size]);
-      if (!this.#attempt || this.#attempt.definitive || this.#attempt.fingerprint !== fingerprint) {
-        this.#attempt = { key: crypto.randomUUID(), fingerprint, definitive: false };
-      }
-      const attempt = this.#attempt;
-      host.emit('try-on-start', { category: host.category, garment, product });
-      this.#setStage('uploading', signal);
-      const submitted = await submitJob(
-        endpoint,
-        {
-          photo: processed.blob,
+        phase = 'request';
+        const garment = resolveGarment(host.garment, document.baseURI);
+        const product = host.product || undefined;
+        // The endpoint refuses a key reused for a different request, and a changed request is a new job anyway.
+        const fingerprint = JSON.stringify([garment, product, host.category, host.consentVersion, host.size]);
+        if (!this.#attempt || this.#attempt.definitive || this.#attempt.fingerprint !== fingerprint) {
+          this.#attempt = { key: crypto.randomUUID(), fingerprint, definitive: false };
+        }
+        const attempt = this.#attempt;
+        host.emit('try-on-start', { category: host.category, garment, product });
+        this.#setStage('uploading', signal);
+        const fields = {
           ...(garment && { garment }),
           ...(product && { product }),
           category: host.category,
           consent: host.consentVersion,
           ...(host.size && { size: host.size }),
-        },
-        { idempotencyKey: attempt.key, signal },
-      );
+        };
+        const reuse = this.#photoRef;
+        const { answer } = await sendReusingPhoto({ blob: processed.blob, photoRef: reuse }, (photo) => {
+          if (photo.photo && reuse) {
+            // The handle expired: sending the photo is a different request, so it gets its own key.
+            attempt.key = crypto.randomUUID();
+            this.#photoRef = undefined;
+          }
+          return submitJob(endpoint, { ...photo, ...fields }, {
+            idempotencyKey: attempt.key,
+            signal,
+            onUploadProgress: (fraction) => {
+              if (!signal.aborted) this.#progress.setUpload(fraction);
+            },
+          });
+        });
+        this.#afterSubmit(endpoint, answer, processed);
+        submitted = answer;
+      }
       this.#setStage(submitted.status === 'processing' ? 'processing' : 'queued', signal);
       const final = await pollJob(endpoint, submitted, {
         signal,
@@ -383,6 +656,8 @@ export class TryOnPanel implements ReactiveController {
           ...(final.error?.details && { details: final.error.details }),
         });
       }
+      // A resumed job's clock started late: its duration would teach the estimate a wrong pace.
+      if (!resume) this.#progress.completed();
       const images = final.images.map((src) => new URL(src, `${endpoint}/`).href);
       this.#setStage('finishing', signal);
       await preload(images[0]!, signal);
@@ -390,6 +665,7 @@ export class TryOnPanel implements ReactiveController {
       this.#images = images;
       this.#announcement = this.#strings.announceComplete;
       this.#dispatch({ type: 'complete' });
+      this.#afterResult(endpoint, images);
       host.emit('try-on-complete', { images });
     } catch (error) {
       if (signal.aborted || isAbortError(error)) return;
@@ -412,15 +688,102 @@ export class TryOnPanel implements ReactiveController {
       // A merchant misconfiguration (no endpoint) or a bug: the console says which.
       console.error('[try-on-button]', error);
     }
+    // The job failed, its token was refused, or polling gave up: nothing left to resume.
+    if (phase !== 'photo') this.#dropPending();
     if (this.#attempt && phase !== 'photo' && error instanceof ClientError) {
       this.#attempt.definitive ||= isDefinitiveFailure(error, phase === 'job' ? 'job' : 'request');
     }
     const message = s.errors[code] ?? fallback;
     this.#error = { code, message, details, retryable: !PHOTO_REFUSALS.has(code) && !(error instanceof PhotoError) };
-    this.#announcement = message;
+    // The error part is role="alert" (assertive); repeating it in the polite region would say it twice.
+    this.#announcement = '';
     this.#dispatch({ type: 'fail' });
     this.host.emit('try-on-error', { code, message });
   }
+
+  // ---- 4B: memory and resume -------------------------------------------------------------
+
+  get #productKey(): string {
+    return productKey(this.host.product, this.host.garment);
+  }
+
+  #endpointOrUndefined(): string | undefined {
+    try {
+      return resolveEndpoint(this.host.endpoint, document.baseURI);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** This tab's pending job for this product, when its consent is the one the element asks now. */
+  #pendingJob(): PendingJob | undefined {
+    const endpoint = this.#endpointOrUndefined();
+    const job = endpoint ? readPending(endpoint, this.#productKey) : undefined;
+    return job?.consent === this.host.consentVersion ? job : undefined;
+  }
+
+  #dropPending(): void {
+    const endpoint = this.#endpointOrUndefined();
+    if (endpoint) dropPending(endpoint, this.#productKey);
+  }
+
+  /** Picks up a job submitted earlier: straight to its progress (or result, if it is done). */
+  #resume(job: PendingJob): void {
+    void this.#memory.load(this.#productKey);
+    this.#dispatch({ type: 'submit' });
+    this.#announcement = this.#strings.announceResumed;
+    void this.#run(job);
+  }
+
+  /** A photo saved on this device, found after consent: offered unless the shopper already chose one. */
+  #offerRemembered(photo: RememberedPhoto): void {
+    if (this.#file || this.#status !== 'capture') return;
+    this.#file = new File([photo.blob], 'saved-photo.jpg', { type: photo.blob.type || 'image/jpeg' });
+    this.#previewUrl = URL.createObjectURL(photo.blob);
+    // Checked on the device when it was first taken; nothing to warn about again.
+    this.#processed = { blob: photo.blob, width: photo.width, height: photo.height, bytes: photo.blob.size, type: 'image/jpeg', ms: 0, checks: [] } as ProcessedPhoto;
+    this.#photoRef = photo.photoRef;
+    this.#fromMemory = true;
+    this.#focusAfterRender = true;
+    this.host.requestUpdate();
+  }
+
+  #afterSubmit(endpoint: string, submitted: SubmitResponse, processed: ProcessedPhoto): void {
+    const host = this.host;
+    if (submitted.photoRef) this.#photoRef = submitted.photoRef;
+    const garment = resolveGarment(host.garment, document.baseURI);
+    writePending({
+      endpoint,
+      key: this.#productKey,
+      job: submitted.job,
+      pollAfterMs: submitted.pollAfterMs,
+      ...(host.product && { product: host.product }),
+      ...(garment && { garment }),
+      category: host.category,
+      consent: host.consentVersion,
+      startedAt: Date.now(),
+    });
+    void this.#memory.savePhoto(processed, submitted.photoRef);
+  }
+
+  #afterResult(endpoint: string, images: string[]): void {
+    dropPending(endpoint, this.#productKey);
+    if (images[0]) void this.#memory.addResult(images[0]);
+  }
+
+  #forget = async (): Promise<void> => {
+    await this.#memory.forget(this.#endpointOrUndefined());
+    if (this.#fromMemory && !this.#memory.photo) {
+      if (this.#previewUrl) URL.revokeObjectURL(this.#previewUrl);
+      this.#file = undefined;
+      this.#previewUrl = undefined;
+      this.#processed = undefined;
+      this.#photoRef = undefined;
+      this.#fromMemory = false;
+    }
+    this.#announcement = this.#memory.takeNotice();
+    this.host.requestUpdate();
+  };
 
   // ---- rendering -------------------------------------------------------------------------
 
@@ -440,6 +803,10 @@ export class TryOnPanel implements ReactiveController {
       tabindex="-1"
       data-status=${this.#status}
       @keydown=${this.#onPanelKeydown}
+      @dragenter=${this.#onDragEnter}
+      @dragover=${this.#onDragOver}
+      @dragleave=${this.#onDragLeave}
+      @drop=${this.#onDrop}
     >
       <header class="head">
         <h2 id="title">${s.title}</h2>
@@ -457,6 +824,7 @@ export class TryOnPanel implements ReactiveController {
         @change=${this.#onFile}
       />
       <input class="camera-input visually-hidden" type="file" accept="image/*" capture="user" tabindex="-1" aria-hidden="true" ?disabled=${!this.#consented} @change=${this.#onFile} />
+      ${renderDropTarget(s, this.#dragDepth > 0)}
       <div class="visually-hidden" role="status" aria-live="polite">${this.#announcement}</div>
     </div>`;
   }
@@ -481,62 +849,57 @@ export class TryOnPanel implements ReactiveController {
     return html`
       <p class="intro">${s.intro}</p>
       <label class="consent">
-        <input part="consent-checkbox" type="checkbox" .checked=${consented} ?data-autofocus=${!consented} @change=${this.#onConsent} />
+        <input part="consent-checkbox" type="checkbox" aria-describedby="consent-details" .checked=${consented} ?data-autofocus=${!consented} @change=${this.#onConsent} />
         <span
           >${s.consentLabel(host.merchant || s.fallbackMerchant)}
           ${host.policyUrl ? html`<a href=${host.policyUrl} target="_blank" rel="noopener">${s.privacyPolicy}</a>` : nothing}</span
         >
       </label>
-      ${this.#previewUrl
+      ${renderConsentDetails(s, host.merchant || s.fallbackMerchant, host.retention)}
+      ${this.#renderCaptureNotes(s)}
+      ${this.#cameraState !== 'off'
+        ? this.#renderLiveCamera(s)
+        : this.#previewUrl
         ? html`<figure class="preview">
               <img part="preview" src=${this.#previewUrl} alt=${s.previewAlt} />
+              ${this.#fromMemory ? html`<figcaption class="saved-caption">${s.savedPhotoCaption}</figcaption>` : nothing}
             </figure>
+            ${renderPhotoChecks(s, this.#checks)}
             <div class="actions">
-              <button class="button secondary" type="button" ?disabled=${!consented} @click=${() => this.#openPicker(false)}>${s.changePhoto}</button>
+              <button part=${this.#retaking ? 'retake' : 'change-photo'} class="button secondary" type="button" ?disabled=${!consented} @click=${this.#changePhoto}>
+                ${this.#fromMemory ? s.useAnotherPhoto : this.#retaking ? s.retake : s.changePhoto}
+              </button>
               <button part="submit" class="button primary" type="button" ?disabled=${!consented} ?data-autofocus=${consented} @click=${this.#submit}>
-                ${s.submit}
+                ${this.#fromMemory ? s.useSavedPhoto : this.#checks.length ? s.useAnyway : s.submit}
               </button>
             </div>`
         : html`<div class="picker ${consented ? '' : 'locked'}">
             <button part="choose" class="button primary wide" type="button" ?disabled=${!consented} ?data-autofocus=${consented} @click=${() => this.#openPicker(false)}>
               ${icons.photo}<span>${s.choosePhoto}</span>
             </button>
-            <button part="camera" class="button secondary wide" type="button" ?hidden=${!hasCamera} ?disabled=${!consented} @click=${() => this.#openPicker(true)}>
+            <button part="take-photo" class="button secondary wide" type="button" ?hidden=${!hasCamera} ?disabled=${!consented} @click=${() => this.#openPicker(true)}>
               ${icons.camera}<span>${s.camera}</span>
             </button>
             <p class="hint">${consented ? s.photoTips : s.consentNeeded}</p>
+            ${consented ? html`<p class="hint drop-hint">${s.dropOrPaste}</p>` : nothing}
           </div>`}
+      ${consented && (this.#previewUrl || this.#memory.photo) ? this.#memory.renderControls(s, this.#forget) : nothing}
+      ${consented ? this.#memory.renderHistory(s) : nothing}
     `;
   }
 
   #renderProgress(s: TryOnStrings): TemplateResult {
-    const text = this.#stageText(this.#stage);
-    const value = STAGE_PROGRESS[this.#stage];
-    return html`
-      ${this.#previewUrl ? html`<figure class="preview working"><img src=${this.#previewUrl} alt="" /></figure>` : nothing}
-      <div part="progress" class="progress">
-        <div class="track" role="progressbar" aria-label=${s.title} aria-valuemin="0" aria-valuemax="100" aria-valuenow=${value} aria-valuetext=${text}>
-          <div class="fill" style="width: ${value}%"></div>
-        </div>
-        <p class="stage">${text}</p>
-        <div class="actions">
-          <button part="cancel" class="button secondary" type="button" data-autofocus @click=${this.#cancel}>${s.cancel}</button>
-        </div>
-      </div>
-    `;
+    return renderProgress({
+      strings: s,
+      progress: this.#progress,
+      stageText: this.#stageText(this.#stage),
+      previewUrl: this.#previewUrl,
+      onCancel: this.#cancel,
+    });
   }
 
   #renderResult(s: TryOnStrings): TemplateResult {
-    return html`
-      <figure class="result">
-        <img part="result-image" src=${this.#images[0] ?? ''} alt=${s.resultAlt} />
-      </figure>
-      <p class="note">${s.resultNote}</p>
-      <div class="actions">
-        <button part="pick-another" class="button secondary" type="button" @click=${this.#pickAnother}>${s.tryAnother}</button>
-        <button class="button primary" type="button" data-autofocus @click=${() => this.close()}>${s.done}</button>
-      </div>
-    `;
+    return this.#result.render(s, { image: this.#images[0] ?? '', before: this.#processed?.blob, onTryAnother: this.#pickAnother });
   }
 
   #renderError(s: TryOnStrings): TemplateResult {

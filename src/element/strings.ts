@@ -1,4 +1,8 @@
 import type { ErrorCode } from '../protocol.ts';
+import type { PhotoCheckCode } from '../worker/checks.ts';
+
+/** How much of the body a photo should show: set by the garment's category. */
+export type Framing = 'shoulders' | 'knees' | 'feet';
 
 /**
  * Every piece of text the widget shows or announces, in English. Merchants replace any subset
@@ -42,6 +46,40 @@ export interface TryOnStrings {
   /** Status text announced to screen readers when the panel opens and on completion. */
   announceOpen: string;
   announceComplete: string;
+  // ---- 4A capture ----
+  /** Label of the live camera's shutter button. */
+  capture: string;
+  switchCamera: string;
+  /** Leaves the live camera for the picker. */
+  cameraBack: string;
+  /** Shown instead of "Change photo" under a photo taken with the camera. */
+  retake: string;
+  /** Accessible name of the live preview. */
+  cameraPreview: string;
+  cameraStarting: string;
+  /** Why the live camera is not shown (the picker stays available). */
+  cameraDenied: string;
+  cameraNone: string;
+  cameraInUse: string;
+  cameraUnsupported: string;
+  /** Overlay text while a file is dragged over the panel. */
+  dropHere: string;
+  /** Hint under the picker on devices with a mouse. */
+  dropOrPaste: string;
+  guidanceTitle: string;
+  /** Framing tip; `framing` is how far down the body the photo should reach for this category. */
+  guidanceFraming: (framing: Framing) => string;
+  guidanceLight: string;
+  guidanceBackground: string;
+  guidanceFit: string;
+  guidanceDone: string;
+  /** Announced while the photo is checked on the device after it is chosen. */
+  checkingPhoto: string;
+  checksTitle: string;
+  /** One fix-it hint per on-device check. */
+  checkHints: Record<PhotoCheckCode, string>;
+  /** Submit label when a check found a likely problem. */
+  useAnyway: string;
   // ---- 4C progress and result ----
   /** Accessible name of the list of progress steps. */
   progressSteps: string;
@@ -77,6 +115,39 @@ export interface TryOnStrings {
   downloadFailed: string;
   /** The add-to-cart button; `size` is the element's `size` attribute, if set. */
   addToCart: (size: string | undefined) => string;
+  // ---- 4B consent and memory ----
+  /** Retention sentence under the consent box: what the shop's endpoint keeps and for how long. */
+  consentKept: (merchant: string) => string;
+  /** What the try-on service keeps, when the merchant sets no `retention` text. */
+  consentProviderRetention: string;
+  /** Opt-in box: keep the processed photo and results on this device. */
+  rememberLabel: string;
+  /** Beside "Delete my photo" while a photo is saved. */
+  savedOnDevice: string;
+  /** Beside "Clear my try-ons" while only results are saved. */
+  historyOnDevice: string;
+  forgetPhoto: string;
+  forgetHistory: string;
+  /** Announced after "Delete my photo". */
+  forgotten: string;
+  /** Announced when the device copy went but the endpoint could not be reached. */
+  forgottenLocally: string;
+  forgetFailed: string;
+  /** Caption of the preview when it shows the saved photo. */
+  savedPhotoCaption: string;
+  /** Submit label while the saved photo is selected. */
+  useSavedPhoto: string;
+  /** Label of the change-photo button while the saved photo is selected. */
+  useAnotherPhoto: string;
+  historyTitle: string;
+  /** Accessible name of a history thumbnail (opens the result); `date` is formatted. */
+  historyOpen: (date: string) => string;
+  historyDelete: (date: string) => string;
+  /** Badge on the button while a try-on of this tab is in flight, or done but not yet seen. */
+  badgeInProgress: string;
+  badgeReady: string;
+  /** Announced when the panel picks up a try-on started earlier (reload, another page). */
+  announceResumed: string;
 }
 
 /** The built-in English strings. */
@@ -113,7 +184,8 @@ export const defaultStrings: TryOnStrings = {
     default: 'Something went wrong. Please try again.',
     network_error: 'We could not reach the try-on service. Check your connection and try again.',
     image_undecodable: 'We could not read that file as a photo. Please choose a JPEG, PNG or WebP image.',
-    image_heic_unsupported: 'This browser cannot open HEIC photos. Please choose a JPEG or PNG, or take a new photo.',
+    image_heic_unsupported:
+      'This browser cannot open HEIC photos (the iPhone default). Take the photo here with “Take a photo”, share it as JPEG, or set the iPhone camera to “Most Compatible” (Settings › Camera › Formats).',
     photo_too_large: 'That photo is too large. Please choose a smaller one.',
     photo_too_many_pixels: 'That photo has too many pixels. Please choose a smaller one.',
     photo_corrupt: 'That photo seems to be damaged. Please choose another one.',
@@ -138,6 +210,41 @@ export const defaultStrings: TryOnStrings = {
   },
   announceOpen: 'Try-on panel opened.',
   announceComplete: 'Your try-on preview is ready.',
+  // ---- 4A capture ----
+  capture: 'Take photo',
+  switchCamera: 'Switch camera',
+  cameraBack: 'Back',
+  retake: 'Retake',
+  cameraPreview: 'Camera preview',
+  cameraStarting: 'Starting the camera…',
+  cameraDenied:
+    'Camera access is blocked for this site. Choose a photo instead, or allow the camera in your browser’s site settings and try again.',
+  cameraNone: 'No camera was found on this device. Choose a photo instead.',
+  cameraInUse: 'Your camera is being used by another app. Close that app and try again, or choose a photo instead.',
+  cameraUnsupported: 'This browser cannot show a live camera here. Choose a photo instead.',
+  dropHere: 'Drop your photo here',
+  dropOrPaste: 'You can also drag a photo here or paste one.',
+  guidanceTitle: 'For the best result',
+  guidanceFraming: (framing) =>
+    framing === 'shoulders'
+      ? 'Frame your head and shoulders, facing the camera.'
+      : framing === 'knees'
+        ? 'Stand facing the camera, in frame from head to knees.'
+        : 'Stand facing the camera, in frame from head to feet.',
+  guidanceLight: 'Use good, even light, such as facing a window.',
+  guidanceBackground: 'Stand in front of a plain background.',
+  guidanceFit: 'Wear fitted clothes so your shape shows.',
+  guidanceDone: 'Got it',
+  checkingPhoto: 'Checking your photo…',
+  checksTitle: 'This photo may not give a good result',
+  checkHints: {
+    too_small: 'The photo is small. Use a larger photo, or take one here with the camera.',
+    too_dark: 'The photo is dark. Turn on a light or face a window, then take it again.',
+    too_bright: 'The photo is too bright. Move out of direct sunlight or away from a bright light.',
+    blurry: 'The photo looks blurry. Hold the phone steady (or lean it on something) and tap to focus.',
+    landscape: 'The photo is sideways (landscape). Hold the phone upright so your whole body fits.',
+  },
+  useAnyway: 'Use anyway',
   // ---- 4C progress and result ----
   progressSteps: 'Progress',
   stepPreparing: 'Preparing photo',
@@ -166,6 +273,27 @@ export const defaultStrings: TryOnStrings = {
   shareFailed: 'Sharing is not available here. Use Download instead.',
   downloadFailed: 'The download did not work. Please try again.',
   addToCart: (size) => (size ? `Add size ${size} to cart` : 'Add to cart'),
+  // ---- 4B consent and memory ----
+  consentKept: (merchant) =>
+    `${merchant} keeps the prepared photo for about an hour, so you can try on more pieces without uploading it again, then deletes it.`,
+  consentProviderRetention: "What the try-on service keeps, and for how long, is described in the shop's privacy policy.",
+  rememberLabel: 'Remember my photo and results on this device for my next try-on',
+  savedOnDevice: 'Your photo is saved on this device only.',
+  historyOnDevice: 'Your earlier try-ons are saved on this device only.',
+  forgetPhoto: 'Delete my photo',
+  forgetHistory: 'Clear my try-ons',
+  forgotten: 'Your photo and earlier try-ons were deleted.',
+  forgottenLocally: 'Deleted from this device. The shop could not be reached; its copy is deleted within an hour anyway.',
+  forgetFailed: 'Your saved photo could not be deleted. Please try again.',
+  savedPhotoCaption: 'Your saved photo',
+  useSavedPhoto: 'Use this photo',
+  useAnotherPhoto: 'Use another',
+  historyTitle: 'Your earlier try-ons',
+  historyOpen: (date) => `Open your try-on from ${date}`,
+  historyDelete: (date) => `Delete your try-on from ${date}`,
+  badgeInProgress: 'In progress',
+  badgeReady: 'Ready',
+  announceResumed: 'Picking up your try-on where you left off.',
 };
 
 /**

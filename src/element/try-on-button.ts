@@ -3,6 +3,7 @@ import { buttonStyles } from './button-styles.ts';
 import type { TryOnEventDetails, TryOnEventMap, TryOnEventName } from './events.ts';
 import { BUTTON_LABELS, resolveLocale } from './language.ts';
 import type { TryOnStatus } from './machine.ts';
+import { PendingBadge } from './pending-badge.ts';
 import type { TryOnStrings } from './strings.ts';
 // Type-only: the panel's code arrives by dynamic import on first use.
 import type { TryOnPanel } from './panel.ts';
@@ -40,35 +41,68 @@ const hangerIcon = svg`<path d="M12 6.5a2 2 0 1 1 2-2M12 6.5v1.3L3.6 13.4A1.6 1.
  * @attr consent-version - Version of the consent text the shopper accepts; sent with every job. Default `2026-11`.
  * @attr merchant - Shop name shown in the consent sentence. Default "this shop".
  * @attr policy-url - Link to the merchant's privacy policy, shown next to the consent box.
+ * @attr retention - What the try-on service keeps of the photo and for how long, in one sentence in the page's language (e.g. "The try-on service deletes it within 24 hours."). Shown under the consent box; without it the text points to the privacy policy.
  * @attr lang - Standard HTML attribute: the widget's language (`en`, `de`, `fr`, `es`, `ja`; `de-CH` counts as `de`). Without it the closest ancestor's `lang` (up to `<html lang>`) is used, then the browser's languages; English when none is shipped. Merchant `strings` override any locale.
  * @attr status - Read-only, reflected: `idle`, `consent`, `capture`, `processing`, `complete` or `error`.
  *
  * @fires try-on-open - The panel opened. Detail: `{}`.
- * @fires try-on-close - The panel closed; any job in flight was abandoned. Detail: `{}`.
+ * @fires try-on-close - The panel closed. A job in flight stops being watched but is remembered for this tab: reopening (also after a reload or on another page showing this product) picks it up. Detail: `{}`.
  * @fires try-on-consent - The consent box was ticked or unticked. Detail: `{ given: boolean, version: string }`.
  * @fires try-on-photo - A photo was chosen. Detail: `{ type: string, size: number }` (the file's MIME type and bytes).
  * @fires try-on-start - A job is being submitted. Detail: `{ category: string, garment: string | undefined, product: string | undefined }`.
  * @fires try-on-progress - The endpoint reported the job's status. Detail: `{ status: 'queued' | 'processing' | 'completed' | 'failed', stage: 'preparing' | 'uploading' | 'queued' | 'processing' | 'finishing' }`.
  * @fires try-on-complete - The result is shown. Detail: `{ images: string[] }`.
  * @fires try-on-error - Something failed. Detail: `{ code: string, message: string }` (`code` from the protocol's ERROR_CODES).
+ * @fires try-on-add-to-cart - The shopper pressed "Add to cart" on the result; the page adds it (the element does not). Detail: `{ product: string | undefined, size: string | undefined, garment: string | undefined, image: string }`.
+ * @fires try-on-share - The result was shared. Detail: `{ method: 'file' | 'link' | 'clipboard', image: string }` (file through the share sheet where the browser can share files, else the link, else the link copied).
+ * @fires try-on-download - The result was saved. Detail: `{ image: string, filename: string }` (`try-on-<product>.<jpg|png|svg|webp>`).
  *
  * @slot - Content of the trigger button. Default: a hanger icon and "Try it on".
  *
  * @csspart button - The trigger `<button>`.
+ * @csspart badge - "In progress" / "Ready" inside the trigger while a try-on of this tab for this product awaits the shopper.
+ * @csspart remember-checkbox - The opt-in "Remember my photo" `<input type="checkbox">` (unticked by default).
+ * @csspart forget - "Delete my photo" (or "Clear my try-ons"): removes everything the widget saved on this device.
+ * @csspart history - The strip of earlier results for this product.
+ * @csspart history-item - One earlier result (a link to the image).
+ * @csspart history-delete - The button deleting one earlier result.
  * @csspart panel - The dialog: anchored to the button on wide screens, a full-screen sheet under 600 px.
  * @csspart close - The panel's close button.
  * @csspart consent-checkbox - The consent `<input type="checkbox">`.
  * @csspart file-input - The `<input type="file" accept="image/*">` (visually hidden; the choose button opens it).
  * @csspart choose - The visible "Choose a photo" button that opens the file picker.
- * @csspart camera - The "Take a photo" button (shown when the browser has a camera API).
+ * @csspart take-photo - The "Take a photo" button: opens the live camera (or the phone's camera app where there is no camera API, or after the camera was refused).
+ * @csspart camera - The live camera area (a mirrored `<video>` preview of the front camera).
+ * @csspart capture - The shutter button under the live camera; the photo is taken unmirrored at the camera's full resolution.
+ * @csspart switch-camera - Switches between cameras; shown only when the device has two or more.
+ * @csspart camera-back - Leaves the live camera (its tracks stop) and returns to the picker.
+ * @csspart camera-message - Why the live camera is unavailable (`data-reason`: `denied`, `none`, `in_use` or `unsupported`); the picker stays below it.
+ * @csspart retake - Under a photo taken with the camera: opens the camera again.
+ * @csspart change-photo - Under a chosen photo: opens the picker again.
+ * @csspart guidance - Short illustrated photo tips, shown before the first photo on a device until dismissed.
+ * @csspart guidance-done - Dismisses the guidance (it is not shown again on this device).
+ * @csspart photo-checks - Fix-it hints from the on-device checks (`data-check` on each item: `too_small`, `too_dark`, `too_bright`, `blurry`, `landscape`); the submit button then reads "Use anyway".
+ * @csspart drop-target - The overlay shown while a photo is dragged over the panel (photos can also be pasted).
  * @csspart preview - The `<img>` preview of the chosen photo.
  * @csspart submit - The button that starts the try-on.
  * @csspart progress - The progress area (bar and stage text) while processing.
+ * @csspart steps - The `<ol>` of the four progress steps (preparing, uploading, queued, generating); each `<li>` has `data-step` and `data-state` (`done`, `current`, `pending`).
+ * @csspart estimate - The time-left line ("About 15 seconds left", then "Almost done…").
  * @csspart cancel - The cancel button while processing.
  * @csspart result-image - The `<img>` of the try-on result.
+ * @csspart compare - The frame holding the result, the shopper's photo over it and the slider.
+ * @csspart before-image - The `<img>` of the shopper's (processed) photo, clipped to the slider's position.
+ * @csspart compare-slider - The before/after `<input type="range">` (0–100: share of the width showing the shopper's photo); arrows, Home/End, PageUp/PageDown, drag and touch.
+ * @csspart zoom-button - The button on the result that opens the full-screen zoom.
+ * @csspart zoom - The full-screen zoom view (a popover dialog): wheel, pinch or tap to zoom, drag or arrows to pan, Esc closes it.
+ * @csspart zoom-close - The zoom view's close button.
+ * @csspart download - The `<a download>` that saves the result (`try-on-<product>.<ext>`).
+ * @csspart share - The share button (Web Share with the file or link; otherwise copies the link).
+ * @csspart toast - The short confirmation line ("Link copied").
+ * @csspart add-to-cart - The result's add-to-cart button (fires `try-on-add-to-cart`).
  * @csspart error - The error message area.
  * @csspart retry - The retry button in the error state.
- * @csspart pick-another - The "Choose another photo" button in the error and complete states.
+ * @csspart pick-another - The "Choose another photo" button in the error state, "Try another photo" in the complete state.
  *
  * @cssprop [--try-on-accent=#1f2a37] - Background of primary buttons.
  * @cssprop [--try-on-accent-contrast=#ffffff] - Text on primary buttons (keep 4.5:1 contrast with the accent).
@@ -95,6 +129,7 @@ export class TryOnButton extends LitElement {
     consentVersion: { type: String, attribute: 'consent-version' },
     merchant: { type: String },
     policyUrl: { type: String, attribute: 'policy-url' },
+    retention: { type: String },
     status: { type: String, reflect: true },
     strings: { attribute: false },
     _panel: { state: true },
@@ -116,6 +151,8 @@ export class TryOnButton extends LitElement {
   declare merchant: string | undefined;
   /** Privacy policy link (attribute `policy-url`). */
   declare policyUrl: string | undefined;
+  /** The provider's retention in the merchant's words (attribute `retention`). */
+  declare retention: string | undefined;
   /** Current status, reflected as the `status` attribute. Set by the widget; read it, don't write it. */
   declare status: TryOnStatus;
   /**
@@ -131,7 +168,10 @@ export class TryOnButton extends LitElement {
     this.category = '';
     this.consentVersion = '2026-11';
     this.status = 'idle';
+    this.#badge = new PendingBadge(this);
   }
+
+  readonly #badge: PendingBadge;
 
   /** Opens the panel, loading its code first if needed. Resolves once the panel is shown. */
   async open(): Promise<void> {
@@ -214,7 +254,7 @@ export class TryOnButton extends LitElement {
         <slot
           ><svg class="icon" viewBox="0 0 24 24" aria-hidden="true">${hangerIcon}</svg
           ><span>${this.strings?.button ?? BUTTON_LABELS[resolveLocale(this)]}</span></slot
-        >
+        >${this.#badge.render({ progress: this.strings?.badgeInProgress ?? 'In progress', ready: this.strings?.badgeReady ?? 'Ready' })}
       </button>
       ${this._panel ? this._panel.render() : nothing}`;
   }

@@ -4,13 +4,16 @@
  */
 import * as Comlink from 'comlink';
 import { LIMITS } from '../protocol.ts';
+import type { PhotoCheck } from './checks.ts';
 import { PHOTO_MESSAGES, PhotoError } from './errors.ts';
 import { DEFAULT_QUALITY } from './limits.ts';
 import { encodeJpegOnMainThread } from './main-encode.ts';
 import type { WorkerResult } from './process.ts';
 import type { PhotoWorkerApi } from './worker.ts';
+import { defaultPhotoWorkerUrl, workerScriptFor } from './worker-url.ts';
 
 export { PhotoError } from './errors.ts';
+export type { PhotoCheck, PhotoCheckCode } from './checks.ts';
 
 /** Options of {@link processPhoto}. */
 export interface PhotoOptions {
@@ -20,6 +23,11 @@ export interface PhotoOptions {
   quality?: number;
   /** Aborting rejects the call with a DOMException named `AbortError` and drops the result. */
   signal?: AbortSignal;
+  /**
+   * Run the on-device checks (size, light, focus, orientation) and return them in `checks`.
+   * `expectPortrait`: the garment needs a standing figure, so a landscape photo is suspect.
+   */
+  checks?: { expectPortrait: boolean };
 }
 
 /** A shopper photo ready for upload: upright, downscaled, JPEG, with no EXIF/GPS metadata. */
@@ -32,6 +40,8 @@ export interface ProcessedPhoto {
   type: 'image/jpeg';
   /** Wall-clock time from the call to the result, in milliseconds. */
   ms: number;
+  /** Likely problems found on the device (empty when none, or when `checks` was not asked for). */
+  checks: PhotoCheck[];
 }
 
 // Canvas dimension ceiling common to browsers; beyond it encoding fails anyway.
@@ -50,8 +60,9 @@ let workerUrlOverride: string | URL | undefined;
 let handle: WorkerHandle | undefined;
 
 /**
- * Loads the worker script from `url` instead of the bundled one, e.g. from a CDN when the widget
- * is embedded by script tag. Takes effect on the next call; a running worker is disposed.
+ * Loads the worker script from `url` instead of the bundled one. A URL on another origin than
+ * the page (a CDN) is started through a same-origin `blob:` module that imports it, so the
+ * host must answer with CORS headers. Takes effect on the next call; a running worker is disposed.
  */
 export function setPhotoWorkerUrl(url: string | URL): void {
   workerUrlOverride = url;
@@ -69,17 +80,14 @@ export function disposePhotoWorker(): void {
   if (current.objectUrl) URL.revokeObjectURL(current.objectUrl);
 }
 
-// Browsers refuse to start a worker from another origin, but a same-origin blob module may
-// import one (given CORS), which is how a widget hosted on a CDN can still use its worker.
 function startWorker(): { worker: Worker; objectUrl: string | undefined } {
-  if (workerUrlOverride === undefined) {
+  const configured = workerUrlOverride ?? defaultPhotoWorkerUrl();
+  if (configured === undefined) {
+    // Written out in full so bundlers (Vite, webpack) find and bundle the worker.
     return { worker: new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' }), objectUrl: undefined };
   }
-  const url = new URL(workerUrlOverride, location.href);
-  if (url.origin === location.origin) return { worker: new Worker(url, { type: 'module' }), objectUrl: undefined };
-  const shim = new Blob([`import ${JSON.stringify(url.href)};`], { type: 'text/javascript' });
-  const objectUrl = URL.createObjectURL(shim);
-  return { worker: new Worker(objectUrl, { type: 'module' }), objectUrl };
+  const { scriptUrl, objectUrl } = workerScriptFor(new URL(configured, location.href), location.origin);
+  return { worker: new Worker(scriptUrl, { type: 'module' }), objectUrl };
 }
 
 function getWorker(): WorkerHandle {
@@ -153,7 +161,7 @@ export async function processPhoto(file: Blob, options: PhotoOptions = {}): Prom
 
   const worker = getWorker();
   const aborted = abortPromise(signal);
-  const work = worker.remote.process(file, { ...settings, encode: true }) as Promise<WorkerResult>;
+  const work = worker.remote.process(file, { ...settings, encode: true, ...(options.checks && { checks: options.checks }) }) as Promise<WorkerResult>;
   // A result that arrives after an abort is dropped; a transferred bitmap must still be freed.
   void work.then(
     (late) => {
@@ -191,5 +199,6 @@ export async function processPhoto(file: Blob, options: PhotoOptions = {}): Prom
     bytes: blob.size,
     type: 'image/jpeg',
     ms: performance.now() - started,
+    checks: result.checks,
   };
 }

@@ -4,6 +4,7 @@
  */
 import { imageSize } from 'image-size';
 import { PHOTO_MESSAGES, type PhotoFailure } from './errors.ts';
+import { analysisSize, checkPhoto, type PhotoCheck } from './checks.ts';
 import { INPUT_LIMITS } from './limits.ts';
 import { isJpegComplete, sniffImageType, targetSize, type Size } from './pipeline.ts';
 
@@ -13,11 +14,13 @@ export interface WorkerRequest {
   quality: number;
   /** False asks for the resized bitmap instead of a JPEG (main-thread encode fallback, tests). */
   encode: boolean;
+  /** Run the on-device checks; `expectPortrait` is false for categories that need no standing figure. */
+  checks?: { expectPortrait: boolean };
 }
 
 export type WorkerResult =
-  | { ok: true; kind: 'blob'; blob: Blob; width: number; height: number }
-  | { ok: true; kind: 'bitmap'; bitmap: ImageBitmap; width: number; height: number }
+  | { ok: true; kind: 'blob'; blob: Blob; width: number; height: number; checks: PhotoCheck[] }
+  | { ok: true; kind: 'bitmap'; bitmap: ImageBitmap; width: number; height: number; checks: PhotoCheck[] }
   | PhotoFailure;
 
 /** Whether this global scope can encode JPEG off the main thread. */
@@ -69,7 +72,7 @@ async function decodeAndResize(
   file: Blob,
   type: ReturnType<typeof sniffImageType>,
   maxLongEdge: number,
-): Promise<ImageBitmap | PhotoFailure> {
+): Promise<{ bitmap: ImageBitmap; original: Size } | PhotoFailure> {
   let decoded: ImageBitmap;
   try {
     decoded = await createImageBitmap(file, { imageOrientation: 'from-image' });
@@ -80,14 +83,16 @@ async function decodeAndResize(
     decoded.close();
     return tooManyPixelsFailure();
   }
+  const original = { width: decoded.width, height: decoded.height };
   const target = targetSize(decoded, maxLongEdge);
-  if (target.width === decoded.width && target.height === decoded.height) return decoded;
+  if (target.width === decoded.width && target.height === decoded.height) return { bitmap: decoded, original };
   try {
-    return await createImageBitmap(decoded, {
+    const bitmap = await createImageBitmap(decoded, {
       resizeWidth: target.width,
       resizeHeight: target.height,
       resizeQuality: 'high',
     });
+    return { bitmap, original };
   } finally {
     decoded.close();
   }
@@ -105,17 +110,43 @@ export async function processInWorker(file: Blob, request: WorkerRequest): Promi
   const declared = declaredSize(bytes);
   if (declared && tooManyPixels(declared)) return tooManyPixelsFailure();
 
-  const bitmap = await decodeAndResize(file, type, request.maxLongEdge);
-  if (!(bitmap instanceof ImageBitmap)) return bitmap;
+  const decoded = await decodeAndResize(file, type, request.maxLongEdge);
+  if ('ok' in decoded) return decoded;
+  const { bitmap, original } = decoded;
   const { width, height } = bitmap;
-  if (!request.encode || !canEncodeOffscreen()) return { ok: true, kind: 'bitmap', bitmap, width, height };
+  const checks = request.checks ? await runChecks(bitmap, original, request.checks.expectPortrait) : [];
+  if (!request.encode || !canEncodeOffscreen()) return { ok: true, kind: 'bitmap', bitmap, width, height, checks };
   try {
     const blob = await encodeJpegOffscreen(bitmap, request.quality);
     if (blob.type !== 'image/jpeg') return fail('internal_error', PHOTO_MESSAGES.encodeFailed);
-    return { ok: true, kind: 'blob', blob, width, height };
+    return { ok: true, kind: 'blob', blob, width, height, checks };
   } catch {
     return fail('internal_error', PHOTO_MESSAGES.encodeFailed);
   } finally {
     bitmap.close();
+  }
+}
+
+/**
+ * The checks run on a small grey-able copy (long edge 640 px): enough detail to judge focus
+ * and light, a few milliseconds of work. A browser without OffscreenCanvas in workers skips
+ * them: they are advice, not a gate.
+ */
+async function runChecks(bitmap: ImageBitmap, original: Size, expectPortrait: boolean): Promise<PhotoCheck[]> {
+  if (typeof OffscreenCanvas !== 'function') return [];
+  const size = analysisSize(bitmap);
+  try {
+    const small = await createImageBitmap(bitmap, { resizeWidth: size.width, resizeHeight: size.height, resizeQuality: 'medium' });
+    const canvas = new OffscreenCanvas(size.width, size.height);
+    const context = canvas.getContext('2d', { willReadFrequently: true });
+    if (!context) return [];
+    context.fillStyle = '#fff';
+    context.fillRect(0, 0, size.width, size.height);
+    context.drawImage(small, 0, 0);
+    small.close();
+    const pixels = context.getImageData(0, 0, size.width, size.height);
+    return checkPhoto(pixels, { original, expectPortrait });
+  } catch {
+    return [];
   }
 }
