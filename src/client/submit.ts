@@ -1,6 +1,7 @@
 import { IDEMPOTENCY_HEADER, SUBMIT_FIELDS, type Category, type SubmitResponse } from '../protocol.ts';
 import { ClientError, errorFromBody, isAbortError, networkError } from './errors.ts';
 import { isRetryableSubmitStatus, parseRetryAfter, SUBMIT_RETRIES, submitRetryDelay } from './polling.ts';
+import { defaultTransport, type Transport } from './transport.ts';
 import { sleep } from './wait.ts';
 
 /** The multipart fields of `POST {endpoint}/jobs` (names in SUBMIT_FIELDS). */
@@ -24,8 +25,15 @@ export interface SubmitOptions {
   signal?: AbortSignal;
   /** Extra attempts after a network error or 502/503/504. Default SUBMIT_RETRIES. */
   retries?: number;
-  /** Injectable for tests; defaults to globalThis.fetch. */
+  /** Injectable for tests; when given, the POST goes through it instead of XMLHttpRequest. */
   fetch?: typeof fetch;
+  /** Injectable sender (tests); defaults to XMLHttpRequest in a browser, else fetch. */
+  transport?: Transport;
+  /**
+   * Fraction of the photo's request body sent so far (0..1). A retry starts again from 0, since
+   * the body is sent again.
+   */
+  onUploadProgress?: (fraction: number) => void;
   /** Injectable randomness for the backoff jitter. */
   random?: () => number;
 }
@@ -42,14 +50,6 @@ function buildForm(fields: SubmitFields): FormData {
   return form;
 }
 
-async function readJson(response: Response): Promise<unknown> {
-  try {
-    return await response.json();
-  } catch {
-    return null;
-  }
-}
-
 /**
  * Starts a try-on job: `POST {endpoint}/jobs` as multipart with the Idempotency-Key header.
  * Network errors and 502/503/504 are re-sent a bounded number of times with the SAME key, so
@@ -59,21 +59,21 @@ async function readJson(response: Response): Promise<unknown> {
  *   signal's reason when aborted.
  */
 export async function submitJob(endpoint: string, fields: SubmitFields, options: SubmitOptions): Promise<SubmitResponse> {
-  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const send = options.transport ?? defaultTransport(options.fetch);
   const random = options.random ?? Math.random;
   const retries = options.retries ?? SUBMIT_RETRIES;
   for (let attempt = 1; ; attempt++) {
     let failure: ClientError;
     try {
       // A fresh FormData per attempt: a body stream cannot be sent twice.
-      const response = await doFetch(`${endpoint}/jobs`, {
-        method: 'POST',
+      const response = await send({
+        url: `${endpoint}/jobs`,
         body: buildForm(fields),
         headers: { [IDEMPOTENCY_HEADER]: options.idempotencyKey },
-        signal: options.signal ?? null,
-        credentials: 'same-origin',
+        signal: options.signal,
+        onUploadProgress: options.onUploadProgress,
       });
-      const body = await readJson(response);
+      const body = response.json;
       if (response.ok) {
         const answer = body as Partial<SubmitResponse> | null;
         if (!answer || typeof answer.job !== 'string') {
@@ -85,7 +85,7 @@ export async function submitJob(endpoint: string, fields: SubmitFields, options:
         }
         return answer as SubmitResponse;
       }
-      failure = errorFromBody(response.status, body, parseRetryAfter(response.headers.get('Retry-After'), Date.now()));
+      failure = errorFromBody(response.status, body, parseRetryAfter(response.header('Retry-After'), Date.now()));
     } catch (error) {
       if (options.signal?.aborted || isAbortError(error)) throw options.signal?.reason ?? error;
       if (error instanceof ClientError) throw error;

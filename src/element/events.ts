@@ -21,6 +21,16 @@ export interface TryOnEventDetails {
   'try-on-complete': { images: string[] };
   /** Something failed; `code` is a stable protocol code, `message` the text shown. */
   'try-on-error': { code: ErrorCode; message: string };
+  // ---- 4C result tools ----
+  /**
+   * The shopper asked to add the product to the cart from the result. The element adds nothing
+   * itself: the page does. `garment` is the absolute garment URL, `image` the result shown.
+   */
+  'try-on-add-to-cart': { product: string | undefined; size: string | undefined; garment: string | undefined; image: string };
+  /** The result was shared: as a file, as a link through the share sheet, or its link copied. */
+  'try-on-share': { method: 'file' | 'link' | 'clipboard'; image: string };
+  /** The result was saved as `filename`. */
+  'try-on-download': { image: string; filename: string };
 }
 
 export type TryOnEventName = keyof TryOnEventDetails;

@@ -1,0 +1,223 @@
+/**
+ * The result view and its tools: the before/after slider, zoom, download, share, try another
+ * photo and add to cart. A controller of the element, so it can show the zoom popover after a
+ * render and tidy up when the element leaves the page.
+ */
+import { html, nothing, type ReactiveController, type TemplateResult } from 'lit';
+import { resolveGarment } from '../client/endpoint.ts';
+import { downloadName, shareResult, type ShareNavigator } from './share.ts';
+import type { TryOnStrings } from './strings.ts';
+import type { TryOnButton } from './try-on-button.ts';
+import { ZoomView } from './zoom.ts';
+
+const icons = {
+  zoom: html`<svg viewBox="0 0 24 24" aria-hidden="true"><circle cx="10.5" cy="10.5" r="6" /><path d="M15 15l5 5M10.5 8v5M8 10.5h5" /></svg>`,
+  download: html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 4v11M7.5 10.5L12 15l4.5-4.5M5 19h14" /></svg>`,
+  share: html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 15V4M8 7.5L12 3.5l4 4M7 11H5.5v8.5h13V11H17" /></svg>`,
+  cart: html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3.5 4.5h2l2.2 10.2a1.5 1.5 0 0 0 1.5 1.2h7.6a1.5 1.5 0 0 0 1.5-1.1L20 8H6.6" /><circle cx="9.5" cy="19.5" r="1.2" /><circle cx="17" cy="19.5" r="1.2" /></svg>`,
+  handle: html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M9.5 7.5L5 12l4.5 4.5M14.5 7.5L19 12l-4.5 4.5" /></svg>`,
+};
+
+const TOAST_MS = 3500;
+
+export interface ResultViewInput {
+  /** Absolute URL of the result image. */
+  image: string;
+  /** The processed photo that was sent, for the "before" side; none hides the slider. */
+  before: Blob | undefined;
+  onTryAnother: () => void;
+}
+
+export class ResultTools implements ReactiveController {
+  readonly host: TryOnButton;
+  readonly zoom: ZoomView;
+  #image: string | undefined;
+  #before: Blob | undefined;
+  #beforeUrl: string | undefined;
+  /** Percent of the width showing the shopper's photo; 0 shows the whole result first. */
+  #split = 0;
+  #blob: Promise<Blob | undefined> | undefined;
+  #type = '';
+  #toast = '';
+  #toastTimer: ReturnType<typeof setTimeout> | undefined;
+  #strings: TryOnStrings | undefined;
+
+  constructor(host: TryOnButton) {
+    this.host = host;
+    host.addController(this);
+    this.zoom = new ZoomView(host, () => host.renderRoot);
+  }
+
+  hostUpdated(): void {
+    // The result left the screen (closed, another photo) while zoomed: drop the zoom with it.
+    if (this.zoom.isOpen && !this.host.renderRoot.querySelector('[part="result-image"]')) this.zoom.close({ restoreFocus: false });
+    this.zoom.afterRender();
+  }
+
+  hostDisconnected(): void {
+    this.zoom.close({ restoreFocus: false });
+    clearTimeout(this.#toastTimer);
+  }
+
+  /** Where the slider stands (0..100), for tests and styling. */
+  get split(): number {
+    return this.#split;
+  }
+
+  #sync(image: string, before: Blob | undefined): void {
+    if (image !== this.#image) {
+      this.#image = image;
+      this.#split = 0;
+      this.#type = '';
+      this.#toast = '';
+      // Fetched once, now, so share still has the shopper's tap (user activation) when it runs.
+      this.#blob = fetchBlob(image).then((blob) => {
+        if (blob && this.#image === image) {
+          this.#type = blob.type;
+          this.host.requestUpdate();
+        }
+        return blob;
+      });
+    }
+    if (before !== this.#before) {
+      if (this.#beforeUrl) URL.revokeObjectURL(this.#beforeUrl);
+      this.#before = before;
+      this.#beforeUrl = before ? URL.createObjectURL(before) : undefined;
+    }
+  }
+
+  get #filename(): string {
+    return downloadName(this.host.product, this.#type, this.#image ?? '');
+  }
+
+  #showToast(text: string): void {
+    this.#toast = text;
+    clearTimeout(this.#toastTimer);
+    this.#toastTimer = setTimeout(() => {
+      this.#toast = '';
+      this.host.requestUpdate();
+    }, TOAST_MS);
+    this.host.requestUpdate();
+  }
+
+  #onSlide = (event: Event): void => {
+    this.#split = Number((event.target as HTMLInputElement).value);
+    this.host.requestUpdate();
+  };
+
+  #openZoom = (event: Event): void => {
+    this.zoom.open(event.currentTarget as HTMLElement);
+  };
+
+  /**
+   * Always through a blob: URL, since `<a download>` is ignored for cross-origin images (a
+   * provider's CDN) and the browser would navigate to the picture instead of saving it.
+   */
+  #download = async (event: MouseEvent): Promise<void> => {
+    event.preventDefault();
+    const image = this.#image;
+    if (!image) return;
+    const blob = await this.#blob;
+    if (!blob) {
+      // No CORS on the image's host: let the browser open it, where "save image" works.
+      window.open(image, '_blank', 'noopener');
+      this.#showToast(this.#strings?.downloadFailed ?? '');
+      return;
+    }
+    const filename = this.#filename;
+    const url = URL.createObjectURL(blob);
+    const anchor = document.createElement('a');
+    anchor.href = url;
+    anchor.download = filename;
+    anchor.rel = 'noopener';
+    anchor.hidden = true;
+    // Firefox saves only from an anchor that is in the document.
+    document.body.append(anchor);
+    anchor.click();
+    anchor.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    this.host.emit('try-on-download', { image, filename });
+  };
+
+  #share = async (): Promise<void> => {
+    const image = this.#image;
+    const s = this.#strings;
+    if (!image || !s) return;
+    const blob = await this.#blob;
+    const file = blob ? new File([blob], this.#filename, { type: blob.type }) : undefined;
+    const outcome = await shareResult(navigator as ShareNavigator, { url: image, file, title: s.shareTitle, text: s.shareText });
+    if ('method' in outcome) {
+      if (outcome.method === 'clipboard') this.#showToast(s.linkCopied);
+      this.host.emit('try-on-share', { method: outcome.method, image });
+    } else if ('failed' in outcome) {
+      this.#showToast(s.shareFailed);
+    }
+  };
+
+  #addToCart = (): void => {
+    const host = this.host;
+    if (!this.#image) return;
+    host.emit('try-on-add-to-cart', {
+      product: host.product || undefined,
+      size: host.size || undefined,
+      garment: resolveGarment(host.garment, document.baseURI),
+      image: this.#image,
+    });
+  };
+
+  render(s: TryOnStrings, { image, before, onTryAnother }: ResultViewInput): TemplateResult {
+    this.#strings = s;
+    this.#sync(image, before);
+    const split = this.#split;
+    const beforeUrl = this.#beforeUrl;
+    return html`
+      <figure class="result">
+        <div part="compare" class="compare-frame" style="--split: ${split}%">
+          <img part="result-image" src=${image} alt=${s.resultAlt} />
+          ${beforeUrl
+            ? html`<img part="before-image" class="before" src=${beforeUrl} alt="" style="clip-path: inset(0 ${100 - split}% 0 0)" />
+                <span class="tag tag-before" aria-hidden="true" ?hidden=${split < 20}>${s.compareBefore}</span>
+                <span class="tag tag-after" aria-hidden="true" ?hidden=${split > 80}>${s.compareAfter}</span>
+                <div class="divider" aria-hidden="true" style="left: ${split}%"></div>
+                <span class="knob" aria-hidden="true" style="left: clamp(22px, ${split}%, calc(100% - 22px))">${icons.handle}</span>
+                <input
+                  part="compare-slider"
+                  class="compare-slider"
+                  type="range"
+                  min="0"
+                  max="100"
+                  step="1"
+                  .value=${String(split)}
+                  aria-label=${s.compareLabel}
+                  aria-valuetext=${s.compareValue(split)}
+                  data-autofocus
+                  @input=${this.#onSlide}
+                />`
+            : nothing}
+          <button part="zoom-button" class="zoom-button" type="button" aria-label=${s.zoomOpen} @click=${this.#openZoom}>${icons.zoom}</button>
+        </div>
+      </figure>
+      <p class="note">${s.resultNote}${beforeUrl ? html` ${s.compareHint}` : nothing}</p>
+      <div class="tools">
+        <a part="download" class="button secondary" href=${image} download=${this.#filename} @click=${this.#download}>${icons.download}<span>${s.download}</span></a>
+        <button part="share" class="button secondary" type="button" @click=${this.#share}>${icons.share}<span>${s.share}</span></button>
+      </div>
+      <div part="toast" class="toast" role="status" ?data-shown=${!!this.#toast}>${this.#toast}</div>
+      <div class="actions">
+        <button part="pick-another" class="button secondary" type="button" @click=${onTryAnother}>${s.tryAnother}</button>
+        <button part="add-to-cart" class="button primary" type="button" ?data-autofocus=${!beforeUrl} @click=${this.#addToCart}>${icons.cart}<span>${s.addToCart(this.host.size || undefined)}</span></button>
+      </div>
+      ${this.zoom.render(s, image)}
+    `;
+  }
+}
+
+/** The image as a blob, or undefined when it cannot be read (a host without CORS, offline). */
+async function fetchBlob(url: string): Promise<Blob | undefined> {
+  try {
+    const response = await fetch(url, { credentials: 'same-origin' });
+    return response.ok ? await response.blob() : undefined;
+  } catch {
+    return undefined;
+  }
+}

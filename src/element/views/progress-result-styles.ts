@@ -1,0 +1,299 @@
+import { css } from 'lit';
+
+/** Styles of the progress steps and of the result tools (4C), added after panelStyles. */
+export const progressResultStyles = css`
+  /* ---- progress ---- */
+  .steps {
+    display: grid;
+    grid-template-columns: repeat(4, minmax(0, 1fr));
+    gap: 6px;
+    margin: 0;
+    padding: 0;
+    list-style: none;
+    counter-reset: none;
+  }
+  .step {
+    display: flex;
+    flex-direction: column;
+    align-items: center;
+    gap: 6px;
+    text-align: center;
+    font-size: 0.78rem;
+    line-height: 1.25;
+    color: var(--_muted);
+  }
+  .step-mark {
+    display: grid;
+    place-items: center;
+    width: 26px;
+    height: 26px;
+    border-radius: 50%;
+    border: 1.5px solid var(--_border);
+    background: var(--_surface);
+    font-size: 0.78rem;
+    font-weight: 650;
+    box-sizing: border-box;
+  }
+  .step-mark svg {
+    width: 16px;
+    height: 16px;
+    stroke-width: 2.4;
+  }
+  .step.done .step-mark {
+    border-color: var(--_accent);
+    background: var(--_accent);
+    color: var(--_accent-contrast);
+  }
+  .step.current {
+    color: var(--_text);
+    font-weight: 650;
+  }
+  .step.current .step-mark {
+    border: 2px solid var(--_accent);
+    color: var(--_accent);
+    box-shadow: 0 0 0 4px color-mix(in srgb, var(--_accent) 16%, transparent);
+  }
+  .stage-line {
+    display: flex;
+    flex-wrap: wrap;
+    justify-content: space-between;
+    gap: 4px 12px;
+    align-items: baseline;
+  }
+  .estimate {
+    color: var(--_muted);
+    font-size: 0.88rem;
+    font-variant-numeric: tabular-nums;
+  }
+
+  /* ---- result ---- */
+  .result {
+    position: relative;
+  }
+  .compare-frame {
+    position: relative;
+    display: block;
+    width: 100%;
+    line-height: 0;
+  }
+  /* Room under the image for the note, the tools row and the actions. */
+  .compare-frame img[part='result-image'] {
+    max-height: max(160px, min(50vh, calc(var(--_panel-max-height, 100vh) - 318px)));
+    margin: 0 auto;
+  }
+  .sheet .compare-frame img[part='result-image'] {
+    max-height: max(200px, calc(100dvh - 340px));
+  }
+  .compare-frame .before {
+    position: absolute;
+    inset: 0;
+    width: 100%;
+    height: 100%;
+    max-height: none;
+    object-fit: cover;
+  }
+  .divider {
+    position: absolute;
+    top: 0;
+    bottom: 0;
+    width: 2px;
+    margin-left: -1px;
+    background: #fff;
+    box-shadow: 0 0 0 1px rgb(0 0 0 / 0.25);
+    pointer-events: none;
+  }
+  .knob {
+    position: absolute;
+    top: 50%;
+    display: grid;
+    place-items: center;
+    width: 40px;
+    height: 40px;
+    margin: -20px 0 0 -20px;
+    border-radius: 50%;
+    background: #fff;
+    color: #111827;
+    box-shadow: 0 2px 8px rgb(0 0 0 / 0.3);
+    pointer-events: none;
+  }
+  .knob svg {
+    width: 22px;
+    height: 22px;
+    stroke-width: 2.2;
+  }
+  .tag {
+    position: absolute;
+    top: 10px;
+    padding: 3px 8px;
+    border-radius: 999px;
+    background: rgb(17 24 39 / 0.72);
+    color: #fff;
+    font-size: 0.75rem;
+    line-height: 1.4;
+    font-weight: 600;
+    pointer-events: none;
+  }
+  .tag[hidden] {
+    display: none;
+  }
+  .tag-before {
+    left: 10px;
+  }
+  .tag-after {
+    right: 58px;
+  }
+  /* The real range input spans the picture: pointer drag, touch and keys all move it. */
+  .compare-slider {
+    position: absolute;
+    inset: 0;
+    width: 100%;
+    height: 100%;
+    margin: 0;
+    opacity: 0;
+    cursor: ew-resize;
+    -webkit-appearance: none;
+    appearance: none;
+    touch-action: pan-y;
+  }
+  .compare-slider::-webkit-slider-thumb {
+    -webkit-appearance: none;
+    width: 2px;
+    height: 100%;
+  }
+  .compare-slider::-moz-range-thumb {
+    width: 2px;
+    height: 100%;
+  }
+  .compare-frame:has(.compare-slider:focus-visible) {
+    outline: 3px solid var(--_focus);
+    outline-offset: -3px;
+  }
+  .compare-frame:has(.compare-slider:focus-visible) .knob {
+    box-shadow:
+      0 0 0 3px var(--_focus),
+      0 2px 8px rgb(0 0 0 / 0.3);
+  }
+  .zoom-button {
+    position: absolute;
+    top: 8px;
+    right: 8px;
+    display: grid;
+    place-items: center;
+    width: 44px;
+    height: 44px;
+    border: 0;
+    border-radius: 50%;
+    background: rgb(255 255 255 / 0.9);
+    color: #111827;
+    box-shadow: 0 1px 4px rgb(0 0 0 / 0.25);
+    cursor: zoom-in;
+  }
+  .zoom-button:focus-visible,
+  .zoom-close:focus-visible,
+  .zoom-stage:focus-visible {
+    outline: 3px solid var(--_focus);
+    outline-offset: 2px;
+  }
+  .tools {
+    display: flex;
+    gap: 10px;
+  }
+  .tools .button {
+    flex: 1 1 0;
+    min-height: 44px;
+    text-decoration: none;
+  }
+  .tools svg,
+  .actions svg {
+    width: 20px;
+    height: 20px;
+  }
+  .toast {
+    position: absolute;
+    left: 50%;
+    bottom: 96px;
+    transform: translateX(-50%);
+    max-width: calc(100% - 40px);
+    padding: 8px 14px;
+    border-radius: 999px;
+    background: #111827;
+    color: #fff;
+    font-size: 0.9rem;
+    font-weight: 600;
+    box-shadow: 0 6px 20px rgb(0 0 0 / 0.25);
+    transition: opacity 160ms ease;
+    pointer-events: none;
+  }
+  .toast:not([data-shown]) {
+    opacity: 0;
+  }
+
+  /* ---- zoom ---- */
+  .zoom {
+    position: fixed;
+    inset: 0;
+    width: 100vw;
+    height: 100dvh;
+    max-width: none;
+    max-height: none;
+    margin: 0;
+    padding: 0;
+    border: 0;
+    background: rgb(10 12 16 / 0.94);
+    color: #fff;
+    overflow: hidden;
+    z-index: calc(var(--try-on-z-index, 2147483000) + 1);
+  }
+  .zoom:not(:popover-open):not([popover]) {
+    display: block;
+  }
+  .zoom-stage {
+    position: absolute;
+    inset: 0;
+    display: grid;
+    place-items: center;
+    overflow: hidden;
+    touch-action: none;
+    cursor: zoom-in;
+    user-select: none;
+  }
+  .zoom-stage[data-scale]:not([data-scale='1.00']) {
+    cursor: grab;
+  }
+  .zoom-stage img {
+    max-width: 100%;
+    max-height: 100%;
+    transform-origin: center;
+    transition: transform 120ms ease-out;
+    will-change: transform;
+  }
+  .zoom-close {
+    position: absolute;
+    top: max(10px, env(safe-area-inset-top));
+    right: 10px;
+    background: rgb(255 255 255 / 0.92);
+    color: #111827;
+  }
+  .zoom-close:hover {
+    background: #fff;
+  }
+  .zoom-hint {
+    position: absolute;
+    left: 50%;
+    bottom: max(16px, env(safe-area-inset-bottom));
+    transform: translateX(-50%);
+    padding: 6px 12px;
+    border-radius: 999px;
+    background: rgb(0 0 0 / 0.55);
+    font-size: 0.85rem;
+    white-space: nowrap;
+    pointer-events: none;
+  }
+
+  @media (prefers-reduced-motion: reduce) {
+    .zoom-stage img,
+    .toast {
+      transition: none;
+    }
+  }
+`;
