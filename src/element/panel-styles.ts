@@ -328,14 +328,14 @@ export const panelStyles = css`
     border: 0;
   }
 
+  /* Everything in the shadow root, including views added later: no motion means none at all. */
   @media (prefers-reduced-motion: reduce) {
-    .panel,
-    .fill {
-      animation: none;
-      transition: none;
-    }
-    .button {
-      transition: none;
+    *,
+    *::before,
+    *::after {
+      animation: none !important;
+      transition: none !important;
+      scroll-behavior: auto !important;
     }
   }
 `;
