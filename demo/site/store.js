@@ -164,6 +164,28 @@ menu.addEventListener('click', () => {
   menu.setAttribute('aria-expanded', String(open));
 });
 
+// Demo settings: the widget's theme (custom properties on the page) and language (its lang attribute).
+const themeSwitch = $('[data-theme-switch]');
+const langSwitch = $('[data-lang-switch]');
+function applyDemoSettings() {
+  const theme = themeSwitch.value;
+  if (theme === 'midnight') document.documentElement.dataset.tryonTheme = theme;
+  else delete document.documentElement.dataset.tryonTheme;
+  if (langSwitch.value) tryOn.setAttribute('lang', langSwitch.value);
+  else tryOn.removeAttribute('lang');
+  const url = new URL(location.href);
+  for (const [name, value, plain] of [['theme', theme, 'saltmarsh'], ['lang', langSwitch.value, '']]) {
+    if (value === plain) url.searchParams.delete(name);
+    else url.searchParams.set(name, value);
+  }
+  history.replaceState(null, '', url);
+}
+themeSwitch.value = params.get('theme') === 'midnight' ? 'midnight' : 'saltmarsh';
+langSwitch.value = [...langSwitch.options].some((o) => o.value === params.get('lang')) ? params.get('lang') : '';
+themeSwitch.addEventListener('change', applyDemoSettings);
+langSwitch.addEventListener('change', applyDemoSettings);
+applyDemoSettings();
+
 // A shop would record this in its analytics; the demo shows that the events reach the page.
 tryOn.addEventListener('try-on-complete', () => toast('Your try-on preview is ready'));
 
