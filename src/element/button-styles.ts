@@ -63,6 +63,17 @@ export const buttonStyles = css`
     height: 1.25em;
     flex: none;
   }
+  /* 4B: the pending try-on badge inside the trigger. */
+  .badge {
+    padding: 0.15em 0.55em;
+    border-radius: 999px;
+    background: var(--_accent-contrast);
+    color: var(--_accent);
+    font-size: 0.75em;
+    font-weight: 700;
+    letter-spacing: 0.02em;
+    white-space: nowrap;
+  }
   @media (prefers-reduced-motion: reduce) {
     [part='button'] {
       transition: none;

@@ -1,0 +1,68 @@
+/**
+ * The small "In progress" / "Ready" badge on the trigger while a try-on of this tab, for this
+ * product, is pending (pending.ts). Part of the button's initial bundle: it reads sessionStorage
+ * synchronously and asks the endpoint once per job and page whether the job is done, without
+ * loading the panel.
+ */
+import { html, nothing, type ReactiveController, type TemplateResult } from 'lit';
+import { dropPending, endpointBase, productKey, readPending, type PendingJob } from './pending.ts';
+import type { TryOnButton } from './try-on-button.ts';
+
+export type BadgeState = 'none' | 'progress' | 'ready';
+
+export class PendingBadge implements ReactiveController {
+  readonly #host: TryOnButton;
+  #job: PendingJob | undefined;
+  #ready = false;
+  /** The job token last asked about, so one page asks once per job. */
+  #checked: string | undefined;
+
+  constructor(host: TryOnButton) {
+    this.#host = host;
+    host.addController(this);
+  }
+
+  /** What the badge shows now. */
+  get state(): BadgeState {
+    if (!this.#job || this.#host.status !== 'idle') return 'none';
+    return this.#ready ? 'ready' : 'progress';
+  }
+
+  hostUpdate(): void {
+    const endpoint = endpointBase(this.#host.endpoint);
+    const job = endpoint ? readPending(endpoint, productKey(this.#host.product, this.#host.garment)) : undefined;
+    if (job?.job !== this.#job?.job) this.#ready = false;
+    this.#job = job;
+    if (job && this.#host.status === 'idle' && this.#checked !== job.job) {
+      this.#checked = job.job;
+      void this.#check(job);
+    }
+  }
+
+  // One status request: enough to tell "ready" from "in progress"; the panel polls properly.
+  async #check(job: PendingJob): Promise<void> {
+    let status: string | undefined;
+    try {
+      const response = await fetch(`${job.endpoint}/jobs/${encodeURIComponent(job.job)}`, { credentials: 'same-origin', cache: 'no-store' });
+      if (response.status >= 400 && response.status < 500 && response.status !== 429) status = 'gone';
+      else if (response.ok) status = ((await response.json()) as { status?: string }).status;
+    } catch {
+      return; // Offline for a moment: keep showing "in progress"; opening the panel polls again.
+    }
+    if (this.#job?.job !== job.job) return;
+    if (status === 'failed' || status === 'gone') {
+      // Nothing to resume: the job failed or its token expired.
+      dropPending(job.endpoint, job.key);
+      this.#job = undefined;
+    } else {
+      this.#ready = status === 'completed';
+    }
+    this.#host.requestUpdate();
+  }
+
+  render(labels: { progress: string; ready: string }): TemplateResult | typeof nothing {
+    const state = this.state;
+    if (state === 'none') return nothing;
+    return html`<span part="badge" class="badge" data-state=${state}>${state === 'ready' ? labels.ready : labels.progress}</span>`;
+  }
+}
