@@ -451,7 +451,10 @@ export class TryOnPanel implements ReactiveController {
   #attachVideo = (element?: Element): void => {
     if (!(element instanceof HTMLVideoElement)) return;
     const stream = this.#camera.stream ?? null;
-    if (element.srcObject !== stream) element.srcObject = stream;
+    if (element.srcObject === stream) return;
+    element.srcObject = stream;
+    // `autoplay` alone waits for the element to be laid out; the preview should start at once.
+    if (stream) element.play().catch(() => {});
   };
 
   #capture = async (): Promise<void> => {
@@ -550,7 +553,8 @@ export class TryOnPanel implements ReactiveController {
       starting: this.#cameraState === 'starting',
       canSwitch: this.#camera.canSwitch,
       mirrored: settings?.facingMode !== 'environment',
-      videoRef: this.#attachVideo,
+      // A fresh callback each render, so lit's ref calls it again once the stream is live.
+      videoRef: (element) => this.#attachVideo(element),
       onCapture: () => void this.#capture(),
       onSwitch: () => void this.#startCamera(true),
       onBack: () => this.#stopCamera(),
