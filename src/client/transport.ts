@@ -94,6 +94,11 @@ export const xhrTransport: Transport = ({ url, body, headers, signal, onUploadPr
     });
     signal?.addEventListener('abort', onAbort, { once: true });
     onUploadProgress?.(0);
+    // abort() before send() fires nothing and send() would still go out.
+    if (signal?.aborted) {
+      cleanup();
+      return reject(signal.reason);
+    }
     xhr.send(body);
   });
 

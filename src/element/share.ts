@@ -32,6 +32,8 @@ function safePath(url: string): string {
 export function downloadName(product: string | undefined, type: string, url: string): string {
   const slug = (product ?? '')
     .normalize('NFKD')
+    // Accents come apart under NFKD: drop the marks, keep the letters (été → ete).
+    .replace(/\p{M}+/gu, '')
     .replace(/[^\w-]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 60);

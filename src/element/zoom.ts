@@ -73,7 +73,8 @@ export class ZoomView {
     this.#shown = true;
     if (typeof overlay.showPopover === 'function' && !overlay.matches(':popover-open')) overlay.showPopover();
     overlay.querySelector<HTMLElement>('.zoom-close')?.focus();
-    this.#measure();
+    // Measured on the next frame: a re-render from inside this update cycle is wasted work.
+    requestAnimationFrame(this.#measure);
   }
 
   get #overlay(): HTMLElement | null {

@@ -111,3 +111,33 @@ describe('submitJob', () => {
     expect(calls).toHaveLength(1);
   });
 });
+
+describe('submitJob upload progress', () => {
+  it('reports 0 when each attempt starts sending and 1 once its body is through (fetch transport)', async () => {
+    const { fetch } = scriptedFetch([
+      { networkError: true },
+      { json: { error: { code: 'provider_unavailable', message: 'Later.' } }, status: 503, headers: { 'Retry-After': '0' } },
+      { json: accepted, status: 202 },
+    ]);
+    const seen: number[] = [];
+    const result = settle(submitJob(endpoint, fields, { idempotencyKey: 'k', fetch, random: () => 0, onUploadProgress: (f) => seen.push(f) }));
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(await result).toEqual({ ok: true, value: accepted });
+    // The failed connection never got its body through; each retry starts again from 0.
+    expect(seen).toEqual([0, 0, 1, 0, 1]);
+  });
+
+  it('sends through an injected transport with the same fields and key', async () => {
+    const sent: { url: string; key: string | undefined; category: FormDataEntryValue | null }[] = [];
+    const answer = await submitJob(endpoint, fields, {
+      idempotencyKey: 'key-t',
+      transport: async (request) => {
+        sent.push({ url: request.url, key: request.headers['Idempotency-Key'], category: request.body.get(SUBMIT_FIELDS.category) });
+        request.onUploadProgress?.(1);
+        return { ok: true, status: 202, header: () => null, json: accepted };
+      },
+    });
+    expect(answer).toEqual(accepted);
+    expect(sent).toEqual([{ url: `${endpoint}/jobs`, key: 'key-t', category: 'top' }]);
+  });
+});
