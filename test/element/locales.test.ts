@@ -11,11 +11,16 @@ import { loadLocale } from '../../src/element/locales/index.ts';
 const locales: Record<Locale, TryOnStrings> = { en, de, fr, es, ja };
 const translated = (['de', 'fr', 'es', 'ja'] as const).map((locale) => [locale, locales[locale]] as const);
 
+const SAMPLE_ARGS: unknown[] = ['«MERCHANT»', 1, 5, 42, 90, 600, 'shoulders', 'knees', 'feet', undefined, 'M'];
+
 /** Every leaf as [path, value]; functions are called with a marker so their text can be compared. */
 function leaves(strings: object, prefix = ''): [string, string][] {
   return Object.entries(strings).flatMap(([key, value]): [string, string][] => {
     const path = prefix + key;
-    if (typeof value === 'function') return [[path, String((value as (m: string) => string)('«MERCHANT»'))]];
+    // Every branch a function has: a name, counts (one, a few, over a minute), framings, no size.
+    if (typeof value === 'function') {
+      return SAMPLE_ARGS.map((arg): [string, string] => [`${path}(${String(arg)})`, String((value as (a: unknown) => string)(arg))]);
+    }
     if (value && typeof value === 'object') return leaves(value as object, `${path}.`);
     return [[path, String(value)]];
   });
@@ -72,7 +77,7 @@ describe('locales', () => {
   });
 
   it('English strings are ASCII-only apart from typographic punctuation (no pasted translation)', () => {
-    for (const [key, text] of english) expect(text, key).toMatch(/^[\x20-\x7e…’—–«»]*$/);
+    for (const [key, text] of english) expect(text, key).toMatch(/^[\x20-\x7e…’‘“”›—–«»]*$/);
   });
 
   it('matches BCP 47 tags by primary language', () => {

@@ -34,7 +34,8 @@ const de = {
     default: 'Etwas ist schiefgelaufen. Bitte versuchen Sie es erneut.',
     network_error: 'Der Anprobe-Dienst ist nicht erreichbar. Bitte prüfen Sie Ihre Verbindung und versuchen Sie es erneut.',
     image_undecodable: 'Diese Datei lässt sich nicht als Foto lesen. Bitte wählen Sie ein JPEG-, PNG- oder WebP-Bild.',
-    image_heic_unsupported: 'Dieser Browser kann keine HEIC-Fotos öffnen. Bitte wählen Sie ein JPEG oder PNG, oder nehmen Sie ein neues Foto auf.',
+    image_heic_unsupported:
+      'Dieser Browser kann keine HEIC-Fotos öffnen (das Standardformat des iPhone). Nehmen Sie das Foto hier mit „Foto aufnehmen“ auf, teilen Sie es als JPEG, oder stellen Sie die iPhone-Kamera auf „Maximale Kompatibilität“ (Einstellungen › Kamera › Formate).',
     photo_too_large: 'Dieses Foto ist zu groß. Bitte wählen Sie ein kleineres.',
     photo_too_many_pixels: 'Dieses Foto hat zu viele Pixel. Bitte wählen Sie ein kleineres.',
     photo_corrupt: 'Dieses Foto scheint beschädigt zu sein. Bitte wählen Sie ein anderes.',
@@ -59,6 +60,93 @@ const de = {
   },
   announceOpen: 'Anprobe-Fenster geöffnet.',
   announceComplete: 'Ihre Anprobe-Vorschau ist fertig.',
+  // ---- capture ----
+  capture: 'Auslösen',
+  switchCamera: 'Kamera wechseln',
+  cameraBack: 'Zurück',
+  retake: 'Neu aufnehmen',
+  cameraPreview: 'Kameravorschau',
+  cameraStarting: 'Kamera wird gestartet …',
+  cameraDenied:
+    'Der Kamerazugriff ist für diese Website blockiert. Wählen Sie stattdessen ein Foto aus, oder erlauben Sie die Kamera in den Website-Einstellungen Ihres Browsers und versuchen Sie es erneut.',
+  cameraNone: 'Auf diesem Gerät wurde keine Kamera gefunden. Wählen Sie stattdessen ein Foto aus.',
+  cameraInUse: 'Ihre Kamera wird gerade von einer anderen App verwendet. Schließen Sie diese App und versuchen Sie es erneut, oder wählen Sie stattdessen ein Foto aus.',
+  cameraUnsupported: 'Dieser Browser kann hier keine Live-Kamera anzeigen. Wählen Sie stattdessen ein Foto aus.',
+  dropHere: 'Foto hier ablegen',
+  dropOrPaste: 'Sie können ein Foto auch hierher ziehen oder einfügen.',
+  guidanceTitle: 'So gelingt das beste Ergebnis',
+  guidanceFraming: (framing) =>
+    framing === 'shoulders'
+      ? 'Kopf und Schultern ins Bild, mit Blick in die Kamera.'
+      : framing === 'knees'
+        ? 'Stellen Sie sich frontal zur Kamera, von Kopf bis Knie im Bild.'
+        : 'Stellen Sie sich frontal zur Kamera, von Kopf bis Fuß im Bild.',
+  guidanceLight: 'Achten Sie auf gutes, gleichmäßiges Licht, etwa mit Blick zum Fenster.',
+  guidanceBackground: 'Stellen Sie sich vor einen schlichten Hintergrund.',
+  guidanceFit: 'Tragen Sie eng anliegende Kleidung, damit Ihre Figur erkennbar ist.',
+  guidanceDone: 'Verstanden',
+  checkingPhoto: 'Ihr Foto wird geprüft …',
+  checksTitle: 'Mit diesem Foto wird das Ergebnis womöglich nicht gut',
+  checkHints: {
+    too_small: 'Das Foto ist klein. Verwenden Sie ein größeres Foto, oder nehmen Sie hier eines mit der Kamera auf.',
+    too_dark: 'Das Foto ist zu dunkel. Schalten Sie ein Licht ein oder wenden Sie sich einem Fenster zu, und nehmen Sie es erneut auf.',
+    too_bright: 'Das Foto ist zu hell. Gehen Sie aus dem direkten Sonnenlicht oder weg von einer hellen Lampe.',
+    blurry: 'Das Foto wirkt unscharf. Halten Sie das Handy ruhig (oder lehnen Sie es an) und tippen Sie zum Scharfstellen auf den Bildschirm.',
+    landscape: 'Das Foto ist im Querformat. Halten Sie das Handy aufrecht, damit Sie ganz ins Bild passen.',
+  },
+  useAnyway: 'Trotzdem verwenden',
+  // ---- progress and result ----
+  progressSteps: 'Fortschritt',
+  stepPreparing: 'Foto vorbereiten',
+  stepUploading: 'Hochladen',
+  stepQueued: 'In der Warteschlange',
+  stepGenerating: 'Vorschau erstellen',
+  stepDone: '(erledigt)',
+  uploadPercent: (percent) => `Ihr Foto wird gesendet … ${percent} %`,
+  timeLeft: (seconds) => {
+    if (seconds < 60) return `Noch etwa ${seconds} ${seconds === 1 ? 'Sekunde' : 'Sekunden'}`;
+    const minutes = Math.round(seconds / 60);
+    return `Noch etwa ${minutes} ${minutes === 1 ? 'Minute' : 'Minuten'}`;
+  },
+  almostDone: 'Gleich fertig …',
+  compareLabel: 'Mit Ihrem Foto vergleichen',
+  compareValue: (percent) => `${percent} % Ihr Foto, ${100 - percent} % Vorschau`,
+  compareBefore: 'Ihr Foto',
+  compareAfter: 'Vorschau',
+  compareHint: 'Ziehen Sie den Regler, um mit Ihrem Foto zu vergleichen.',
+  zoomOpen: 'Vergrößern',
+  zoomClose: 'Vergrößerung schließen',
+  zoomTitle: 'Anprobe-Vorschau, vergrößert',
+  zoomHint: 'Zum Zoomen mit zwei Fingern ziehen, scrollen oder tippen. Zum Verschieben ziehen.',
+  download: 'Herunterladen',
+  share: 'Teilen',
+  shareTitle: 'Meine Anprobe-Vorschau',
+  shareText: 'Wie steht mir das?',
+  linkCopied: 'Link kopiert',
+  shareFailed: 'Teilen ist hier nicht möglich. Nutzen Sie stattdessen „Herunterladen“.',
+  downloadFailed: 'Der Download hat nicht funktioniert. Bitte versuchen Sie es erneut.',
+  addToCart: (size) => (size ? `Größe ${size} in den Warenkorb` : 'In den Warenkorb'),
+  // ---- consent and memory ----
+  consentKept: (merchant) =>
+    `${merchant} bewahrt das vorbereitete Foto etwa eine Stunde lang auf, damit Sie weitere Teile anprobieren können, ohne es erneut hochzuladen, und löscht es danach.`,
+  consentProviderRetention: 'Was der Anprobe-Dienst speichert und wie lange, steht in der Datenschutzerklärung des Shops.',
+  rememberLabel: 'Mein Foto und meine Ergebnisse für die nächste Anprobe auf diesem Gerät speichern',
+  savedOnDevice: 'Ihr Foto ist nur auf diesem Gerät gespeichert.',
+  historyOnDevice: 'Ihre bisherigen Anproben sind nur auf diesem Gerät gespeichert.',
+  forgetPhoto: 'Mein Foto löschen',
+  forgetHistory: 'Meine Anproben löschen',
+  forgotten: 'Ihr Foto und Ihre bisherigen Anproben wurden gelöscht.',
+  forgottenLocally: 'Von diesem Gerät gelöscht. Der Shop war nicht erreichbar; seine Kopie wird ohnehin innerhalb einer Stunde gelöscht.',
+  forgetFailed: 'Ihr gespeichertes Foto konnte nicht gelöscht werden. Bitte versuchen Sie es erneut.',
+  savedPhotoCaption: 'Ihr gespeichertes Foto',
+  useSavedPhoto: 'Dieses Foto verwenden',
+  useAnotherPhoto: 'Anderes verwenden',
+  historyTitle: 'Ihre bisherigen Anproben',
+  historyOpen: (date) => `Ihre Anprobe vom ${date} öffnen`,
+  historyDelete: (date) => `Ihre Anprobe vom ${date} löschen`,
+  badgeInProgress: 'Läuft',
+  badgeReady: 'Fertig',
+  announceResumed: 'Ihre Anprobe wird dort fortgesetzt, wo Sie aufgehört haben.',
 } satisfies TryOnStrings;
 
 export default de;

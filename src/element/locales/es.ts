@@ -34,7 +34,8 @@ const es = {
     default: 'Algo ha fallado. Inténtelo de nuevo.',
     network_error: 'No hemos podido conectar con el servicio de prueba. Compruebe su conexión e inténtelo de nuevo.',
     image_undecodable: 'No hemos podido leer ese archivo como foto. Elija una imagen JPEG, PNG o WebP.',
-    image_heic_unsupported: 'Este navegador no puede abrir fotos HEIC. Elija una imagen JPEG o PNG, o haga una foto nueva.',
+    image_heic_unsupported:
+      'Este navegador no puede abrir fotos HEIC (el formato predeterminado del iPhone). Haga la foto aquí con «Hacer una foto», compártala como JPEG o configure la cámara del iPhone en «Más compatible» (Ajustes › Cámara › Formatos).',
     photo_too_large: 'Esa foto es demasiado grande. Elija una más pequeña.',
     photo_too_many_pixels: 'Esa foto tiene demasiados píxeles. Elija una más pequeña.',
     photo_corrupt: 'Esa foto parece estar dañada. Elija otra.',
@@ -59,6 +60,93 @@ const es = {
   },
   announceOpen: 'Probador virtual abierto.',
   announceComplete: 'Su vista previa está lista.',
+  // ---- capture ----
+  capture: 'Hacer la foto',
+  switchCamera: 'Cambiar de cámara',
+  cameraBack: 'Volver',
+  retake: 'Repetir',
+  cameraPreview: 'Vista previa de la cámara',
+  cameraStarting: 'Iniciando la cámara…',
+  cameraDenied:
+    'El acceso a la cámara está bloqueado para este sitio. Elija una foto en su lugar, o permita la cámara en la configuración del sitio de su navegador e inténtelo de nuevo.',
+  cameraNone: 'No se ha encontrado ninguna cámara en este dispositivo. Elija una foto en su lugar.',
+  cameraInUse: 'Otra aplicación está usando su cámara. Cierre esa aplicación e inténtelo de nuevo, o elija una foto en su lugar.',
+  cameraUnsupported: 'Este navegador no puede mostrar la cámara en directo aquí. Elija una foto en su lugar.',
+  dropHere: 'Suelte su foto aquí',
+  dropOrPaste: 'También puede arrastrar una foto hasta aquí o pegarla.',
+  guidanceTitle: 'Para obtener el mejor resultado',
+  guidanceFraming: (framing) =>
+    framing === 'shoulders'
+      ? 'Encuadre la cabeza y los hombros, de frente a la cámara.'
+      : framing === 'knees'
+        ? 'Póngase de frente a la cámara, visible de la cabeza a las rodillas.'
+        : 'Póngase de frente a la cámara, visible de la cabeza a los pies.',
+  guidanceLight: 'Busque una luz buena y uniforme, por ejemplo frente a una ventana.',
+  guidanceBackground: 'Colóquese delante de un fondo liso.',
+  guidanceFit: 'Lleve ropa ajustada para que se aprecie su silueta.',
+  guidanceDone: 'Entendido',
+  checkingPhoto: 'Comprobando su foto…',
+  checksTitle: 'Puede que esta foto no dé un buen resultado',
+  checkHints: {
+    too_small: 'La foto es pequeña. Use una foto más grande o haga una aquí con la cámara.',
+    too_dark: 'La foto está oscura. Encienda una luz o póngase frente a una ventana y vuelva a hacerla.',
+    too_bright: 'La foto tiene demasiada luz. Apártese de la luz solar directa o de una luz intensa.',
+    blurry: 'La foto parece borrosa. Sujete el móvil sin moverlo (o apóyelo en algo) y toque la pantalla para enfocar.',
+    landscape: 'La foto está en horizontal. Sujete el móvil en vertical para que se le vea de cuerpo entero.',
+  },
+  useAnyway: 'Usar de todos modos',
+  // ---- progress and result ----
+  progressSteps: 'Progreso',
+  stepPreparing: 'Preparando la foto',
+  stepUploading: 'Subiendo',
+  stepQueued: 'En cola',
+  stepGenerating: 'Creando la vista previa',
+  stepDone: '(hecho)',
+  uploadPercent: (percent) => `Enviando su foto… ${percent} %`,
+  timeLeft: (seconds) => {
+    if (seconds < 60) return seconds === 1 ? 'Queda aproximadamente 1 segundo' : `Quedan unos ${seconds} segundos`;
+    const minutes = Math.round(seconds / 60);
+    return minutes === 1 ? 'Queda aproximadamente 1 minuto' : `Quedan unos ${minutes} minutos`;
+  },
+  almostDone: 'Casi listo…',
+  compareLabel: 'Comparar con su foto',
+  compareValue: (percent) => `${percent} % su foto, ${100 - percent} % vista previa`,
+  compareBefore: 'Su foto',
+  compareAfter: 'Vista previa',
+  compareHint: 'Arrastre el control para comparar con su foto.',
+  zoomOpen: 'Ampliar',
+  zoomClose: 'Cerrar la ampliación',
+  zoomTitle: 'Vista previa de la prueba, ampliada',
+  zoomHint: 'Pellizque, desplácese o toque para ampliar. Arrastre para moverse por la imagen.',
+  download: 'Descargar',
+  share: 'Compartir',
+  shareTitle: 'Mi prueba virtual',
+  shareText: '¿Qué tal me queda?',
+  linkCopied: 'Enlace copiado',
+  shareFailed: 'No se puede compartir desde aquí. Use «Descargar» en su lugar.',
+  downloadFailed: 'La descarga no ha funcionado. Inténtelo de nuevo.',
+  addToCart: (size) => (size ? `Añadir la talla ${size} al carrito` : 'Añadir al carrito'),
+  // ---- consent and memory ----
+  consentKept: (merchant) =>
+    `${merchant} conserva la foto preparada durante una hora aproximadamente, para que pueda probarse más prendas sin volver a subirla, y después la elimina.`,
+  consentProviderRetention: 'Lo que conserva el servicio de prueba, y durante cuánto tiempo, se describe en la política de privacidad de la tienda.',
+  rememberLabel: 'Recordar mi foto y mis resultados en este dispositivo para mi próxima prueba',
+  savedOnDevice: 'Su foto solo está guardada en este dispositivo.',
+  historyOnDevice: 'Sus pruebas anteriores solo están guardadas en este dispositivo.',
+  forgetPhoto: 'Eliminar mi foto',
+  forgetHistory: 'Borrar mis pruebas',
+  forgotten: 'Se han eliminado su foto y sus pruebas anteriores.',
+  forgottenLocally: 'Eliminado de este dispositivo. No se ha podido contactar con la tienda; en cualquier caso, su copia se elimina en menos de una hora.',
+  forgetFailed: 'No se ha podido eliminar su foto guardada. Inténtelo de nuevo.',
+  savedPhotoCaption: 'Su foto guardada',
+  useSavedPhoto: 'Usar esta foto',
+  useAnotherPhoto: 'Usar otra',
+  historyTitle: 'Sus pruebas anteriores',
+  historyOpen: (date) => `Abrir su prueba del ${date}`,
+  historyDelete: (date) => `Eliminar su prueba del ${date}`,
+  badgeInProgress: 'En curso',
+  badgeReady: 'Lista',
+  announceResumed: 'Retomamos su prueba donde la dejó.',
 } satisfies TryOnStrings;
 
 export default es;

@@ -34,7 +34,8 @@ const fr = {
     default: 'Un problème est survenu. Veuillez réessayer.',
     network_error: 'Impossible de joindre le service d’essayage. Vérifiez votre connexion et réessayez.',
     image_undecodable: 'Ce fichier ne peut pas être lu comme une photo. Veuillez choisir une image JPEG, PNG ou WebP.',
-    image_heic_unsupported: 'Ce navigateur ne peut pas ouvrir les photos HEIC. Veuillez choisir un fichier JPEG ou PNG, ou prendre une nouvelle photo.',
+    image_heic_unsupported:
+      'Ce navigateur ne peut pas ouvrir les photos HEIC (le format par défaut de l’iPhone). Prenez la photo ici avec « Prendre une photo », partagez-la au format JPEG, ou réglez l’appareil photo de l’iPhone sur « Le plus compatible » (Réglages › Appareil photo › Formats).',
     photo_too_large: 'Cette photo est trop volumineuse. Veuillez en choisir une plus petite.',
     photo_too_many_pixels: 'Cette photo compte trop de pixels. Veuillez en choisir une plus petite.',
     photo_corrupt: 'Cette photo semble endommagée. Veuillez en choisir une autre.',
@@ -59,6 +60,94 @@ const fr = {
   },
   announceOpen: 'Fenêtre d’essayage ouverte.',
   announceComplete: 'Votre aperçu d’essayage est prêt.',
+  // ---- capture ----
+  capture: 'Prendre la photo',
+  switchCamera: 'Changer de caméra',
+  cameraBack: 'Retour',
+  retake: 'Reprendre',
+  cameraPreview: 'Aperçu de la caméra',
+  cameraStarting: 'Démarrage de la caméra…',
+  cameraDenied:
+    'L’accès à la caméra est bloqué pour ce site. Choisissez plutôt une photo, ou autorisez la caméra dans les paramètres du site de votre navigateur, puis réessayez.',
+  cameraNone: 'Aucune caméra n’a été trouvée sur cet appareil. Choisissez plutôt une photo.',
+  cameraInUse: 'Votre caméra est utilisée par une autre application. Fermez cette application et réessayez, ou choisissez plutôt une photo.',
+  cameraUnsupported: 'Ce navigateur ne peut pas afficher la caméra en direct ici. Choisissez plutôt une photo.',
+  dropHere: 'Déposez votre photo ici',
+  dropOrPaste: 'Vous pouvez aussi faire glisser une photo ici ou la coller.',
+  guidanceTitle: 'Pour un meilleur résultat',
+  guidanceFraming: (framing) =>
+    framing === 'shoulders'
+      ? 'Cadrez votre tête et vos épaules, face à l’objectif.'
+      : framing === 'knees'
+        ? 'Placez-vous face à l’objectif, visible de la tête aux genoux.'
+        : 'Placez-vous face à l’objectif, visible de la tête aux pieds.',
+  guidanceLight: 'Choisissez une lumière douce et homogène, par exemple face à une fenêtre.',
+  guidanceBackground: 'Placez-vous devant un fond uni.',
+  guidanceFit: 'Portez des vêtements ajustés pour que votre silhouette soit visible.',
+  guidanceDone: 'Compris',
+  checkingPhoto: 'Vérification de votre photo…',
+  checksTitle: 'Cette photo risque de ne pas donner un bon résultat',
+  checkHints: {
+    too_small: 'La photo est petite. Utilisez une photo plus grande, ou prenez-en une ici avec la caméra.',
+    too_dark: 'La photo est sombre. Allumez une lumière ou placez-vous face à une fenêtre, puis reprenez-la.',
+    too_bright: 'La photo est trop lumineuse. Éloignez-vous du soleil direct ou d’une lumière vive.',
+    blurry: 'La photo semble floue. Tenez le téléphone immobile (ou calez-le) et touchez l’écran pour faire la mise au point.',
+    landscape: 'La photo est à l’horizontale. Tenez le téléphone à la verticale pour apparaître en entier.',
+  },
+  useAnyway: 'Utiliser quand même',
+  // ---- progress and result ----
+  progressSteps: 'Progression',
+  stepPreparing: 'Préparation de la photo',
+  stepUploading: 'Envoi',
+  stepQueued: 'En file d’attente',
+  stepGenerating: 'Création de l’aperçu',
+  stepDone: '(terminé)',
+  uploadPercent: (percent) => `Envoi de votre photo… ${percent} %`,
+  timeLeft: (seconds) => {
+    if (seconds < 60) return `Encore environ ${seconds} ${seconds <= 1 ? 'seconde' : 'secondes'}`;
+    const minutes = Math.round(seconds / 60);
+    return `Encore environ ${minutes} ${minutes <= 1 ? 'minute' : 'minutes'}`;
+  },
+  almostDone: 'Presque terminé…',
+  compareLabel: 'Comparer avec votre photo',
+  compareValue: (percent) => `${percent} % votre photo, ${100 - percent} % aperçu`,
+  compareBefore: 'Votre photo',
+  compareAfter: 'Aperçu',
+  compareHint: 'Faites glisser la poignée pour comparer avec votre photo.',
+  zoomOpen: 'Agrandir',
+  zoomClose: 'Fermer le zoom',
+  zoomTitle: 'Aperçu d’essayage agrandi',
+  zoomHint: 'Pincez, faites défiler ou touchez pour zoomer. Faites glisser pour vous déplacer.',
+  download: 'Télécharger',
+  share: 'Partager',
+  shareTitle: 'Mon aperçu d’essayage',
+  shareText: 'Est-ce que ça me va ?',
+  linkCopied: 'Lien copié',
+  shareFailed: 'Le partage n’est pas disponible ici. Utilisez plutôt « Télécharger ».',
+  downloadFailed: 'Le téléchargement n’a pas fonctionné. Veuillez réessayer.',
+  addToCart: (size) => (size ? `Ajouter la taille ${size} au panier` : 'Ajouter au panier'),
+  // ---- consent and memory ----
+  consentKept: (merchant) =>
+    `${merchant} conserve la photo préparée pendant environ une heure, pour que vous puissiez essayer d’autres pièces sans la renvoyer, puis la supprime.`,
+  consentProviderRetention:
+    'Ce que le service d’essayage conserve, et pendant combien de temps, est décrit dans la politique de confidentialité de la boutique.',
+  rememberLabel: 'Mémoriser ma photo et mes résultats sur cet appareil pour mon prochain essayage',
+  savedOnDevice: 'Votre photo est enregistrée uniquement sur cet appareil.',
+  historyOnDevice: 'Vos essayages précédents sont enregistrés uniquement sur cet appareil.',
+  forgetPhoto: 'Supprimer ma photo',
+  forgetHistory: 'Effacer mes essayages',
+  forgotten: 'Votre photo et vos essayages précédents ont été supprimés.',
+  forgottenLocally: 'Supprimé de cet appareil. La boutique n’a pas pu être jointe ; sa copie est de toute façon supprimée dans l’heure.',
+  forgetFailed: 'Votre photo enregistrée n’a pas pu être supprimée. Veuillez réessayer.',
+  savedPhotoCaption: 'Votre photo enregistrée',
+  useSavedPhoto: 'Utiliser cette photo',
+  useAnotherPhoto: 'En utiliser une autre',
+  historyTitle: 'Vos essayages précédents',
+  historyOpen: (date) => `Ouvrir votre essayage du ${date}`,
+  historyDelete: (date) => `Supprimer votre essayage du ${date}`,
+  badgeInProgress: 'En cours',
+  badgeReady: 'Prêt',
+  announceResumed: 'Reprise de votre essayage en cours.',
 } satisfies TryOnStrings;
 
 export default fr;
