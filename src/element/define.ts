@@ -8,5 +8,7 @@ customElements.get('try-on-button') || customElements.define('try-on-button', Tr
 
 export { TryOnButton };
 export type { TryOnEventDetails, TryOnEventMap, TryOnEventName, TryOnStage } from './events.ts';
+export { TRY_ON_EVENT_NAMES } from './events.ts';
+export { LOCALES, type Locale } from './language.ts';
 export type { TryOnStatus } from './machine.ts';
 export type { TryOnStrings } from './strings.ts';

@@ -37,3 +37,21 @@ export type TryOnEventName = keyof TryOnEventDetails;
 
 /** Typed event map: `el.addEventListener('try-on-complete', (e) => e.detail.images)`. */
 export type TryOnEventMap = { [K in TryOnEventName]: CustomEvent<TryOnEventDetails[K]> };
+
+// A record, not an array: the compiler then insists every event is named here, and only those.
+const everyEvent: Record<TryOnEventName, true> = {
+  'try-on-open': true,
+  'try-on-close': true,
+  'try-on-consent': true,
+  'try-on-photo': true,
+  'try-on-start': true,
+  'try-on-progress': true,
+  'try-on-complete': true,
+  'try-on-error': true,
+  'try-on-add-to-cart': true,
+  'try-on-share': true,
+  'try-on-download': true,
+};
+
+/** Every event's name, e.g. to forward all of them to analytics: `for (const n of TRY_ON_EVENT_NAMES) el.addEventListener(n, send)`. */
+export const TRY_ON_EVENT_NAMES = Object.keys(everyEvent) as readonly TryOnEventName[];
