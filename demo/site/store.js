@@ -144,11 +144,21 @@ $('[data-buy-form]').addEventListener('change', (event) => {
   }
 });
 
-$('[data-buy-form]').addEventListener('submit', (event) => {
-  event.preventDefault();
+function addToCart() {
   localStorage.setItem(CART_KEY, String(Number(localStorage.getItem(CART_KEY) ?? 0) + 1));
   renderCart(true);
   toast(`Added ${product.name} · ${color.name} · ${size} to your cart`);
+}
+
+$('[data-buy-form]').addEventListener('submit', (event) => {
+  event.preventDefault();
+  addToCart();
+});
+
+// The widget only asks; the shop adds (the event carries product and size), then shows its cart.
+tryOn.addEventListener('try-on-add-to-cart', () => {
+  addToCart();
+  tryOn.close();
 });
 
 for (const thumb of document.querySelectorAll('.thumb')) {

@@ -190,22 +190,24 @@ export class ResultTools implements ReactiveController {
                   .value=${String(split)}
                   aria-label=${s.compareLabel}
                   aria-valuetext=${s.compareValue(split)}
+                  aria-describedby="compare-hint"
                   data-autofocus
                   @input=${this.#onSlide}
                 />`
             : nothing}
-          <button part="zoom-button" class="zoom-button" type="button" aria-label=${s.zoomOpen} @click=${this.#openZoom}>${icons.zoom}</button>
+          <div class="image-tools">
+            <button part="zoom-button" class="tool zoom-button" type="button" aria-label=${s.zoomOpen} title=${s.zoomOpen} @click=${this.#openZoom}>${icons.zoom}</button>
+            <a part="download" class="tool" href=${image} download=${this.#filename} aria-label=${s.download} title=${s.download} @click=${this.#download}>${icons.download}</a>
+            <button part="share" class="tool" type="button" aria-label=${s.share} title=${s.share} @click=${this.#share}>${icons.share}</button>
+          </div>
         </div>
       </figure>
-      <p class="note">${s.resultNote}${beforeUrl ? html` ${s.compareHint}` : nothing}</p>
-      <div class="tools">
-        <a part="download" class="button secondary" href=${image} download=${this.#filename} @click=${this.#download}>${icons.download}<span>${s.download}</span></a>
-        <button part="share" class="button secondary" type="button" @click=${this.#share}>${icons.share}<span>${s.share}</span></button>
-      </div>
+      <p class="note">${s.resultNote}</p>
+      ${beforeUrl ? html`<p id="compare-hint" class="visually-hidden">${s.compareHint}</p>` : nothing}
       <div part="toast" class="toast" role="status" ?data-shown=${!!this.#toast}>${this.#toast}</div>
-      <div class="actions">
+      <div class="actions result-actions">
         <button part="pick-another" class="button secondary" type="button" @click=${onTryAnother}>${s.tryAnother}</button>
-        <button part="add-to-cart" class="button primary" type="button" ?data-autofocus=${!beforeUrl} @click=${this.#addToCart}>${icons.cart}<span>${s.addToCart(this.host.size || undefined)}</span></button>
+        <button part="add-to-cart" class="button primary" type="button" ?data-autofocus=${!beforeUrl} @click=${this.#addToCart}>${icons.cart}<span>${s.addToCart}</span></button>
       </div>
       ${this.zoom.render(s, image)}
     `;

@@ -113,8 +113,8 @@ export interface TryOnStrings {
   linkCopied: string;
   shareFailed: string;
   downloadFailed: string;
-  /** The add-to-cart button; `size` is the element's `size` attribute, if set. */
-  addToCart: (size: string | undefined) => string;
+  /** The add-to-cart button (short: it shares a row with "Try another photo"). */
+  addToCart: string;
   // ---- 4B consent and memory ----
   /** Retention sentence under the consent box: what the shop's endpoint keeps and for how long. */
   consentKept: (merchant: string) => string;
@@ -272,14 +272,14 @@ export const defaultStrings: TryOnStrings = {
   linkCopied: 'Link copied',
   shareFailed: 'Sharing is not available here. Use Download instead.',
   downloadFailed: 'The download did not work. Please try again.',
-  addToCart: (size) => (size ? `Add size ${size} to cart` : 'Add to cart'),
+  addToCart: 'Add to cart',
   // ---- 4B consent and memory ----
   consentKept: (merchant) =>
     `${merchant} keeps the prepared photo for about an hour, so you can try on more pieces without uploading it again, then deletes it.`,
   consentProviderRetention: "What the try-on service keeps, and for how long, is described in the shop's privacy policy.",
   rememberLabel: 'Remember my photo and results on this device for my next try-on',
-  savedOnDevice: 'Your photo is saved on this device only.',
-  historyOnDevice: 'Your earlier try-ons are saved on this device only.',
+  savedOnDevice: 'Saved on this device only.',
+  historyOnDevice: 'Your try-ons are saved on this device only.',
   forgetPhoto: 'Delete my photo',
   forgetHistory: 'Clear my try-ons',
   forgotten: 'Your photo and earlier try-ons were deleted.',

@@ -242,7 +242,7 @@ describe('result tools: compare slider, zoom, download, share, add to cart (real
 
   it('add to cart fires try-on-add-to-cart with product, size, garment and image, and changes nothing else', async () => {
     const button = part<HTMLButtonElement>(el, 'add-to-cart')!;
-    expect(button.textContent!.trim()).to.equal('Add size M to cart');
+    expect(button.textContent!.trim()).to.equal('Add to cart');
     const event = nextEvent<Record<string, unknown>>(el, 'try-on-add-to-cart');
     button.click();
     expect(await event).to.deep.equal({

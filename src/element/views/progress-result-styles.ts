@@ -67,8 +67,10 @@ export const progressResultStyles = css`
   }
 
   /* ---- result ---- */
+  /* Never squashed by the column: a squashed frame would crop the picture instead of scaling it. */
   .result {
     position: relative;
+    flex: none;
   }
   .compare-frame {
     position: relative;
@@ -76,13 +78,8 @@ export const progressResultStyles = css`
     width: 100%;
     line-height: 0;
   }
-  /* Room under the image for the note, the tools row and the actions. */
   .compare-frame img[part='result-image'] {
-    max-height: max(160px, min(50vh, calc(var(--_panel-max-height, 100vh) - 318px)));
     margin: 0 auto;
-  }
-  .sheet .compare-frame img[part='result-image'] {
-    max-height: max(200px, calc(100dvh - 340px));
   }
   .compare-frame .before {
     position: absolute;
@@ -173,37 +170,53 @@ export const progressResultStyles = css`
       0 0 0 3px var(--_focus),
       0 2px 8px rgb(0 0 0 / 0.3);
   }
-  .zoom-button {
+  /* Zoom, download and share sit on the picture's corner, so the view stays as short as before. */
+  .image-tools {
     position: absolute;
     top: 8px;
     right: 8px;
+    display: flex;
+    flex-direction: column;
+    gap: 8px;
+  }
+  .tool {
     display: grid;
     place-items: center;
     width: 44px;
     height: 44px;
     border: 0;
     border-radius: 50%;
-    background: rgb(255 255 255 / 0.9);
+    background: rgb(255 255 255 / 0.92);
     color: #111827;
-    box-shadow: 0 1px 4px rgb(0 0 0 / 0.25);
+    box-shadow: 0 1px 4px rgb(0 0 0 / 0.28);
+    cursor: pointer;
+  }
+  .tool:hover {
+    background: #fff;
+  }
+  .zoom-button {
     cursor: zoom-in;
   }
-  .zoom-button:focus-visible,
+  .tool svg {
+    width: 22px;
+    height: 22px;
+  }
+  .tool:focus-visible,
   .zoom-close:focus-visible,
   .zoom-stage:focus-visible {
     outline: 3px solid var(--_focus);
     outline-offset: 2px;
   }
-  .tools {
-    display: flex;
-    gap: 10px;
+  /* Two equal buttons on one row, even in long languages (their text wraps inside instead). */
+  .result-actions {
+    flex-wrap: nowrap;
   }
-  .tools .button {
+  .result-actions .button {
     flex: 1 1 0;
-    min-height: 44px;
-    text-decoration: none;
+    min-width: 0;
+    padding: 4px 12px;
+    text-align: center;
   }
-  .tools svg,
   .actions svg {
     width: 20px;
     height: 20px;
