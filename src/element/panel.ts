@@ -853,13 +853,13 @@ export class TryOnPanel implements ReactiveController {
     return html`
       <p class="intro">${s.intro}</p>
       <label class="consent">
-        <input part="consent-checkbox" type="checkbox" aria-describedby="consent-details" .checked=${consented} ?data-autofocus=${!consented} @change=${this.#onConsent} />
+        <input part="consent-checkbox" type="checkbox" aria-describedby=${consented ? nothing : 'consent-details'} .checked=${consented} ?data-autofocus=${!consented} @change=${this.#onConsent} />
         <span
           >${s.consentLabel(host.merchant || s.fallbackMerchant)}
           ${host.policyUrl ? html`<a href=${host.policyUrl} target="_blank" rel="noopener">${s.privacyPolicy}</a>` : nothing}</span
         >
       </label>
-      ${renderConsentDetails(s, host.merchant || s.fallbackMerchant, host.retention)}
+      ${consented ? nothing : renderConsentDetails(s, host.merchant || s.fallbackMerchant, host.retention)}
       ${this.#renderCaptureNotes(s)}
       ${this.#cameraState !== 'off'
         ? this.#renderLiveCamera(s)

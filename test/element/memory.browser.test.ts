@@ -189,9 +189,11 @@ describe('<try-on-button> consent and memory', function () {
   });
 
   it('without a retention attribute, points to the privacy policy for what the provider keeps', async () => {
-    const el = mount();
+    const el = mount({ merchant: '' });
     await openPanel(el);
-    expect(el.shadowRoot!.getElementById('consent-details')!.textContent).to.contain("described in the shop's privacy policy");
+    const details = el.shadowRoot!.getElementById('consent-details')!.textContent!.trim();
+    expect(details).to.match(/^This shop keeps the prepared photo for about an hour/);
+    expect(details).to.contain("described in the shop's privacy policy");
   });
 
   it('remembers the photo on opt-in; the next product (a new element) offers it and sends photoRef, not the photo', async () => {
@@ -279,6 +281,7 @@ describe('<try-on-button> consent and memory', function () {
     expect(part(el, 'history')).to.equal(null);
     expect(part(el, 'forget')).to.equal(null);
     expect(el.shadowRoot!.querySelector('[role="status"]')!.textContent).to.contain('deleted');
+    expect(el.shadowRoot!.querySelector('.memory-notice')!.textContent).to.equal('Your photo and earlier try-ons were deleted.');
     const deletes = requests.sent.filter((r) => r.method === 'DELETE');
     expect(deletes.map((r) => r.url)).to.deep.equal([`${ENDPOINT}/photos/${encodeURIComponent(ref)}`]);
 

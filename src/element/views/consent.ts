@@ -8,7 +8,9 @@ import type { TryOnStrings } from '../strings.ts';
  * what the provider keeps is the merchant's to say (`retention`), else the policy is pointed to.
  */
 export function renderConsentDetails(s: TryOnStrings, merchant: string, retention: string | undefined): TemplateResult {
+  // The fallback merchant ("this shop") starts the sentence here.
+  const kept = s.consentKept(merchant);
   return html`<p id="consent-details" class="consent-details">
-    ${s.consentKept(merchant)} ${retention?.trim() || s.consentProviderRetention}
+    ${kept.charAt(0).toLocaleUpperCase() + kept.slice(1)} ${retention?.trim() || s.consentProviderRetention}
   </p>`;
 }

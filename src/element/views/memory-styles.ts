@@ -27,7 +27,8 @@ export const memoryStyles = css`
     flex-wrap: wrap;
     align-items: center;
     justify-content: space-between;
-    gap: 4px 12px;
+    gap: 0 12px;
+    margin-block: -6px;
   }
   .link-button {
     display: inline-flex;
@@ -53,9 +54,20 @@ export const memoryStyles = css`
     opacity: 0.6;
     cursor: progress;
   }
+  .preview:has(.saved-caption) {
+    position: relative;
+  }
+  /* On the photo, so it costs no height in a short anchored panel. */
   .saved-caption {
-    color: var(--_muted);
-    font-size: 0.85rem;
+    position: absolute;
+    left: 8px;
+    bottom: 8px;
+    padding: 2px 8px;
+    border-radius: 999px;
+    background: color-mix(in srgb, var(--_surface) 88%, transparent);
+    color: var(--_text);
+    font-size: 0.8rem;
+    font-weight: 600;
   }
   .history h3 {
     margin: 0 0 6px;

@@ -35,6 +35,8 @@ export class PanelMemory {
   #remember = false;
   #busy = false;
   #notice = '';
+  /** The outcome of the last delete, shown until the panel closes or memory is used again. */
+  #shownNotice = '';
 
   /**
    * @param onPhoto - called once when a remembered photo is found, so the panel can offer it.
@@ -87,6 +89,7 @@ export class PanelMemory {
 
   /** After a submit: keeps the processed photo and its handle, when the shopper opted in. */
   async savePhoto(photo: { blob: Blob; width: number; height: number }, photoRef: string | undefined): Promise<void> {
+    this.#shownNotice = '';
     if (!this.#remember) return;
     const saved: RememberedPhoto = { blob: photo.blob, width: photo.width, height: photo.height, savedAt: Date.now(), ...(photoRef && { photoRef }) };
     try {
@@ -110,6 +113,7 @@ export class PanelMemory {
   }
 
   #onRemember = (event: Event): void => {
+    this.#shownNotice = '';
     this.#remember = (event.target as HTMLInputElement).checked;
     this.#host.requestUpdate();
   };
@@ -158,6 +162,7 @@ export class PanelMemory {
       this.#busy = false;
     }
     this.#notice = notice;
+    this.#shownNotice = notice;
     this.#host.requestUpdate();
   }
 
@@ -181,7 +186,8 @@ export class PanelMemory {
 
   /** This product's earlier results: each opens full size, each can be deleted. */
   renderHistory(s: TryOnStrings): TemplateResult | typeof nothing {
-    if (!this.#history.length) return nothing;
+    // Announced through the panel's live region; shown here so it can be read again.
+    if (!this.#history.length) return this.#shownNotice ? html`<p class="note memory-notice">${this.#shownNotice}</p>` : nothing;
     const lang = this.#host.closest('[lang]')?.getAttribute('lang') || undefined;
     const format = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' });
     return html`<section part="history" class="history" aria-labelledby="history-title">
