@@ -328,6 +328,11 @@ export const panelStyles = css`
     border: 0;
   }
 
+  /* Every native checkbox, radio and range (the remember box, the compare slider) in the theme's accent. */
+  input {
+    accent-color: var(--_accent);
+  }
+
   /* Everything in the shadow root, including views added later: no motion means none at all. */
   @media (prefers-reduced-motion: reduce) {
     *,

@@ -125,14 +125,14 @@ const de = {
   linkCopied: 'Link kopiert',
   shareFailed: 'Teilen ist hier nicht möglich. Nutzen Sie stattdessen „Herunterladen“.',
   downloadFailed: 'Der Download hat nicht funktioniert. Bitte versuchen Sie es erneut.',
-  addToCart: (size) => (size ? `Größe ${size} in den Warenkorb` : 'In den Warenkorb'),
+  addToCart: 'In den Warenkorb',
   // ---- consent and memory ----
   consentKept: (merchant) =>
     `${merchant} bewahrt das vorbereitete Foto etwa eine Stunde lang auf, damit Sie weitere Teile anprobieren können, ohne es erneut hochzuladen, und löscht es danach.`,
   consentProviderRetention: 'Was der Anprobe-Dienst speichert und wie lange, steht in der Datenschutzerklärung des Shops.',
   rememberLabel: 'Mein Foto und meine Ergebnisse für die nächste Anprobe auf diesem Gerät speichern',
-  savedOnDevice: 'Ihr Foto ist nur auf diesem Gerät gespeichert.',
-  historyOnDevice: 'Ihre bisherigen Anproben sind nur auf diesem Gerät gespeichert.',
+  savedOnDevice: 'Nur auf diesem Gerät gespeichert.',
+  historyOnDevice: 'Ihre Anproben sind nur auf diesem Gerät gespeichert.',
   forgetPhoto: 'Mein Foto löschen',
   forgetHistory: 'Meine Anproben löschen',
   forgotten: 'Ihr Foto und Ihre bisherigen Anproben wurden gelöscht.',

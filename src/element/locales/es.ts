@@ -125,14 +125,14 @@ const es = {
   linkCopied: 'Enlace copiado',
   shareFailed: 'No se puede compartir desde aquí. Use «Descargar» en su lugar.',
   downloadFailed: 'La descarga no ha funcionado. Inténtelo de nuevo.',
-  addToCart: (size) => (size ? `Añadir la talla ${size} al carrito` : 'Añadir al carrito'),
+  addToCart: 'Añadir al carrito',
   // ---- consent and memory ----
   consentKept: (merchant) =>
     `${merchant} conserva la foto preparada durante una hora aproximadamente, para que pueda probarse más prendas sin volver a subirla, y después la elimina.`,
   consentProviderRetention: 'Lo que conserva el servicio de prueba, y durante cuánto tiempo, se describe en la política de privacidad de la tienda.',
   rememberLabel: 'Recordar mi foto y mis resultados en este dispositivo para mi próxima prueba',
-  savedOnDevice: 'Su foto solo está guardada en este dispositivo.',
-  historyOnDevice: 'Sus pruebas anteriores solo están guardadas en este dispositivo.',
+  savedOnDevice: 'Guardada solo en este dispositivo.',
+  historyOnDevice: 'Sus pruebas solo están guardadas en este dispositivo.',
   forgetPhoto: 'Eliminar mi foto',
   forgetHistory: 'Borrar mis pruebas',
   forgotten: 'Se han eliminado su foto y sus pruebas anteriores.',

@@ -125,15 +125,15 @@ const fr = {
   linkCopied: 'Lien copié',
   shareFailed: 'Le partage n’est pas disponible ici. Utilisez plutôt « Télécharger ».',
   downloadFailed: 'Le téléchargement n’a pas fonctionné. Veuillez réessayer.',
-  addToCart: (size) => (size ? `Ajouter la taille ${size} au panier` : 'Ajouter au panier'),
+  addToCart: 'Ajouter au panier',
   // ---- consent and memory ----
   consentKept: (merchant) =>
     `${merchant} conserve la photo préparée pendant environ une heure, pour que vous puissiez essayer d’autres pièces sans la renvoyer, puis la supprime.`,
   consentProviderRetention:
     'Ce que le service d’essayage conserve, et pendant combien de temps, est décrit dans la politique de confidentialité de la boutique.',
   rememberLabel: 'Mémoriser ma photo et mes résultats sur cet appareil pour mon prochain essayage',
-  savedOnDevice: 'Votre photo est enregistrée uniquement sur cet appareil.',
-  historyOnDevice: 'Vos essayages précédents sont enregistrés uniquement sur cet appareil.',
+  savedOnDevice: 'Enregistrée uniquement sur cet appareil.',
+  historyOnDevice: 'Vos essayages sont enregistrés uniquement sur cet appareil.',
   forgetPhoto: 'Supprimer ma photo',
   forgetHistory: 'Effacer mes essayages',
   forgotten: 'Votre photo et vos essayages précédents ont été supprimés.',

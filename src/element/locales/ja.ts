@@ -121,14 +121,14 @@ const ja = {
   linkCopied: 'リンクをコピーしました',
   shareFailed: 'ここでは共有できません。代わりに「ダウンロード」をご利用ください。',
   downloadFailed: 'ダウンロードできませんでした。もう一度お試しください。',
-  addToCart: (size) => (size ? `サイズ${size}をカートに入れる` : 'カートに入れる'),
+  addToCart: 'カートに入れる',
   // ---- consent and memory ----
   consentKept: (merchant) =>
     `${merchant}は、写真を再度アップロードせずに他の商品も試着できるよう、準備済みの写真を約1時間保管し、その後削除します。`,
   consentProviderRetention: '試着サービスが何をどのくらいの期間保管するかは、ショップのプライバシーポリシーに記載されています。',
   rememberLabel: '次回の試着のために、写真と結果をこの端末に保存する',
-  savedOnDevice: '写真はこの端末にのみ保存されています。',
-  historyOnDevice: 'これまでの試着結果はこの端末にのみ保存されています。',
+  savedOnDevice: 'この端末にのみ保存されています。',
+  historyOnDevice: '試着結果はこの端末にのみ保存されています。',
   forgetPhoto: '写真を削除',
   forgetHistory: '試着履歴を削除',
   forgotten: '写真とこれまでの試着結果を削除しました。',

@@ -1,0 +1,158 @@
+/**
+ * Screenshots of every step of the panel, in the demo store, at phone (390x844) and desktop
+ * (1280x800) sizes, in both demo themes (Saltmarsh light, Midnight dark) and once in German:
+ * consent, guidance, capture, photo chosen, processing, result and error. Saved to
+ * test-results/steps/ for a person to look at; the test asserts each step was reached and
+ * the theme and language really applied.
+ *
+ * Run after a widget build: `npm run test:e2e`.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startDemo, type DemoServer } from '../../demo/server.ts';
+import { makeShopperPhoto } from './shopper-photo.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SHOTS = `${ROOT}test-results/steps/`;
+const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+];
+
+let demo: DemoServer;
+let browser: Browser;
+let photoPath: string;
+
+before(async () => {
+  assert.ok(existsSync(`${ROOT}dist/cdn/try-on-button.js`), 'The widget is not built: run `npm run build:widget` first (npm run test:e2e does).');
+  demo = await startDemo({ port: 0, env: { TRYON_PROVIDER: 'demo', TRYON_SECRET: 'steps-secret-0123456789abcdef0123456789' }, log: () => {} });
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  await mkdir(SHOTS, { recursive: true });
+  photoPath = `${SHOTS}shopper.jpg`;
+  await writeFile(photoPath, await makeShopperPhoto(browser));
+});
+
+after(async () => {
+  await browser?.close();
+  await demo?.close();
+});
+
+async function status(page: Page, wanted: string[], timeout = 30_000): Promise<string> {
+  const handle = await page.waitForFunction(
+    (states) => {
+      const value = document.querySelector('try-on-button')?.getAttribute('status') ?? '';
+      return states.includes(value) ? value : false;
+    },
+    wanted,
+    { timeout },
+  );
+  return (await handle.jsonValue()) as string;
+}
+
+/** Finite animations done (endless ones, like a shimmer, never finish), images decoded. */
+async function settle(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const root = document.querySelector('try-on-button')?.shadowRoot;
+    if (!root) return true;
+    const moving = root.getAnimations().some((a) => a.playState === 'running' && a.effect?.getTiming().iterations !== Infinity);
+    const loading = [...root.querySelectorAll('img')].some((img) => img.getClientRects().length > 0 && !img.complete);
+    return !moving && !loading;
+  });
+}
+
+const runs = [
+  { viewport: { width: 390, height: 844 }, theme: 'saltmarsh', lang: '' },
+  { viewport: { width: 390, height: 844 }, theme: 'midnight', lang: '' },
+  { viewport: { width: 1280, height: 800 }, theme: 'saltmarsh', lang: '' },
+  { viewport: { width: 1280, height: 800 }, theme: 'midnight', lang: '' },
+  { viewport: { width: 390, height: 844 }, theme: 'saltmarsh', lang: 'de' },
+] as const;
+
+describe('screenshots of every step', () => {
+  for (const run of runs) {
+    const name = `${run.viewport.width}x${run.viewport.height}-${run.theme}${run.lang ? `-${run.lang}` : ''}`;
+    it(name, async () => {
+      // A fresh context: a first-time shopper (guidance shown, nothing remembered).
+      const context = await browser.newContext({ viewport: run.viewport, deviceScaleFactor: 1 });
+      const page = await context.newPage();
+      const problems: string[] = [];
+      page.on('pageerror', (error) => problems.push(error.message));
+      const shot = async (step: string) => {
+        await settle(page);
+        await page.screenshot({ path: `${SHOTS}${name}-${step}.png` });
+      };
+      try {
+        const query = new URLSearchParams({ ...(run.theme !== 'saltmarsh' && { theme: run.theme }), ...(run.lang && { lang: run.lang }) });
+        await page.goto(new URL(`/?${query}`, demo.url).href);
+        await page.waitForFunction(() => customElements.get('try-on-button') !== undefined);
+        const widget = page.locator('try-on-button');
+        if (run.lang) assert.equal(await widget.getAttribute('lang'), run.lang);
+
+        await widget.locator('[part="button"]').click();
+        await status(page, ['consent']);
+        const panel = widget.locator('[part="panel"]');
+        await panel.waitFor({ state: 'visible' });
+        const surface = await panel.evaluate((el) => getComputedStyle(el).backgroundColor);
+        assert.equal(surface, run.theme === 'midnight' ? 'rgb(20, 22, 28)' : 'rgb(255, 255, 255)', 'the theme applies');
+        if (run.lang === 'de') assert.equal(await widget.locator('#title').innerText(), 'Virtuelle Anprobe');
+        await shot('1-consent');
+
+        await widget.locator('[part="consent-checkbox"]').check();
+        await widget.locator('[part="guidance"]').waitFor({ state: 'visible' });
+        await shot('2-guidance');
+        await widget.locator('[part="guidance-done"]').click();
+        await widget.locator('[part="choose"]').waitFor({ state: 'visible' });
+        await shot('3-capture');
+
+        await widget.locator('[part="file-input"]').setInputFiles(photoPath);
+        await widget.locator('[part="submit"]').waitFor({ state: 'visible' });
+        await widget.locator('[part="preview"]').waitFor({ state: 'visible' });
+        await shot('4-photo-chosen');
+
+        await widget.locator('[part="submit"]').click();
+        assert.equal(await status(page, ['processing', 'complete', 'error']), 'processing');
+        // The demo provider queues for a second, then generates: show the generating step.
+        await page.waitForFunction(
+          () => document.querySelector('try-on-button')?.shadowRoot?.querySelector('[data-step="generating"][data-state="current"]') != null,
+          undefined,
+          { timeout: 15_000 },
+        );
+        await shot('5-processing');
+
+        assert.equal(await status(page, ['complete', 'error']), 'complete');
+        await widget.locator('[part="result-image"]').waitFor({ state: 'visible' });
+        await shot('6-result');
+
+        // An error: the same product with a garment host the endpoint does not allow.
+        await widget.locator('[part="close"]').click();
+        await status(page, ['idle']);
+        await widget.evaluate((el) => {
+          el.removeAttribute('product');
+          el.setAttribute('garment', 'https://not-allowed.example/shirt.png');
+        });
+        await widget.locator('[part="button"]').click();
+        await status(page, ['consent', 'capture']);
+        // Remembered consent and photo: submit straight away if the panel offers it, else pick again.
+        if (!(await widget.locator('[part="submit"]').isVisible())) await widget.locator('[part="file-input"]').setInputFiles(photoPath);
+        await widget.locator('[part="submit"]').click();
+        assert.equal(await status(page, ['error', 'complete']), 'error');
+        await widget.locator('[part="error"]').waitFor({ state: 'visible' });
+        await shot('7-error');
+        assert.deepEqual(problems, []);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});
