@@ -138,7 +138,7 @@ const de = {
   forgotten: 'Ihr Foto und Ihre bisherigen Anproben wurden gelöscht.',
   forgottenLocally: 'Von diesem Gerät gelöscht. Der Shop war nicht erreichbar; seine Kopie wird ohnehin innerhalb einer Stunde gelöscht.',
   forgetFailed: 'Ihr gespeichertes Foto konnte nicht gelöscht werden. Bitte versuchen Sie es erneut.',
-  savedPhotoCaption: 'Ihr gespeichertes Foto',
+  savedPhotoCaption: 'Ihr gespeichertes Foto, nur auf diesem Gerät',
   useSavedPhoto: 'Dieses Foto verwenden',
   useAnotherPhoto: 'Anderes verwenden',
   historyTitle: 'Ihre bisherigen Anproben',

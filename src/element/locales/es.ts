@@ -138,7 +138,7 @@ const es = {
   forgotten: 'Se han eliminado su foto y sus pruebas anteriores.',
   forgottenLocally: 'Eliminado de este dispositivo. No se ha podido contactar con la tienda; en cualquier caso, su copia se elimina en menos de una hora.',
   forgetFailed: 'No se ha podido eliminar su foto guardada. Inténtelo de nuevo.',
-  savedPhotoCaption: 'Su foto guardada',
+  savedPhotoCaption: 'Su foto guardada, solo en este dispositivo',
   useSavedPhoto: 'Usar esta foto',
   useAnotherPhoto: 'Usar otra',
   historyTitle: 'Sus pruebas anteriores',

@@ -139,7 +139,7 @@ const fr = {
   forgotten: 'Votre photo et vos essayages précédents ont été supprimés.',
   forgottenLocally: 'Supprimé de cet appareil. La boutique n’a pas pu être jointe ; sa copie est de toute façon supprimée dans l’heure.',
   forgetFailed: 'Votre photo enregistrée n’a pas pu être supprimée. Veuillez réessayer.',
-  savedPhotoCaption: 'Votre photo enregistrée',
+  savedPhotoCaption: 'Votre photo enregistrée, uniquement sur cet appareil',
   useSavedPhoto: 'Utiliser cette photo',
   useAnotherPhoto: 'En utiliser une autre',
   historyTitle: 'Vos essayages précédents',

@@ -134,7 +134,7 @@ const ja = {
   forgotten: '写真とこれまでの試着結果を削除しました。',
   forgottenLocally: 'この端末から削除しました。ショップに接続できませんでしたが、ショップ側のコピーも1時間以内に削除されます。',
   forgetFailed: '保存された写真を削除できませんでした。もう一度お試しください。',
-  savedPhotoCaption: '保存された写真',
+  savedPhotoCaption: '保存された写真（この端末のみ）',
   useSavedPhoto: 'この写真を使う',
   useAnotherPhoto: '別の写真を使う',
   historyTitle: 'これまでの試着',
