@@ -887,7 +887,7 @@ export class TryOnPanel implements ReactiveController {
             <p class="hint">${consented ? s.photoTips : s.consentNeeded}</p>
             ${consented ? html`<p class="hint drop-hint">${s.dropOrPaste}</p>` : nothing}
           </div>`}
-      ${consented && (this.#previewUrl || this.#memory.photo) ? this.#memory.renderControls(s, this.#forget) : nothing}
+      ${consented && (this.#previewUrl || this.#memory.photo) ? this.#memory.renderControls(s, this.#forget, this.#fromMemory) : nothing}
       ${consented ? this.#memory.renderHistory(s) : nothing}
     `;
   }

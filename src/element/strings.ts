@@ -285,7 +285,7 @@ export const defaultStrings: TryOnStrings = {
   forgotten: 'Your photo and earlier try-ons were deleted.',
   forgottenLocally: 'Deleted from this device. The shop could not be reached; its copy is deleted within an hour anyway.',
   forgetFailed: 'Your saved photo could not be deleted. Please try again.',
-  savedPhotoCaption: 'Your saved photo',
+  savedPhotoCaption: 'Your saved photo, on this device only',
   useSavedPhoto: 'Use this photo',
   useAnotherPhoto: 'Use another',
   historyTitle: 'Your earlier try-ons',

@@ -184,7 +184,7 @@ describe('<try-on-button> consent and memory', function () {
     await consent(el);
     await until(() => part(el, 'preview') !== null, 5000, 'the saved photo after consent');
     expect(idb.transactions).to.be.greaterThan(0);
-    expect(el.shadowRoot!.querySelector('.saved-caption')!.textContent).to.equal('Your saved photo');
+    expect(el.shadowRoot!.querySelector('.saved-caption')!.textContent).to.equal('Your saved photo, on this device only');
     expect(part(el, 'submit')!.textContent!.trim()).to.equal('Use this photo');
   });
 

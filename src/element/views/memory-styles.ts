@@ -99,6 +99,10 @@ export const memoryStyles = css`
     border-radius: var(--_radius);
     background: color-mix(in srgb, var(--_text) 4%, var(--_surface));
   }
+  .anchored .history img {
+    width: 46px;
+    height: 58px;
+  }
   .history .remove {
     position: absolute;
     top: -6px;

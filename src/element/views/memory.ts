@@ -169,10 +169,11 @@ export class PanelMemory {
   // ---- rendering -------------------------------------------------------------------------
 
   /** The "Remember my photo" box, or, with a photo saved, where it is kept and how to delete it. */
-  renderControls(s: TryOnStrings, onForget: () => void): TemplateResult | typeof nothing {
+  renderControls(s: TryOnStrings, onForget: () => void, showingSaved = false): TemplateResult | typeof nothing {
     if (this.#photo || this.#history.length) {
+      // While the saved photo is on screen its caption already says where it is kept.
       return html`<div class="memory">
-        <p class="note">${this.#photo ? s.savedOnDevice : s.historyOnDevice}</p>
+        ${showingSaved ? nothing : html`<p class="note">${this.#photo ? s.savedOnDevice : s.historyOnDevice}</p>`}
         <button part="forget" class="link-button" type="button" ?disabled=${this.#busy} @click=${onForget}>
           ${trash}<span>${this.#photo ? s.forgetPhoto : s.forgetHistory}</span>
         </button>
