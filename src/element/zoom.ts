@@ -129,7 +129,12 @@ export class ZoomView {
   };
 
   #onPointerDown = (event: PointerEvent): void => {
-    (event.currentTarget as HTMLElement).setPointerCapture?.(event.pointerId);
+    try {
+      // Keeps the drag when the finger leaves the stage; throws for a pointer already gone.
+      (event.currentTarget as HTMLElement).setPointerCapture(event.pointerId);
+    } catch {
+      // Without capture the gesture still works while it stays over the stage.
+    }
     this.#pointers.set(event.pointerId, { x: event.clientX, y: event.clientY });
     if (this.#pointers.size === 1) this.#moved = 0;
     if (this.#pointers.size === 2) {

@@ -2,6 +2,7 @@
 import { expect } from 'chai';
 import { sendKeys, sendMouse, setViewport } from '@web/test-runner-commands';
 import type { TryOnButton } from '../../src/element/try-on-button.ts';
+import { axeCheck } from './axe.ts';
 import { drawnPhoto, mount, nextEvent, part, submitPhoto, until, untilStatus } from './helpers.ts';
 
 function active(el: TryOnButton): Element | null {
@@ -71,6 +72,11 @@ describe('result tools: compare slider, zoom, download, share, add to cart (real
     expect(slider.value).to.equal('0');
   });
 
+  it('the result view with its tools passes axe (AA and best practice)', async () => {
+    const axe = await axeCheck(el);
+    expect(axe.all).to.deep.equal([]);
+  });
+
   it('follows a pointer drag across the picture', async () => {
     const slider = part<HTMLInputElement>(el, 'compare-slider')!;
     const frame = part(el, 'compare')!;
@@ -104,6 +110,9 @@ describe('result tools: compare slider, zoom, download, share, add to cart (real
     const img = stage.querySelector('img')!;
     await until(() => img.naturalWidth > 0 && img.style.width !== '', 5_000, 'the fitted zoom image');
 
+    const axe = await axeCheck(el);
+    expect(axe.all, 'axe on the open zoom').to.deep.equal([]);
+
     stage.focus();
     await sendKeys({ press: '+' });
     await el.updateComplete;
@@ -126,6 +135,19 @@ describe('result tools: compare slider, zoom, download, share, add to cart (real
     await sendMouse({ type: 'click', position: at(stage, 0.5, 0.4) });
     await el.updateComplete;
     expect(stage.dataset.scale).to.equal('1.00');
+
+    // Two fingers spreading apart: pinch zoom about their midpoint.
+    const [cx, cy] = at(stage);
+    const touch = (type: string, pointerId: number, x: number) =>
+      stage.dispatchEvent(new PointerEvent(type, { pointerId, pointerType: 'touch', clientX: x, clientY: cy, bubbles: true, isPrimary: pointerId === 1 }));
+    touch('pointerdown', 1, cx - 40);
+    touch('pointerdown', 2, cx + 40);
+    touch('pointermove', 1, cx - 90);
+    touch('pointermove', 2, cx + 90);
+    touch('pointerup', 1, cx - 90);
+    touch('pointerup', 2, cx + 90);
+    await el.updateComplete;
+    expect(Number(stage.dataset.scale), '80 px apart → 180 px apart').to.be.closeTo(2.25, 0.05);
 
     stage.focus();
     await sendKeys({ press: 'Escape' });
