@@ -31,7 +31,7 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     reportCompressedSize: false,
     rolldownOptions: {
-      input: { 'try-on-button': fileURLToPath(new URL('./src/element/define.ts', import.meta.url)) },
+      input: { 'try-on-button': fileURLToPath(new URL('./src/cdn.ts', import.meta.url)) },
       // Keep the entry a real module with its exports rather than a facade chunk.
       preserveEntrySignatures: 'strict',
       output: {

@@ -1,7 +1,8 @@
 /**
  * Local fake of VistoureAI's Virtual Try-On and Try-On Pro APIs (shared providers/vistoure.txt):
- * `POST /api/v2/tryon/run`, `GET /api/v2/tryon/status/{id}` and the same under
- * `/api/v2/tryon/pro/`. Routes are counted as 'run', 'status', 'pro-run', 'pro-status'.
+ * `POST /api/v2/tryon/run`, `GET /api/v2/tryon/status/{id}`, the same under
+ * `/api/v2/tryon/pro/`, and `GET /api/v2/user/tokens`. Routes are counted as 'run', 'status',
+ * 'pro-run', 'pro-status', 'tokens'.
  *
  * Faithful where the doc speaks: the `X-API-KEY` header, the required fields and their
  * allowed values (Try-On says 'dresses', Pro says 'dress'), `seed` an integer, `model_name`
@@ -52,8 +53,13 @@ export async function loadImageParam(value: string): Promise<Loaded> {
 
 const refuse = (c: Context, status: 400 | 401 | 404, error: string) => c.json({ id: null, error }, status);
 
-export async function startFakeVistoure({ apiKey, port }: { apiKey: string; port?: number }): Promise<FakeProvider> {
-  const fake = new FakeProvider('vistoure');
+/** The VistoureAI fake; `tokens` is the account balance its token route reports. */
+export class VistoureFake extends FakeProvider {
+  tokens = 42500;
+}
+
+export async function startFakeVistoure({ apiKey, port }: { apiKey: string; port?: number }): Promise<VistoureFake> {
+  const fake = new VistoureFake('vistoure');
   const authorized = (c: Context) => c.req.header('x-api-key') === apiKey;
 
   const run = (pro: boolean) => async (c: Context) => {
@@ -131,6 +137,11 @@ export async function startFakeVistoure({ apiKey, port }: { apiKey: string; port
   fake.app.get('/api/v2/tryon/status/:id', fake.route('status', status(false)));
   fake.app.post('/api/v2/tryon/pro/run', fake.route('pro-run', run(true)));
   fake.app.get('/api/v2/tryon/pro/status/:id', fake.route('pro-status', status(true)));
+  // "User Tokens": the balance read, documented only by its answer `{ "tokens": 42500 }`.
+  fake.app.get(
+    '/api/v2/user/tokens',
+    fake.route('tokens', (c) => (authorized(c) ? c.json({ tokens: fake.tokens }) : refuse(c, 401, 'Invalid or missing API key.'))),
+  );
   return fake.start(port);
 }
 

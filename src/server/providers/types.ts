@@ -110,4 +110,11 @@ export interface ProviderAdapter {
   webhook?(request: Request, ctx: ProviderContext): Promise<{ jobId: string; state: JobState }>;
   /** Optional: forget what the provider holds for a photo (best effort). */
   forgetPhoto?(photoRef: string, ctx: ProviderContext): Promise<void>;
+  /**
+   * Optional: proves the key works with the provider's cheapest documented call, one that spends
+   * no credits (an account or balance read). Used by `try-on-endpoint check`. Resolves with a
+   * short account summary safe to print (never the key); throws ProviderError('auth') when the
+   * provider refuses the key, other kinds when it cannot be asked.
+   */
+  checkKey?(ctx: ProviderContext): Promise<string>;
 }

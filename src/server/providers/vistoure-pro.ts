@@ -15,6 +15,7 @@ import {
   runStatus,
   startRun,
   toDataUri,
+  checkVistoureKey,
 } from './vistoure.ts';
 
 // --- pure mapping, to and from Try-On Pro's words ------------------------------------------
@@ -108,4 +109,6 @@ export const vistoureProAdapter: ProviderAdapter = {
   status(jobId: string, ctx: ProviderContext): Promise<JobState> {
     return runStatus(ctx, PREFIX, jobId, LABEL);
   },
+  // One VistoureAI account and key serve Try-On and Pro, so the balance read checks both.
+  checkKey: checkVistoureKey,
 };

@@ -15,7 +15,7 @@
 import type { Category, ErrorBody } from '../../protocol.ts';
 import type { JobState, ProviderAdapter, ProviderContext, SubmitInput, SubmitResult } from './types.ts';
 import { ProviderError } from './errors.ts';
-import { providerFetch, readJson } from './http.ts';
+import { providerFetch, providerJson, readJson } from './http.ts';
 import { errorText, mapFailure, refusalError } from './failures.ts';
 import { toBase64 } from '../base64.ts';
 
@@ -197,6 +197,23 @@ export async function runStatus(ctx: ProviderContext, prefix: string, id: string
   return mapVistoureStatus(await readJson(response), label);
 }
 
+/**
+ * Shared: the key check, `GET /api/v2/user/tokens` ("User Tokens" in the doc): a balance read,
+ * free, on the same key and host as both Try-On and Pro. Resolves with e.g. "42500 tokens left".
+ */
+export async function checkVistoureKey(ctx: ProviderContext): Promise<string> {
+  const body = await providerJson<{ tokens?: unknown } | null>(ctx, '/api/v2/user/tokens', {
+    method: 'GET',
+    headers: { 'x-api-key': ctx.apiKey },
+    retry: 'safe',
+  });
+  const tokens = body?.tokens;
+  if (typeof tokens !== 'number' || !Number.isFinite(tokens)) {
+    throw new ProviderError('bad_response', 'VistoureAI answered the token balance without a number of tokens.');
+  }
+  return `${tokens} tokens left`;
+}
+
 const PREFIX = '/api/v2/tryon';
 
 /** VistoureAI Virtual Try-On. Options: `seed`, `model_name` (Beta | Turbo), `garment_description`. */
@@ -212,4 +229,5 @@ export const vistoureAdapter: ProviderAdapter = {
   status(jobId: string, ctx: ProviderContext): Promise<JobState> {
     return runStatus(ctx, PREFIX, jobId, 'VistoureAI');
   },
+  checkKey: checkVistoureKey,
 };

@@ -381,6 +381,22 @@ async function withLock<T>(ctx: ProviderContext, key: string, fn: () => Promise<
 const auth = (ctx: ProviderContext) => ({ authorization: `Bearer ${ctx.apiKey}` });
 const jsonHeaders = (ctx: ProviderContext) => ({ ...auth(ctx), 'content-type': 'application/json' });
 
+/**
+ * The key check: `GET /api/v1/me` (Account), a read that spends no generation. Resolves with
+ * the plan and subscription state, e.g. "Pro plan, active" (the user's email is not printed).
+ */
+async function checkKey(ctx: ProviderContext): Promise<string> {
+  const body = await providerJson<{ subscription?: { planLabel?: unknown; planId?: unknown; status?: unknown } } | null>(
+    ctx,
+    '/api/v1/me',
+    { method: 'GET', headers: auth(ctx), retry: 'safe' },
+  );
+  const subscription = body?.subscription;
+  const plan = subscription?.planLabel ?? subscription?.planId;
+  if (typeof plan !== 'string') throw new ProviderError('bad_response', 'Vtry AI answered /api/v1/me without a subscription plan.');
+  return typeof subscription?.status === 'string' ? `${plan} plan, ${subscription.status}` : `${plan} plan`;
+}
+
 async function getJob(ctx: ProviderContext, requestId: string): Promise<VtryJob> {
   const body = await providerJson(ctx, `/api/v1/jobs/${encodeURIComponent(requestId)}`, {
     method: 'GET',
@@ -778,4 +794,5 @@ export const vtryAdapter: ProviderAdapter = {
   submit,
   status,
   forgetPhoto,
+  checkKey,
 };

@@ -1,0 +1,40 @@
+/**
+ * `try-on-button/vue`: template typings for <try-on-button> in Vue 3 (vue-tsc, Volar). Load them
+ * once, e.g. `import type {} from 'try-on-button/vue';` in your entry or
+ * `"types": ["try-on-button/vue"]` in tsconfig.json.
+ *
+ * Vue sets a bound value as a property when the element has a property of that name (`:strings`
+ * arrives as an object; `.prop` forces it), and `@try-on-complete` listens for exactly that event
+ * name. The build must also tell Vue the tag is a custom element (compilerOptions.isCustomElement).
+ */
+import type { DefineComponent } from 'vue';
+import type { Category } from '../protocol.ts';
+import type { TryOnEventMap, TryOnStrings } from '../element/define.ts';
+
+/** Garment categories the endpoint accepts. */
+export type TryOnCategory = Category;
+
+/** Props of `<try-on-button>` in templates. */
+export interface TryOnButtonVueProps {
+  endpoint: string;
+  garment?: string;
+  category: TryOnCategory;
+  product?: string;
+  size?: string;
+  'consent-version'?: string;
+  merchant?: string;
+  'policy-url'?: string;
+  lang?: string;
+  strings?: Partial<TryOnStrings>;
+}
+
+/** `@try-on-complete`, `@try-on-error`, ...: each handler receives that event's CustomEvent. */
+export type TryOnButtonVueEmits = {
+  [K in keyof TryOnEventMap]: (event: TryOnEventMap[K]) => void;
+};
+
+declare module 'vue' {
+  interface GlobalComponents {
+    'try-on-button': DefineComponent<TryOnButtonVueProps, {}, {}, {}, {}, {}, {}, TryOnButtonVueEmits>;
+  }
+}
