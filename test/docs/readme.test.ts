@@ -1,0 +1,85 @@
+/**
+ * The README is the merchants' reference: it must name every public attribute, part, event and
+ * CSS property the element documents in its JSDoc (the source of custom-elements.json), every
+ * environment variable the endpoint reads, and its code examples must at least compile.
+ */
+import { readFileSync } from 'node:fs';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+const root = new URL('../../', import.meta.url);
+const readme = readFileSync(new URL('README.md', root), 'utf8');
+const elementSource = readFileSync(new URL('src/element/try-on-button.ts', root), 'utf8');
+
+/** Names documented with `@tag name - ...` (or `@tag [name=default] - ...`) in the class JSDoc. */
+function jsdocNames(tag: string): string[] {
+  const pattern = new RegExp(String.raw`^\s*\*\s*@${tag}\s+\[?([\w-]+)`, 'gm');
+  return [...elementSource.matchAll(pattern)].map((m) => m[1]!);
+}
+
+/** The README text between a `### heading` and the next heading of the same or higher level. */
+function section(heading: string): string {
+  const start = readme.indexOf(`\n### ${heading}\n`);
+  expect(start, `README has a "### ${heading}" section`).toBeGreaterThanOrEqual(0);
+  const rest = readme.slice(start + heading.length + 6);
+  const end = rest.search(/\n#{2,3} /);
+  return end < 0 ? rest : rest.slice(0, end);
+}
+
+describe('README documents the element', () => {
+  const cases: Array<[tag: string, heading: string]> = [
+    ['attr', 'Attributes'],
+    ['csspart', 'Parts'],
+    ['fires', 'Events'],
+    ['cssprop', 'CSS custom properties'],
+  ];
+  for (const [tag, heading] of cases) {
+    it(`lists every @${tag} of the JSDoc under "${heading}"`, () => {
+      const names = jsdocNames(tag);
+      expect(names.length).toBeGreaterThan(3);
+      const text = section(heading);
+      const missing = names.filter((name) => !text.includes(`\`${name}\``));
+      expect(missing, `missing from README "${heading}"`).toEqual([]);
+    });
+  }
+
+  it('documents the default slot', () => {
+    expect(elementSource).toMatch(/@slot\b/);
+    expect(readme).toMatch(/slot/i);
+  });
+});
+
+describe('README documents the endpoint configuration', () => {
+  it('has a row for every environment variable the server reads', () => {
+    const files = ['src/server/config.ts', 'src/server/cli.ts', 'src/server/limits-config.ts'];
+    const read = new Set<string>();
+    for (const file of files) {
+      const text = readFileSync(new URL(file, root), 'utf8');
+      for (const m of text.matchAll(/\b(TRYON_[A-Z_]*[A-Z]|REDIS_URL|PORT|HOST)\b/g)) read.add(m[1]!);
+    }
+    // Per-fallback variables are a pattern, documented once as TRYON_<NAME>_API_KEY.
+    const names = [...read].filter((name) => !/^TRYON_(VISTOURE|VTRYON|VIRTUFIT|VTRY|PIXAZO)/.test(name));
+    expect(names.length).toBeGreaterThan(10);
+    const table = section('Configuration');
+    const missing = names.filter((name) => !table.includes(`\`${name}\``));
+    expect(missing).toEqual([]);
+  });
+});
+
+describe('README code examples', () => {
+  const blocks = [...readme.matchAll(/```(js|ts|tsx|jsx)\n([\s\S]*?)```/g)].map((m) => ({ lang: m[1]!, code: m[2]! }));
+
+  it('has JavaScript and TypeScript examples', () => {
+    expect(blocks.length).toBeGreaterThan(5);
+  });
+
+  it.each(blocks.map((block, index) => [index, block] as const))('example %i compiles without syntax errors', (_index, block) => {
+    const result = ts.transpileModule(block.code, {
+      reportDiagnostics: true,
+      fileName: `example.${block.lang}`,
+      compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, jsx: ts.JsxEmit.Preserve },
+    });
+    const errors = (result.diagnostics ?? []).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    expect(errors, block.code).toEqual([]);
+  });
+});
