@@ -1,6 +1,8 @@
 /**
- * Runs before `npm test`: says in one sentence what this machine lacks for the suites, and how
- * to get it, instead of letting a browser or Redis test fail with a launcher's stack trace.
+ * Runs before `npm test`, so the README's two commands are enough on a fresh Debian machine:
+ * as root it installs what the suites need (Chromium, redis-server, php-cli) from Debian's
+ * packages; otherwise it says in one sentence what is missing and how to get it, instead of
+ * letting a browser or Redis test fail with a launcher's stack trace.
  */
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -20,10 +22,19 @@ if (!existsSync(chromium)) missing.push([`Chromium at ${chromium}`, 'chromium'])
 if (!has('redis-server')) missing.push(['redis-server', 'redis-server']);
 if (!has('php')) missing.push(['php', 'php-cli']);
 
+const packages = missing.map(([, pkg]) => pkg);
+if (missing.length > 0 && process.getuid?.() === 0 && has('apt-get') && !process.env.CHROMIUM_PATH) {
+  console.log(`npm test: installing Debian packages the suites need: ${packages.join(' ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { stdio: ['ignore', 'ignore', 'inherit'], env });
+  missing.length = 0;
+}
+
 if (missing.length > 0) {
   console.error(
     `npm test needs ${missing.map(([what]) => what).join(', ')}. On Debian or Ubuntu: ` +
-      `sudo apt-get install -y ${missing.map(([, pkg]) => pkg).join(' ')} ` +
+      `sudo apt-get install -y ${packages.join(' ')} ` +
       `(or run \`bash .ci/run\` as root, which installs them; set CHROMIUM_PATH for another Chromium).`,
   );
   process.exit(1);
