@@ -70,7 +70,7 @@ export function originAccess(options: AccessOptions): MiddlewareHandler[] {
     origin: (origin) => (allowedOrigins.includes(origin) ? origin : null),
     allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
     allowHeaders: ['Content-Type', IDEMPOTENCY_HEADER],
-    exposeHeaders: ['Retry-After', 'X-Request-Id'],
+    exposeHeaders: ['Retry-After', 'X-Request-Id', 'RateLimit', 'RateLimit-Policy'],
     maxAge: 600,
   });
   return [guard as MiddlewareHandler, corsHeaders];

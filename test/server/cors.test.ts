@@ -4,13 +4,14 @@ import { BASE, errorOf, get, ORIGIN, setup, submitRequest } from './helpers.ts';
 const SHOP = 'https://shop.example';
 
 describe('CORS and origins', () => {
-  it('an allowed origin gets its exact origin back, Vary: Origin and Retry-After exposed', async () => {
+  it('an allowed origin gets its exact origin back, Vary: Origin, and Retry-After and the RateLimit headers exposed', async () => {
     const s = setup({ allowedOrigins: [SHOP] });
     const response = await s.handler(get('/health', { origin: SHOP }));
     expect(response.status).toBe(200);
     expect(response.headers.get('access-control-allow-origin')).toBe(SHOP);
     expect(response.headers.get('vary')).toMatch(/Origin/);
-    expect(response.headers.get('access-control-expose-headers')).toMatch(/Retry-After/);
+    const exposed = (response.headers.get('access-control-expose-headers') ?? '').split(/\s*,\s*/).map((h) => h.toLowerCase());
+    expect(exposed).toEqual(expect.arrayContaining(['retry-after', 'ratelimit', 'ratelimit-policy']));
   });
 
   it('error answers to an allowed origin are readable by it too', async () => {
