@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, type ErrorCode } from '../../src/protocol.ts';
-import { defaultStrings } from '../../src/element/strings.ts';
+import { defaultStrings, type TryOnStrings } from '../../src/element/strings.ts';
 import de from '../../src/element/locales/de.ts';
 import es from '../../src/element/locales/es.ts';
 import fr from '../../src/element/locales/fr.ts';
@@ -40,7 +40,8 @@ describe('error texts', () => {
     ['es', es],
     ['ja', ja],
   ] as const)('%s translates every one of them', (_lang, locale) => {
-    const missing = shopperFacing.filter((code) => !locale.errors[code] || locale.errors[code] === defaultStrings.errors[code]);
+    const errors: TryOnStrings['errors'] = locale.errors;
+    const missing = shopperFacing.filter((code) => !errors[code] || errors[code] === defaultStrings.errors[code]);
     expect(missing).toEqual([]);
   });
 });
