@@ -1,18 +1,12 @@
 // Browser tests (*.browser.test.ts) in Debian's Chromium: the element and the photo worker.
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { tsImport } from 'tsx/esm/api';
 
-export const chromiumArgs = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-];
+// Chromium's path and flags live in test/chromium.ts, shared with every other Chromium run. It is
+// TypeScript: tsImport loads it whether or not this config already runs under tsx (plain
+// `npx web-test-runner` does not).
+const { CHROMIUM_PATH, chromiumArgs } = await tsImport('./test/chromium.ts', import.meta.url);
 
 // The element's tests talk to the real endpoint, mounted into the dev server. Loading it needs
 // TypeScript support in Node (`npm run test:browser` runs under tsx); without it, or while the
@@ -39,9 +33,9 @@ export default {
   browsers: [
     chromeLauncher({
       launchOptions: {
-        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+        executablePath: CHROMIUM_PATH,
         headless: true,
-        args: chromiumArgs,
+        args: chromiumArgs({ camera: true }),
       },
     }),
   ],

@@ -7,7 +7,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../test/chromium.ts';
 
 const site = fileURLToPath(new URL('../demo/site/', import.meta.url));
 
@@ -39,10 +39,7 @@ export function recolor(svg: string, vars: Record<string, string>): string {
 
 async function main() {
   const catalog = JSON.parse(await readFile(`${site}catalog.json`, 'utf8')) as { products: Product[] };
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 600, height: 800 }, deviceScaleFactor: SCALE });
     for (const product of catalog.products) {

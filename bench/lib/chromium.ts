@@ -1,23 +1,11 @@
 /**
- * Debian's Chromium as every bench drives it: the flags of the common brief, and CPU throttling
- * through CDP (Emulation.setCPUThrottlingRate), which is how Chromium's devtools stand in for a
- * mid-range phone.
+ * Chromium as every bench drives it: launched exactly as the tests launch it (test/chromium.ts),
+ * plus CPU throttling through CDP (Emulation.setCPUThrottlingRate), which is how Chromium's
+ * devtools stand in for a mid-range phone.
  */
-import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
+import type { CDPSession, Page } from 'playwright-core';
 
-export const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
-}
+export { launchChromium } from '../../test/chromium.ts';
 
 // Emulation settings end with the CDP session that made them, so each page keeps its session.
 const sessions = new WeakMap<Page, CDPSession>();

@@ -9,20 +9,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
 import { build, loadConfigFromFile, type InlineConfig, type PluginOption } from 'vite';
 
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export { launchChromium } from '../chromium.ts';
 
-export const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** A fresh temporary folder, removed by the returned cleanup. */
 export function tempDir(prefix: string): { dir: string; remove: () => void } {
@@ -101,8 +92,4 @@ export async function serveStatic(dir: string): Promise<StaticServer> {
     requests,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
-}
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
