@@ -8,27 +8,13 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
+import type { Browser } from 'playwright-core';
 import { imageSize } from 'image-size';
 import { startDemo, type DemoServer } from '../../demo/server.ts';
-import { makeShopperPhoto } from './shopper-photo.ts';
+import { choosePhoto, openPanel, openWidget, requireWidgetBuild, ROOT, settle, startBrowser, waitForResultImage, waitForStatus, watchProblems } from './helpers.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SHOTS = `${ROOT}test-results/e2e/`;
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-];
 
 interface SizeReport {
   initial: { files: { file: string }[] };
@@ -42,47 +28,19 @@ let sizes: SizeReport;
 const logs: Record<string, unknown>[] = [];
 
 before(async () => {
-  assert.ok(
-    existsSync(`${ROOT}dist/cdn/try-on-button.js`) && existsSync(`${ROOT}dist/bundle-size.json`),
-    'The widget is not built: run `npm run build:widget` first (npm run test:e2e does).',
-  );
+  requireWidgetBuild('bundle-size.json');
   sizes = JSON.parse(await readFile(`${ROOT}dist/bundle-size.json`, 'utf8')) as SizeReport;
   // A fixed environment: the developer's own TRYON_* variables must not leak into the test.
   demo = await startDemo({ port: 0, env: { TRYON_PROVIDER: 'demo', TRYON_SECRET: 'e2e-secret-0123456789abcdef0123456789' },
     log: (entry) => logs.push(entry as Record<string, unknown>),
   });
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  await mkdir(SHOTS, { recursive: true });
-  photoPath = `${SHOTS}shopper.jpg`;
-  await writeFile(photoPath, await makeShopperPhoto(browser));
+  ({ browser, photoPath } = await startBrowser(SHOTS, { camera: true }));
 });
 
 after(async () => {
   await browser?.close();
   await demo?.close();
 });
-
-/** Waits until the element's reflected status is one of `wanted` and returns it. */
-async function waitForStatus(page: Page, wanted: string[], timeout = 30_000): Promise<string> {
-  const handle = await page.waitForFunction(
-    (states) => {
-      const status = document.querySelector('try-on-button')?.getAttribute('status') ?? '';
-      return states.includes(status) ? status : false;
-    },
-    wanted,
-    { timeout },
-  );
-  return (await handle.jsonValue()) as string;
-}
-
-/** Waits until the widget's transitions have finished, so screenshots show settled steps. */
-async function settle(page: Page): Promise<void> {
-  await page.waitForFunction(() => {
-    const root = document.querySelector('try-on-button')?.shadowRoot;
-    // Endless animations (a spinner, an indeterminate bar) never finish; wait for the rest.
-    return !root || root.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity);
-  });
-}
 
 /** Decodes the `data:` URIs of the <image> elements in the composite SVG. */
 function embeddedImages(svg: string): { type: string; bytes: Buffer; width: number; height: number }[] {
@@ -111,11 +69,7 @@ describe('demo store shopper flow', () => {
     it(`${flow.name} ${flow.viewport.width}x${flow.viewport.height}: consent, photo, submit, demo composite`, async () => {
       const context = await browser.newContext({ viewport: flow.viewport, deviceScaleFactor: 1 });
       const page = await context.newPage();
-      const problems: string[] = [];
-      page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-      page.on('console', (message) => {
-        if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-      });
+      const problems = watchProblems(page, { console: true });
       const requested: string[] = [];
       page.on('request', (request) => requested.push(new URL(request.url()).pathname));
       const shot = async (step: string) => {
@@ -124,12 +78,10 @@ describe('demo store shopper flow', () => {
       };
 
       try {
-        await page.goto(new URL(flow.path, demo.url).href);
-        await page.waitForFunction(() => customElements.get('try-on-button') !== undefined);
+        const widget = await openWidget(page, new URL(flow.path, demo.url).href);
         await page.waitForLoadState('networkidle');
 
         // The page put the product's values on the tag, as a merchant's theme would.
-        const widget = page.locator('try-on-button');
         assert.equal(await widget.getAttribute('garment'), flow.garment);
         assert.equal(await widget.getAttribute('category'), flow.category);
         assert.equal(await widget.getAttribute('product'), flow.product);
@@ -150,8 +102,7 @@ describe('demo store shopper flow', () => {
             ),
         );
 
-        await widget.locator('[part="button"]').click();
-        assert.equal(await waitForStatus(page, ['consent']), 'consent');
+        await openPanel(page, widget);
         await page.locator('try-on-button [part="panel"]').waitFor({ state: 'visible' });
         assert.ok(requested.some((p) => !initial.has(p) && p.startsWith('/cdn/chunks/')), 'the panel chunk loads on first use');
         await shot('2-consent');
@@ -159,10 +110,7 @@ describe('demo store shopper flow', () => {
         await widget.locator('[part="consent-checkbox"]').check();
         await shot('3-consented');
 
-        await widget.locator('[part="file-input"]').setInputFiles(photoPath);
-        const submit = widget.locator('[part="submit"]');
-        await submit.waitFor({ state: 'visible' });
-        await widget.locator('[part="preview"]').waitFor({ state: 'visible' });
+        const submit = await choosePhoto(widget, photoPath);
         await shot('4-photo');
 
         await submit.click();
@@ -175,10 +123,7 @@ describe('demo store shopper flow', () => {
           assert.fail(`the try-on failed: ${await widget.locator('[part="error"]').innerText()}`);
         }
         const result = widget.locator('[part="result-image"]');
-        await page.waitForFunction(() => {
-          const img = document.querySelector('try-on-button')?.shadowRoot?.querySelector<HTMLImageElement>('[part="result-image"]');
-          return img !== null && img !== undefined && img.complete && img.naturalWidth > 0;
-        });
+        await waitForResultImage(page);
         await shot('6-result');
 
         // The demo result's "not AI" banner is at its bottom edge: the whole image must be

@@ -9,53 +9,25 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startDemo } from '../../demo/server.ts';
 import { resultPng } from '../fakes/common.ts';
 import { freePort, PROVIDER_CASES } from '../server/contract/providers.ts';
-import { makeShopperPhoto } from './shopper-photo.ts';
+import { choosePhoto, openPanel, openWidget, requireWidgetBuild, ROOT, startBrowser, waitForResultImage, waitForStatus, watchProblems } from './helpers.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SHOTS = `${ROOT}test-results/e2e/providers/`;
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 let browser: Browser;
 let photoPath: string;
 
 before(async () => {
-  assert.ok(existsSync(`${ROOT}dist/cdn/try-on-button.js`), 'The widget is not built: run `npm run build:widget` first (npm run test:e2e does).');
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  await mkdir(SHOTS, { recursive: true });
-  photoPath = `${SHOTS}shopper.jpg`;
-  await writeFile(photoPath, await makeShopperPhoto(browser));
+  requireWidgetBuild();
+  ({ browser, photoPath } = await startBrowser(SHOTS));
 });
 
 after(async () => {
   await browser?.close();
 });
-
-async function waitForStatus(page: Page, wanted: string[], timeout = 30_000): Promise<string> {
-  const handle = await page.waitForFunction(
-    (states) => {
-      const status = document.querySelector('try-on-button')?.getAttribute('status') ?? '';
-      return states.includes(status) ? status : false;
-    },
-    wanted,
-    { timeout },
-  );
-  return (await handle.jsonValue()) as string;
-}
 
 describe('the demo store against each provider fake, configured by environment only', () => {
   for (const pc of PROVIDER_CASES) {
@@ -78,31 +50,21 @@ describe('the demo store against each provider fake, configured by environment o
       });
       const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
       const page = await context.newPage();
-      const problems: string[] = [];
-      page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+      const problems = watchProblems(page);
       try {
         assert.deepEqual(await (await fetch(`${demo.url}api/try-on/health`)).json(), { ok: true, provider: pc.name });
-        await page.goto(demo.url);
-        await page.waitForFunction(() => customElements.get('try-on-button') !== undefined);
-        const widget = page.locator('try-on-button');
+        const widget = await openWidget(page, demo.url);
 
-        await widget.locator('[part="button"]').click();
-        await waitForStatus(page, ['consent']);
+        await openPanel(page, widget);
         await widget.locator('[part="consent-checkbox"]').check();
-        await widget.locator('[part="file-input"]').setInputFiles(photoPath);
-        const submit = widget.locator('[part="submit"]');
-        await submit.waitFor({ state: 'visible' });
-        await submit.click();
+        await (await choosePhoto(widget, photoPath)).click();
 
         const final = await waitForStatus(page, ['complete', 'error'], 45_000);
         if (final === 'error') {
           await page.screenshot({ path: `${SHOTS}${pc.name}-error.png` });
           assert.fail(`${pc.name}: the try-on failed: ${await widget.locator('[part="error"]').innerText()}`);
         }
-        await page.waitForFunction(() => {
-          const img = document.querySelector('try-on-button')?.shadowRoot?.querySelector<HTMLImageElement>('[part="result-image"]');
-          return img !== null && img !== undefined && img.complete && img.naturalWidth > 0;
-        });
+        await waitForResultImage(page);
         await page.screenshot({ path: `${SHOTS}${pc.name}-result.png` });
 
         // The image shown is the one the provider (here its fake) generated, byte for byte.

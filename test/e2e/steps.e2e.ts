@@ -9,67 +9,26 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startDemo, type DemoServer } from '../../demo/server.ts';
-import { makeShopperPhoto } from './shopper-photo.ts';
+import { choosePhoto, openPanel, openWidget, requireWidgetBuild, ROOT, settle, startBrowser, waitForStatus, watchProblems } from './helpers.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SHOTS = `${ROOT}test-results/steps/`;
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-];
 
 let demo: DemoServer;
 let browser: Browser;
 let photoPath: string;
 
 before(async () => {
-  assert.ok(existsSync(`${ROOT}dist/cdn/try-on-button.js`), 'The widget is not built: run `npm run build:widget` first (npm run test:e2e does).');
+  requireWidgetBuild();
   demo = await startDemo({ port: 0, env: { TRYON_PROVIDER: 'demo', TRYON_SECRET: 'steps-secret-0123456789abcdef0123456789' }, log: () => {} });
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  await mkdir(SHOTS, { recursive: true });
-  photoPath = `${SHOTS}shopper.jpg`;
-  await writeFile(photoPath, await makeShopperPhoto(browser));
+  ({ browser, photoPath } = await startBrowser(SHOTS, { camera: true }));
 });
 
 after(async () => {
   await browser?.close();
   await demo?.close();
 });
-
-async function status(page: Page, wanted: string[], timeout = 30_000): Promise<string> {
-  const handle = await page.waitForFunction(
-    (states) => {
-      const value = document.querySelector('try-on-button')?.getAttribute('status') ?? '';
-      return states.includes(value) ? value : false;
-    },
-    wanted,
-    { timeout },
-  );
-  return (await handle.jsonValue()) as string;
-}
-
-/** Finite animations done (endless ones, like a shimmer, never finish), images decoded. */
-async function settle(page: Page): Promise<void> {
-  await page.waitForFunction(() => {
-    const root = document.querySelector('try-on-button')?.shadowRoot;
-    if (!root) return true;
-    const moving = root.getAnimations().some((a) => a.playState === 'running' && a.effect?.getTiming().iterations !== Infinity);
-    const loading = [...root.querySelectorAll('img')].some((img) => img.getClientRects().length > 0 && !img.complete);
-    return !moving && !loading;
-  });
-}
 
 const runs = [
   { viewport: { width: 390, height: 844 }, theme: 'saltmarsh', lang: '' },
@@ -86,21 +45,17 @@ describe('screenshots of every step', () => {
       // A fresh context: a first-time shopper (guidance shown, nothing remembered).
       const context = await browser.newContext({ viewport: run.viewport, deviceScaleFactor: 1 });
       const page = await context.newPage();
-      const problems: string[] = [];
-      page.on('pageerror', (error) => problems.push(error.message));
+      const problems = watchProblems(page);
       const shot = async (step: string) => {
         await settle(page);
         await page.screenshot({ path: `${SHOTS}${name}-${step}.png` });
       };
       try {
         const query = new URLSearchParams({ ...(run.theme !== 'saltmarsh' && { theme: run.theme }), ...(run.lang && { lang: run.lang }) });
-        await page.goto(new URL(`/?${query}`, demo.url).href);
-        await page.waitForFunction(() => customElements.get('try-on-button') !== undefined);
-        const widget = page.locator('try-on-button');
+        const widget = await openWidget(page, new URL(`/?${query}`, demo.url).href);
         if (run.lang) assert.equal(await widget.getAttribute('lang'), run.lang);
 
-        await widget.locator('[part="button"]').click();
-        await status(page, ['consent']);
+        await openPanel(page, widget);
         const panel = widget.locator('[part="panel"]');
         await panel.waitFor({ state: 'visible' });
         const surface = await panel.evaluate((el) => getComputedStyle(el).backgroundColor);
@@ -115,13 +70,11 @@ describe('screenshots of every step', () => {
         await widget.locator('[part="choose"]').waitFor({ state: 'visible' });
         await shot('3-capture');
 
-        await widget.locator('[part="file-input"]').setInputFiles(photoPath);
-        await widget.locator('[part="submit"]').waitFor({ state: 'visible' });
-        await widget.locator('[part="preview"]').waitFor({ state: 'visible' });
+        const submit = await choosePhoto(widget, photoPath);
         await shot('4-photo-chosen');
 
-        await widget.locator('[part="submit"]').click();
-        assert.equal(await status(page, ['processing', 'complete', 'error']), 'processing');
+        await submit.click();
+        assert.equal(await waitForStatus(page, ['processing', 'complete', 'error']), 'processing');
         // The demo provider queues for a second, then generates: show the generating step.
         await page.waitForFunction(
           () => document.querySelector('try-on-button')?.shadowRoot?.querySelector('[data-step="generating"][data-state="current"]') != null,
@@ -130,23 +83,23 @@ describe('screenshots of every step', () => {
         );
         await shot('5-processing');
 
-        assert.equal(await status(page, ['complete', 'error']), 'complete');
+        assert.equal(await waitForStatus(page, ['complete', 'error']), 'complete');
         await widget.locator('[part="result-image"]').waitFor({ state: 'visible' });
         await shot('6-result');
 
         // An error: the same product with a garment host the endpoint does not allow.
         await widget.locator('[part="close"]').click();
-        await status(page, ['idle']);
+        await waitForStatus(page, ['idle']);
         await widget.evaluate((el) => {
           el.removeAttribute('product');
           el.setAttribute('garment', 'https://not-allowed.example/shirt.png');
         });
         await widget.locator('[part="button"]').click();
-        await status(page, ['consent', 'capture']);
+        await waitForStatus(page, ['consent', 'capture']);
         // Remembered consent and photo: submit straight away if the panel offers it, else pick again.
         if (!(await widget.locator('[part="submit"]').isVisible())) await widget.locator('[part="file-input"]').setInputFiles(photoPath);
         await widget.locator('[part="submit"]').click();
-        assert.equal(await status(page, ['error', 'complete']), 'error');
+        assert.equal(await waitForStatus(page, ['error', 'complete']), 'error');
         await widget.locator('[part="error"]').waitFor({ state: 'visible' });
         await shot('7-error');
         assert.deepEqual(problems, []);
