@@ -1,5 +1,7 @@
 // Registers <try-on-button> before React renders it, so React sees its properties.
 import 'try-on-button/define';
+// The package's JSX typings for <try-on-button> (type-only: nothing is bundled).
+import type {} from 'try-on-button/react';
 import { useState } from 'react';
 import type { TryOnStrings } from 'try-on-button/define';
 
