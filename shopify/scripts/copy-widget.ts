@@ -9,8 +9,8 @@
  *   npm run build:widget && npx tsx shopify/scripts/copy-widget.ts [--from dist/cdn] [--to <assets dir>]
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, extname, join, posix, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, extname, join, posix, relative, sep } from 'node:path';
+import { requireWidgetBuild, runCopyScript, withoutSourceMapComment } from '../../scripts/widget-copy.ts';
 
 /** File types Shopify accepts in a theme app extension's assets/. */
 export const SHOPIFY_ASSET_TYPES = ['.js', '.css', '.json', '.png', '.svg', '.jpg', '.jpeg', '.wasm'] as const;
@@ -18,7 +18,6 @@ export const SHOPIFY_ASSET_TYPES = ['.js', '.css', '.json', '.png', '.svg', '.jp
 const TEXT_TYPES = new Set(['.js', '.css', '.json', '.svg']);
 // A quoted specifier: the build refers to its own files only through string literals.
 const QUOTED = /(["'`])([^"'`\s]{1,300}?)\1/g;
-const SOURCE_MAP_COMMENT = /\n?\/[/*][#@] sourceMappingURL=[^\s*]+(?: \*\/)?\s*$/;
 
 export interface FlatCopyResult {
   /** Flat file names written to the destination. */
@@ -39,12 +38,7 @@ function listFiles(root: string, dir = root): string[] {
  * is not allowed on Shopify, two files would share a name, or a reference cannot be resolved.
  */
 export function copyWidgetFlat(from: string, to: string): FlatCopyResult {
-  const entry = join(from, 'try-on-button.js');
-  try {
-    statSync(entry);
-  } catch {
-    throw new Error(`${entry} is missing: run \`npm run build:widget\` first.`);
-  }
+  requireWidgetBuild(from);
   const sources = listFiles(from).filter((path) => !path.endsWith('.map'));
   const known = new Set(sources);
   const flatNames = new Map<string, string>();
@@ -70,7 +64,7 @@ export function copyWidgetFlat(from: string, to: string): FlatCopyResult {
       continue;
     }
     const dir = posix.dirname(path);
-    let text = readFileSync(join(from, path), 'utf8').replace(SOURCE_MAP_COMMENT, '\n');
+    let text = withoutSourceMapComment(readFileSync(join(from, path), 'utf8'));
     text = text.replace(QUOTED, (match, quote: string, specifier: string) => {
       if (!specifier.includes('/') || /^[a-z][a-z0-9+.-]*:|^\/\//i.test(specifier)) return match;
       const target = posix.normalize(posix.join(dir, specifier));
@@ -99,20 +93,7 @@ export function copyWidgetFlat(from: string, to: string): FlatCopyResult {
   return { files: [...flatNames.values()].sort(), rewritten };
 }
 
-function argument(name: string, fallback: string): string {
-  const index = process.argv.indexOf(name);
-  return index > 0 && process.argv[index + 1] ? process.argv[index + 1]! : fallback;
-}
-
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-  const from = resolve(argument('--from', join(repo, 'dist/cdn')));
-  const to = resolve(argument('--to', join(repo, 'shopify/extensions/try-on/assets')));
-  try {
-    const { files, rewritten } = copyWidgetFlat(from, to);
-    console.log(`Copied ${files.length} files to ${relative(process.cwd(), to) || '.'} (${rewritten} references made flat): ${files.join(', ')}`);
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : error);
-    process.exitCode = 1;
-  }
-}
+runCopyScript(import.meta.url, 'shopify/extensions/try-on/assets', (from, to) => {
+  const { files, rewritten } = copyWidgetFlat(from, to);
+  return { files, detail: `${rewritten} references made flat` };
+});
