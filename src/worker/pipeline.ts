@@ -66,6 +66,33 @@ export function sniffImageType(bytes: Uint8Array): SniffedType {
   return sniffIsoBmff(bytes) ?? 'unknown';
 }
 
+/**
+ * The common case of a complete JPEG: its last bytes are the EOI marker (FFD9), maybe followed
+ * by zero padding. Needs only the file's tail, so the worker can answer without reading the
+ * whole file; false means "walk the file with isJpegComplete", not "incomplete".
+ */
+export function endsWithJpegEoi(tail: Uint8Array): boolean {
+  let end = tail.length;
+  while (end > 2 && tail[end - 1] === 0x00) end--;
+  return end >= 2 && tail[end - 2] === 0xff && tail[end - 1] === 0xd9;
+}
+
+/**
+ * The size hint for a decoder that can decode a JPEG at a reduced scale (n/8 of each edge, as
+ * libjpeg does): the smallest such scale whose long edge still reaches `maxLongEdge`, so the
+ * final resize only ever shrinks. `stored` is the size in the file (before EXIF orientation).
+ * Undefined when no reduced scale fits (the photo is at most about 1.14x the target).
+ *
+ * Chromium turns the hint into a byte budget and takes the largest n/8 whose area fits it, so
+ * each edge is rounded up to keep n itself inside the budget.
+ */
+export function jpegScaledDecodeSize(stored: Size, maxLongEdge: number): (Size & { eighths: number }) | undefined {
+  const longEdge = Math.max(stored.width, stored.height);
+  const eighths = Math.ceil((8 * maxLongEdge) / longEdge);
+  if (eighths >= 8) return undefined;
+  return { width: Math.ceil((stored.width * eighths) / 8), height: Math.ceil((stored.height * eighths) / 8), eighths };
+}
+
 // Markers that stand alone, without a length field: TEM and RST0-7 (SOI/EOI handled apart).
 function isStandaloneMarker(marker: number): boolean {
   return marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7);
@@ -81,10 +108,7 @@ function isStandaloneMarker(marker: number): boolean {
  */
 export function isJpegComplete(bytes: Uint8Array): boolean {
   if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== 0xd8) return false;
-  // Fast path for the common case: the file ends with EOI, maybe followed by zero padding.
-  let end = bytes.length;
-  while (end > 2 && bytes[end - 1] === 0x00) end--;
-  if (bytes[end - 2] === 0xff && bytes[end - 1] === 0xd9) return true;
+  if (endsWithJpegEoi(bytes)) return true;
 
   let pos = 2;
   let inScan = false;

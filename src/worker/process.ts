@@ -6,7 +6,9 @@ import { imageSize } from 'image-size';
 import { PHOTO_MESSAGES, type PhotoFailure } from './errors.ts';
 import { analysisSize, checkPhoto, type PhotoCheck } from './checks.ts';
 import { INPUT_LIMITS } from './limits.ts';
-import { isJpegComplete, sniffImageType, targetSize, type Size } from './pipeline.ts';
+import { jpegOrientation } from './orientation.ts';
+import { endsWithJpegEoi, isJpegComplete, sniffImageType, targetSize, type Size } from './pipeline.ts';
+import { decodeJpegAtScale } from './scaled-decode.ts';
 
 /** What the main thread asks of the worker for one photo. */
 export interface WorkerRequest {
@@ -41,11 +43,53 @@ function readSize(bytes: Uint8Array): Size | undefined {
   }
 }
 
+// Enough for every header a camera writes before the image data (EXIF with thumbnail, ICC, MPF).
+const HEAD_BYTES = 512 * 1024;
+// Zero padding after EOI is rare and short; a tail of zeros this long sends us to the full walk.
+const TAIL_BYTES = 64 * 1024;
+
+/**
+ * Reads only what the checks need: the head (type, header size, EXIF) and, for a JPEG, the tail
+ * (EOI). The whole file is copied into the worker only when those do not settle it: a header
+ * beyond the head, or data after EOI (motion photos) that isJpegComplete must walk.
+ */
+class FileBytes {
+  private all: Uint8Array | undefined;
+  private constructor(
+    private readonly file: Blob,
+    readonly head: Uint8Array,
+  ) {}
+
+  static async open(file: Blob): Promise<FileBytes> {
+    const head = new Uint8Array(await file.slice(0, HEAD_BYTES).arrayBuffer());
+    const opened = new FileBytes(file, head);
+    if (file.size <= HEAD_BYTES) opened.all = head;
+    return opened;
+  }
+
+  get isWhole(): boolean {
+    return this.all !== undefined;
+  }
+
+  async tail(): Promise<Uint8Array> {
+    if (this.all) return this.all.subarray(Math.max(0, this.all.length - TAIL_BYTES));
+    return new Uint8Array(await this.file.slice(Math.max(0, this.file.size - TAIL_BYTES)).arrayBuffer());
+  }
+
+  async whole(): Promise<Uint8Array> {
+    this.all ??= new Uint8Array(await this.file.arrayBuffer());
+    return this.all;
+  }
+}
+
 // Header parsing only; a header too odd for image-size is left for the decoder to judge. The
 // head is tried first because image-size copies its input per JPEG segment.
-function declaredSize(bytes: Uint8Array): Size | undefined {
-  const head = 512 * 1024;
-  return readSize(bytes.subarray(0, head)) ?? (bytes.length > head ? readSize(bytes) : undefined);
+async function declaredSize(bytes: FileBytes): Promise<Size | undefined> {
+  return readSize(bytes.head) ?? (bytes.isWhole ? undefined : readSize(await bytes.whole()));
+}
+
+async function jpegComplete(bytes: FileBytes): Promise<boolean> {
+  return endsWithJpegEoi(await bytes.tail()) || isJpegComplete(await bytes.whole());
 }
 
 function tooManyPixels(size: Size): boolean {
@@ -67,8 +111,26 @@ export async function encodeJpegOffscreen(bitmap: ImageBitmap, quality: number):
   return canvas.convertToBlob({ type: 'image/jpeg', quality });
 }
 
-/** Decodes `file` with its EXIF orientation applied and downscales it to `maxLongEdge`. */
+/**
+ * Decodes `file` with its EXIF orientation applied and downscales it to `maxLongEdge`: a JPEG of
+ * known size at reduced scale when the browser can, anything else in full and then resized.
+ */
 async function decodeAndResize(
+  file: Blob,
+  type: ReturnType<typeof sniffImageType>,
+  bytes: FileBytes,
+  declared: Size | undefined,
+  maxLongEdge: number,
+): Promise<{ bitmap: ImageBitmap; original: Size } | PhotoFailure> {
+  if (type === 'jpeg' && declared) {
+    const scaled = await decodeJpegAtScale(file, declared, jpegOrientation(bytes.head), maxLongEdge);
+    if (scaled) return scaled;
+  }
+  return decodeFullAndResize(file, type, maxLongEdge);
+}
+
+/** The path every browser has: a full decode, then a high-quality resize of the decoded bitmap. */
+async function decodeFullAndResize(
   file: Blob,
   type: ReturnType<typeof sniffImageType>,
   maxLongEdge: number,
@@ -104,20 +166,22 @@ export async function processInWorker(file: Blob, request: WorkerRequest): Promi
   if (file.size > INPUT_LIMITS.maxBytes) {
     return fail('photo_too_large', PHOTO_MESSAGES.tooManyBytes(Math.round(INPUT_LIMITS.maxBytes / 1024 / 1024)));
   }
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  const type = sniffImageType(bytes);
-  if (type === 'jpeg' && !isJpegComplete(bytes)) return fail('photo_corrupt', PHOTO_MESSAGES.corrupt);
-  const declared = declaredSize(bytes);
+  const bytes = await FileBytes.open(file);
+  const type = sniffImageType(bytes.head);
+  if (type === 'jpeg' && !(await jpegComplete(bytes))) return fail('photo_corrupt', PHOTO_MESSAGES.corrupt);
+  const declared = await declaredSize(bytes);
   if (declared && tooManyPixels(declared)) return tooManyPixelsFailure();
 
-  const decoded = await decodeAndResize(file, type, request.maxLongEdge);
+  const decoded = await decodeAndResize(file, type, bytes, declared, request.maxLongEdge);
   if ('ok' in decoded) return decoded;
   const { bitmap, original } = decoded;
   const { width, height } = bitmap;
-  const checks = request.checks ? await runChecks(bitmap, original, request.checks.expectPortrait) : [];
-  if (!request.encode || !canEncodeOffscreen()) return { ok: true, kind: 'bitmap', bitmap, width, height, checks };
+  const runRequestedChecks = () => (request.checks ? runChecks(bitmap, original, request.checks.expectPortrait) : Promise.resolve([]));
+  if (!request.encode || !canEncodeOffscreen()) return { ok: true, kind: 'bitmap', bitmap, width, height, checks: await runRequestedChecks() };
   try {
-    const blob = await encodeJpegOffscreen(bitmap, request.quality);
+    // The encode runs off this thread once started, so the checks' small copy is made meanwhile.
+    const encoding = encodeJpegOffscreen(bitmap, request.quality);
+    const [blob, checks] = await Promise.all([encoding, runRequestedChecks()]);
     if (blob.type !== 'image/jpeg') return fail('internal_error', PHOTO_MESSAGES.encodeFailed);
     return { ok: true, kind: 'blob', blob, width, height, checks };
   } catch {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { containsAscii, hasExifSegment, isJpegComplete, sniffImageType, targetSize } from '../../src/worker/pipeline.ts';
+import { containsAscii, endsWithJpegEoi, hasExifSegment, isJpegComplete, jpegScaledDecodeSize, sniffImageType, targetSize } from '../../src/worker/pipeline.ts';
 
 const bytes = (...parts: (number[] | string | Uint8Array)[]): Uint8Array => {
   const arrays = parts.map((part) =>
@@ -155,5 +155,58 @@ describe('containsAscii', () => {
     expect(containsAscii(data, 'tail')).toBe(true);
     expect(containsAscii(data, 'GPSLongitude')).toBe(false);
     expect(containsAscii(data, 'tails')).toBe(false);
+  });
+});
+
+describe('endsWithJpegEoi (the tail-only completeness check)', () => {
+  it('accepts a tail ending with EOI, with or without zero padding', () => {
+    expect(endsWithJpegEoi(Uint8Array.from([0x12, 0x34, 0xff, 0xd9]))).toBe(true);
+    expect(endsWithJpegEoi(Uint8Array.from([0x12, 0xff, 0xd9, 0, 0, 0]))).toBe(true);
+  });
+
+  it('leaves a cut-off file, trailing data after EOI and all-zero tails to the full walk', () => {
+    expect(endsWithJpegEoi(Uint8Array.from([0x12, 0x34, 0x56, 0x78]))).toBe(false);
+    expect(endsWithJpegEoi(bytes([0xff, 0xd9], 'ftypmp42 motion photo'))).toBe(false);
+    expect(endsWithJpegEoi(new Uint8Array(4096))).toBe(false);
+    expect(endsWithJpegEoi(Uint8Array.from([0xd9]))).toBe(false);
+    expect(endsWithJpegEoi(new Uint8Array(0))).toBe(false);
+  });
+
+  it('agrees with isJpegComplete wherever it answers true', () => {
+    const padded = bytes(baseline, new Uint8Array(100));
+    for (const file of [baseline, padded]) {
+      expect(endsWithJpegEoi(file)).toBe(true);
+      expect(isJpegComplete(file)).toBe(true);
+    }
+  });
+});
+
+describe('jpegScaledDecodeSize', () => {
+  it('picks the smallest n/8 scale whose long edge still reaches the target', () => {
+    // 1536 / 4000 = 0.384 -> 4/8 (2000 px); 3/8 would give 1500 px and need enlarging.
+    expect(jpegScaledDecodeSize({ width: 4000, height: 3000 }, 1536)).toEqual({ width: 2000, height: 1500, eighths: 4 });
+    expect(jpegScaledDecodeSize({ width: 3000, height: 4000 }, 1536)).toEqual({ width: 1500, height: 2000, eighths: 4 });
+    // 1536 / 6000 = 0.256 -> 3/8 (2250 px).
+    expect(jpegScaledDecodeSize({ width: 6000, height: 4000 }, 1536)).toEqual({ width: 2250, height: 1500, eighths: 3 });
+    // Exactly half: 4/8 lands on the target itself.
+    expect(jpegScaledDecodeSize({ width: 3072, height: 2304 }, 1536)).toEqual({ width: 1536, height: 1152, eighths: 4 });
+  });
+
+  it('rounds edges up, so the decoder budget never drops to the scale below', () => {
+    const hint = jpegScaledDecodeSize({ width: 4033, height: 3025 }, 1536)!;
+    expect(hint.eighths).toBe(4);
+    expect(hint.width * 8).toBeGreaterThanOrEqual(4033 * 4);
+    expect(hint.height * 8).toBeGreaterThanOrEqual(3025 * 4);
+    // What Chromium does with the hint: the largest n with n^2/64 of the area inside the budget.
+    const n = Math.floor(Math.sqrt((hint.width * hint.height * 64) / (4033 * 3025)));
+    expect(n).toBe(4);
+  });
+
+  it('gives no hint when no reduced scale fits: the photo is near or under the target', () => {
+    expect(jpegScaledDecodeSize({ width: 1700, height: 1200 }, 1536)).toBeUndefined();
+    expect(jpegScaledDecodeSize({ width: 1536, height: 1024 }, 1536)).toBeUndefined();
+    expect(jpegScaledDecodeSize({ width: 800, height: 600 }, 1536)).toBeUndefined();
+    // 1760 px: 7/8 is 1540 px, still above the target, so it is worth it.
+    expect(jpegScaledDecodeSize({ width: 1760, height: 1320 }, 1536)?.eighths).toBe(7);
   });
 });
