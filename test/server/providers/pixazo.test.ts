@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { makePng, type FakeProvider } from '../../fakes/common.ts';
-import { createTestContext, type TestContext } from '../../fakes/context.ts';
+import type { FakeProvider } from '../../fakes/common.ts';
+import type { TestContext } from '../../fakes/context.ts';
 import { startFakePixazo } from '../../fakes/pixazo.ts';
+import { photoBytes, pollUntilDone, recordedFailures, resetFake, startFakeAndContext } from './harness.ts';
 import { ProviderError } from '../../../src/server/providers/errors.ts';
 import type { JobState, ProviderContext, SubmitInput } from '../../../src/server/providers/types.ts';
 import {
@@ -17,16 +18,13 @@ import {
 
 const KEY = 'pxz_sub_7a6b5c4d3e2f1g0secret';
 const WRONG_KEY = 'pxz_sub_wrong_00000000000000';
-const photoBytes = new Uint8Array(makePng(60, 80, (x, y) => [x * 4, y * 3, 90]));
-const garmentBytes = new Uint8Array(makePng(40, 40, (x) => [200, x * 6, 20]));
 
 let fake: FakeProvider;
 let t: TestContext;
 let garmentUrl: string;
 let photoUrl: string;
-const seenErrors: unknown[] = [];
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Every ProviderError seen, to prove the key never appears in one. */
+const { seen: seenErrors, failure } = recordedFailures();
 
 function input(overrides: Partial<SubmitInput> = {}): SubmitInput {
   return {
@@ -41,31 +39,10 @@ function ctxWith(options: Record<string, string>, apiKey = KEY): ProviderContext
   return { ...t.ctx, options, apiKey };
 }
 
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (error) {
-    seenErrors.push(error);
-    expect(error).toBeInstanceOf(ProviderError);
-    return error as ProviderError;
-  }
-  throw new Error('expected the call to fail');
-}
-
-async function untilDone(jobId: string, seen: string[] = []): Promise<JobState> {
-  for (let i = 0; i < 100; i++) {
-    const state = await pixazoAdapter.status(jobId, t.ctx);
-    seen.push(state.status);
-    if (state.status === 'completed' || state.status === 'failed') return state;
-    await sleep(30);
-  }
-  throw new Error('the prediction never finished');
-}
+const untilDone = (jobId: string, seen: string[] = []): Promise<JobState> => pollUntilDone(pixazoAdapter, jobId, t.ctx, { seen });
 
 beforeAll(async () => {
-  fake = await startFakePixazo({ apiKey: KEY });
-  t = await createTestContext({ baseUrl: fake.url, apiKey: KEY });
-  garmentUrl = await t.ctx.publishFile(garmentBytes, 'image/png', 600_000);
+  ({ fake, t, garmentUrl } = await startFakeAndContext(startFakePixazo, KEY));
   photoUrl = await t.ctx.publishFile(photoBytes, 'image/png', 600_000);
 });
 
@@ -74,12 +51,7 @@ afterAll(async () => {
   await t.close();
 });
 
-beforeEach(() => {
-  fake.resetCalls();
-  fake.clearFaults();
-  fake.nextJobFailure = undefined;
-  fake.timing = { queuedMs: 40, processingMs: 80 };
-});
+beforeEach(() => resetFake(fake, { queuedMs: 40, processingMs: 80 }));
 
 describe('pixazo adapter against the fake', () => {
   it('takes the photo by URL and runs to a fetchable PNG', async () => {
@@ -152,7 +124,7 @@ describe('pixazo adapter against the fake', () => {
   it('an expired photo URL fails at the provider, as in production, as the shopper\'s photo', async () => {
     const jobsBefore = fake.jobs.size;
     const shortLived = await t.ctx.publishFile(photoBytes, 'image/png', 1);
-    await sleep(10);
+    await new Promise((r) => setTimeout(r, 10));
     const error = await failure(pixazoAdapter.submit(input({ photo: { ...input().photo, url: shortLived } }), t.ctx));
     expect(error).toMatchObject({ kind: 'rejected', code: 'photo_rejected', providerStatus: 400 });
     expect(error.message).not.toMatch(/human_img|downloaded/);

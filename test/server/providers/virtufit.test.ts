@@ -6,6 +6,7 @@ import { createHmac } from 'node:crypto';
 import { makePng } from '../../fakes/common.ts';
 import { createTestContext, type TestContext } from '../../fakes/context.ts';
 import { startFakeVirtufit, type VirtuFitFake } from '../../fakes/virtufit.ts';
+import { providerError as expectProviderError, pollUntilDone as pollJob, resetFake } from './harness.ts';
 import { ProviderError } from '../../../src/server/providers/errors.ts';
 import type { JobState, ProviderContext, SubmitInput } from '../../../src/server/providers/types.ts';
 import {
@@ -38,26 +39,10 @@ function input(over: Partial<SubmitInput> = {}): SubmitInput {
   };
 }
 
-async function pollUntilDone(jobId: string): Promise<JobState> {
-  for (let i = 0; i < 100; i++) {
-    const state = await virtufitAdapter.status(jobId, ctx);
-    if (state.status === 'completed' || state.status === 'failed') return state;
-    await new Promise((r) => setTimeout(r, 40));
-  }
-  throw new Error('job never finished');
-}
+const pollUntilDone = (jobId: string): Promise<JobState> => pollJob(virtufitAdapter, jobId, ctx, { intervalMs: 40 });
 
-async function providerError(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  const pe = error as ProviderError;
-  expect(pe.message).not.toContain(API_KEY);
-  expect(JSON.stringify(pe)).not.toContain(API_KEY);
-  return pe;
-}
+/** The ProviderError a promise rejects with; the key must not be anywhere in it. */
+const providerError = (promise: Promise<unknown>): Promise<ProviderError> => expectProviderError(promise, API_KEY);
 
 beforeAll(async () => {
   fake = await startFakeVirtufit({ apiKey: API_KEY });
@@ -72,9 +57,7 @@ beforeEach(async () => {
   t = await createTestContext({ baseUrl: fake.url, apiKey: API_KEY, publicUrl: 'https://shop.example' });
   ctx = { ...t.ctx, publicUrl: undefined };
   garmentA = await ctx.publishFile(garmentPng, 'image/png', 60_000);
-  fake.resetCalls();
-  fake.clearFaults();
-  fake.nextJobFailure = undefined;
+  resetFake(fake);
   fake.syncMode = false;
   fake.signaturePrefix = '';
   fake.deliveries.length = 0;

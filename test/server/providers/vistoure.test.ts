@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { makePng, type FakeProvider } from '../../fakes/common.ts';
-import { createTestContext, type TestContext } from '../../fakes/context.ts';
+import type { FakeProvider } from '../../fakes/common.ts';
+import type { TestContext } from '../../fakes/context.ts';
 import { startFakeVistoure } from '../../fakes/vistoure.ts';
+import { garmentBytes, photoBytes, pollUntilDone, recordedFailures, resetFake, startFakeAndContext } from './harness.ts';
 import { ProviderError } from '../../../src/server/providers/errors.ts';
 import type { JobState, ProviderContext, SubmitInput } from '../../../src/server/providers/types.ts';
 import {
@@ -17,16 +18,12 @@ import {
 
 const KEY = 'vst_live_9f8e7d6c5b4a3210secret';
 const WRONG_KEY = 'vst_live_wrong_key_0000000000';
-const photoBytes = new Uint8Array(makePng(60, 80, (x, y) => [x * 4, y * 3, 90]));
-const garmentBytes = new Uint8Array(makePng(40, 40, (x) => [200, x * 6, 20]));
 
 let fake: FakeProvider;
 let t: TestContext;
 let garmentUrl: string;
 /** Every ProviderError seen, to prove the key never appears in one. */
-const seenErrors: unknown[] = [];
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const { seen: seenErrors, failure } = recordedFailures();
 
 function input(overrides: Partial<SubmitInput> = {}): SubmitInput {
   return {
@@ -41,31 +38,11 @@ function ctxWith(options: Record<string, string>, apiKey = KEY): ProviderContext
   return { ...t.ctx, options, apiKey };
 }
 
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (error) {
-    seenErrors.push(error);
-    expect(error).toBeInstanceOf(ProviderError);
-    return error as ProviderError;
-  }
-  throw new Error('expected the call to fail');
-}
-
-async function untilDone(jobId: string, ctx: ProviderContext = t.ctx, seen: string[] = []): Promise<JobState> {
-  for (let i = 0; i < 100; i++) {
-    const state = await vistoureAdapter.status(jobId, ctx);
-    seen.push(state.status);
-    if (state.status === 'completed' || state.status === 'failed') return state;
-    await sleep(30);
-  }
-  throw new Error('the run never finished');
-}
+const untilDone = (jobId: string, ctx: ProviderContext = t.ctx, seen: string[] = []): Promise<JobState> =>
+  pollUntilDone(vistoureAdapter, jobId, ctx, { seen });
 
 beforeAll(async () => {
-  fake = await startFakeVistoure({ apiKey: KEY });
-  t = await createTestContext({ baseUrl: fake.url, apiKey: KEY });
-  garmentUrl = await t.ctx.publishFile(garmentBytes, 'image/png', 600_000);
+  ({ fake, t, garmentUrl } = await startFakeAndContext(startFakeVistoure, KEY));
 });
 
 afterAll(async () => {
@@ -73,12 +50,7 @@ afterAll(async () => {
   await t.close();
 });
 
-beforeEach(() => {
-  fake.resetCalls();
-  fake.clearFaults();
-  fake.nextJobFailure = undefined;
-  fake.timing = { queuedMs: 40, processingMs: 80 };
-});
+beforeEach(() => resetFake(fake, { queuedMs: 40, processingMs: 80 }));
 
 describe('vistoure adapter against the fake', () => {
   it('runs a try-on to completion and the result is a fetchable PNG', async () => {

@@ -26,6 +26,7 @@ import {
 import { makePng, resultPng } from '../../fakes/common.ts';
 import { createTestContext, type TestContext } from '../../fakes/context.ts';
 import { startFakeVtry, type VtryFake } from '../../fakes/vtry.ts';
+import { providerError as expectProviderError } from './harness.ts';
 
 const API_KEY = 'vtry_live_sk_9f8e7d6c5b4a3210';
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47];
@@ -77,16 +78,7 @@ async function settle(jobId: string, context = ctx, maxMs = 10_000): Promise<{ f
 }
 
 /** The ProviderError a promise rejects with; the key must not be anywhere in it. */
-async function providerError(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  const e = error as ProviderError;
-  expect(`${e.message} ${String(e.cause ?? '')} ${JSON.stringify(e)}`).not.toContain(API_KEY);
-  return e;
-}
+const providerError = (promise: Promise<unknown>): Promise<ProviderError> => expectProviderError(promise, API_KEY);
 
 describe('vtry adapter against its fake', () => {
   it('prepares person and garment, generates, and returns a fetchable PNG', async () => {

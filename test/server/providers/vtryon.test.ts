@@ -3,6 +3,7 @@ import { imageSize } from 'image-size';
 import { makePng } from '../../fakes/common.ts';
 import { createTestContext, type TestContext } from '../../fakes/context.ts';
 import { startFakeVtryon, type VtryonFake } from '../../fakes/vtryon.ts';
+import { providerError as expectProviderError, pollUntilDone as pollJob, resetFake } from './harness.ts';
 import { ProviderError } from '../../../src/server/providers/errors.ts';
 import type { JobState, ProviderContext, SubmitInput } from '../../../src/server/providers/types.ts';
 import {
@@ -36,28 +37,10 @@ function input(over: Partial<SubmitInput> = {}, photo: Uint8Array = personPng, r
   };
 }
 
-async function pollUntilDone(jobId: string, c: ProviderContext = ctx): Promise<JobState> {
-  const seen: string[] = [];
-  for (let i = 0; i < 100; i++) {
-    const state = await vtryonAdapter.status(jobId, c);
-    seen.push(state.status);
-    if (state.status === 'completed' || state.status === 'failed') return state;
-    await new Promise((r) => setTimeout(r, 40));
-  }
-  throw new Error(`job never finished: ${seen.join(',')}`);
-}
+const pollUntilDone = (jobId: string, c: ProviderContext = ctx): Promise<JobState> => pollJob(vtryonAdapter, jobId, c, { intervalMs: 40 });
 
-async function providerError(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  const pe = error as ProviderError;
-  expect(pe.message).not.toContain(API_KEY);
-  expect(JSON.stringify(pe)).not.toContain(API_KEY);
-  return pe;
-}
+/** The ProviderError a promise rejects with; the key must not be anywhere in it. */
+const providerError = (promise: Promise<unknown>): Promise<ProviderError> => expectProviderError(promise, API_KEY);
 
 beforeAll(async () => {
   fake = await startFakeVtryon({ apiKey: API_KEY });
@@ -71,9 +54,7 @@ beforeEach(async () => {
   ctx = t.ctx;
   garmentA = await ctx.publishFile(garmentPng, 'image/png', 60_000);
   garmentB = await ctx.publishFile(garmentPng, 'image/png', 60_000);
-  fake.resetCalls();
-  fake.clearFaults();
-  fake.nextJobFailure = undefined;
+  resetFake(fake);
   fake.nextValidationIssues = undefined;
 });
 afterEach(async () => {
