@@ -8,11 +8,27 @@ import type { FakeProvider, Timing } from '../../fakes/common.ts';
 import { makePng } from '../../fakes/common.ts';
 import { createTestContext, type TestContext } from '../../fakes/context.ts';
 import { ProviderError } from '../../../src/server/providers/errors.ts';
-import type { JobState, ProviderAdapter, ProviderContext } from '../../../src/server/providers/types.ts';
+import type { JobState, ProviderAdapter, ProviderContext, SubmitInput } from '../../../src/server/providers/types.ts';
 
 /** A small shopper photo (3:4) and garment, for adapters that take any size. */
 export const photoBytes = new Uint8Array(makePng(60, 80, (x, y) => [x * 4, y * 3, 90]));
 export const garmentBytes = new Uint8Array(makePng(40, 40, (x) => [200, x * 6, 20]));
+
+/** A top try-on of `photoBytes` (60x80) on `garmentUrl`, the photo known as `ref` (and at `url`); `overrides` replace any field. */
+export function smallPhotoInput(photo: { garmentUrl: string; ref: string; url?: string }, overrides: Partial<SubmitInput> = {}): SubmitInput {
+  const { garmentUrl, ref, url } = photo;
+  return {
+    photo: { bytes: photoBytes, type: 'image/png', width: 60, height: 80, ref, ...(url !== undefined && { url }) },
+    garmentUrl,
+    category: 'top',
+    ...overrides,
+  };
+}
+
+/** `ctx` with the adapter options (TRYON_PROVIDER_OPTIONS) and key replaced. */
+export function withOptions(ctx: ProviderContext, options: Record<string, string>, apiKey: string): ProviderContext {
+  return { ...ctx, options, apiKey };
+}
 
 export interface FakeAndContext<F extends FakeProvider> {
   fake: F;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeProvider } from '../../fakes/common.ts';
 import type { TestContext } from '../../fakes/context.ts';
 import { startFakeVistoure } from '../../fakes/vistoure.ts';
-import { photoBytes, pollUntilDone, recordedFailures, resetFake, startFakeAndContext } from './harness.ts';
+import { photoBytes, pollUntilDone, recordedFailures, resetFake, smallPhotoInput, startFakeAndContext, withOptions } from './harness.ts';
 import type { JobState, ProviderContext, SubmitInput } from '../../../src/server/providers/types.ts';
 import {
   parseVistoureProOptions,
@@ -20,18 +20,8 @@ let garmentUrl: string;
 /** Every ProviderError seen, to prove the key never appears in one. */
 const { seen: seenErrors, failure } = recordedFailures();
 
-function input(overrides: Partial<SubmitInput> = {}): SubmitInput {
-  return {
-    photo: { bytes: photoBytes, type: 'image/png', width: 60, height: 80, ref: 'ref-shopper-pro' },
-    garmentUrl,
-    category: 'top',
-    ...overrides,
-  };
-}
-
-function ctxWith(options: Record<string, string>, apiKey = KEY): ProviderContext {
-  return { ...t.ctx, options, apiKey };
-}
+const input = (overrides: Partial<SubmitInput> = {}): SubmitInput => smallPhotoInput({ garmentUrl, ref: 'ref-shopper-pro' }, overrides);
+const ctxWith = (options: Record<string, string>, apiKey = KEY): ProviderContext => withOptions(t.ctx, options, apiKey);
 
 const untilDone = (jobId: string, ctx: ProviderContext = t.ctx): Promise<JobState> => pollUntilDone(vistoureProAdapter, jobId, ctx);
 
