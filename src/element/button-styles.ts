@@ -1,4 +1,4 @@
-import { css } from 'lit';
+import { css } from './css.ts';
 
 /**
  * Styles of the trigger button, plus the theme tokens the lazily loaded panel also reads.

@@ -1,4 +1,4 @@
-import { css } from 'lit';
+import { css } from './css.ts';
 
 /** Styles of the lazily loaded panel; theme tokens (`--_*`) come from button-styles.ts. */
 export const panelStyles = css`

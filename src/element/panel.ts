@@ -3,7 +3,9 @@
  * opens the try-on pays only for the button. Owns the status state machine, the flow
  * (consent → photo → submit → poll → result or error) and the panel's placement.
  */
-import { adoptStyles, html, nothing, type LitElement, type ReactiveController, type TemplateResult } from 'lit';
+import type { ReactiveController } from 'lit';
+// lit-html alone: the host is not a LitElement (see try-on-button.ts), so the panel renders with `render()`.
+import { html, nothing, render, type TemplateResult } from 'lit/html.js';
 import { ClientError, isAbortError, isDefinitiveFailure, pollJob, resolveEndpoint, resolveGarment, submitJob } from '../client/index.ts';
 import type { ErrorCode, JobStatus, SubmitResponse } from '../protocol.ts';
 import type { RememberedPhoto } from '../client/memory.ts';
@@ -24,7 +26,9 @@ import { ResultTools } from './result-tools.ts';
 import { renderProgress } from './views/progress.ts';
 import { progressResultStyles } from './views/progress-result-styles.ts';
 import { anchorPanel, clearAnchor, SHEET_QUERY } from './position.ts';
-import { mergeStrings, type TryOnStrings } from './strings.ts';
+import { mergeOver } from './merge-strings.ts';
+import type { TryOnStrings } from './strings.ts';
+import { adoptCss } from './css.ts';
 import { dropPending, productKey, readPending, writePending, type PendingJob } from './pending.ts';
 import { renderConsentDetails } from './views/consent.ts';
 import { PanelMemory } from './views/memory.ts';
@@ -60,6 +64,18 @@ interface ShownError {
   details: string[] | undefined;
   /** Sending the same photo again could help (false when the photo itself was refused). */
   retryable: boolean;
+}
+
+const PANEL_CSS = panelStyles + captureStyles + memoryStyles + progressResultStyles;
+
+/**
+ * Starts loading the strings of the language `host` is in, so they arrive with the panel's code
+ * rather than after the click. Called by the element on intent (hover, focus, touch).
+ */
+export function prefetchLocale(host: Element): void {
+  loadLocale(resolveLocale(host)).catch(() => {
+    // Reported when the panel opens, which tries again.
+  });
 }
 
 const icons = {
@@ -115,10 +131,13 @@ export class TryOnPanel implements ReactiveController {
     host.addController(this);
     this.#result = new ResultTools(host);
     this.#memory = new PanelMemory(host, () => this.#strings, (photo) => this.#offerRemembered(photo));
-    const root = host.renderRoot;
-    if (root instanceof ShadowRoot) {
-      adoptStyles(root, [...(host.constructor as typeof LitElement).elementStyles, panelStyles, captureStyles, memoryStyles, progressResultStyles]);
-    }
+    // One sheet for the whole panel, after the button's (which defines the theme tokens).
+    adoptCss(host.renderRoot, PANEL_CSS);
+  }
+
+  /** Renders the panel into the host's shadow root, after the button. */
+  renderInto(root: ShadowRoot): void {
+    render(this.render(), root, { host: this.host });
   }
 
   /** The machine's current status (mirrored on the host's `status` attribute). */
@@ -127,13 +146,17 @@ export class TryOnPanel implements ReactiveController {
   }
 
   get #strings(): TryOnStrings {
-    return mergeStrings(this.host.strings, this.#localeStrings);
+    // Set before the panel first opens (open() waits for it), and nothing reads strings before that.
+    return mergeOver(this.host.strings, this.#localeStrings!);
   }
 
   #locale: Locale = 'en';
   #localeStrings: TryOnStrings | undefined;
 
-  /** Loads the strings of the language the element is in now (its `lang`, the page's, the browser's). */
+  /**
+   * Loads the strings of the language the element is in now (its `lang`, the page's, the
+   * browser's). Rejects only when not even English could be loaded (offline).
+   */
   async #syncLocale(): Promise<void> {
     const locale = resolveLocale(this.host);
     if (locale === this.#locale && this.#localeStrings) return;
@@ -157,7 +180,7 @@ export class TryOnPanel implements ReactiveController {
 
   hostUpdate(): void {
     // A page switching language (its own `lang`, or the element's) while the panel is open.
-    if (this.#status !== 'idle' && resolveLocale(this.host) !== this.#locale) void this.#syncLocale();
+    if (this.#status !== 'idle' && resolveLocale(this.host) !== this.#locale) this.#syncLocale().catch(() => {});
   }
 
   #dispatch(action: TryOnAction): void {
@@ -174,7 +197,12 @@ export class TryOnPanel implements ReactiveController {
   async open(): Promise<void> {
     if (this.#status !== 'idle') return;
     // Open straight in the shopper's language: the locale chunk is small and usually cached.
-    await this.#syncLocale();
+    try {
+      await this.#syncLocale();
+    } catch {
+      this.host.emit('try-on-error', { code: 'network_error', message: 'The try-on could not load. Check your connection and try again.' });
+      return;
+    }
     if (this.#status !== 'idle') return;
     this.#media ??= matchMedia(SHEET_QUERY);
     this.#sheet = this.#media.matches;

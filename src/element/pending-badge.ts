@@ -2,9 +2,9 @@
  * The small "In progress" / "Ready" badge on the trigger while a try-on of this tab, for this
  * product, is pending (pending.ts). Part of the button's initial bundle: it reads sessionStorage
  * synchronously and asks the endpoint once per job and page whether the job is done, without
- * loading the panel.
+ * loading the panel (or Lit: it writes its one `<span>` itself).
  */
-import { html, nothing, type ReactiveController, type TemplateResult } from 'lit';
+import type { ReactiveController } from 'lit';
 import { dropPending, endpointBase, productKey, readPending, type PendingJob } from './pending.ts';
 import type { TryOnButton } from './try-on-button.ts';
 
@@ -16,6 +16,7 @@ export class PendingBadge implements ReactiveController {
   #ready = false;
   /** The job token last asked about, so one page asks once per job. */
   #checked: string | undefined;
+  #element: HTMLSpanElement | undefined;
 
   constructor(host: TryOnButton) {
     this.#host = host;
@@ -60,9 +61,19 @@ export class PendingBadge implements ReactiveController {
     this.#host.requestUpdate();
   }
 
-  render(labels: { progress: string; ready: string }): TemplateResult | typeof nothing {
+  /** Shows, updates or removes the badge at the end of `button`. */
+  renderInto(button: HTMLElement, labels: { progress: string; ready: string }): void {
     const state = this.state;
-    if (state === 'none') return nothing;
-    return html`<span part="badge" class="badge" data-state=${state}>${state === 'ready' ? labels.ready : labels.progress}</span>`;
+    if (state === 'none') {
+      this.#element?.remove();
+      this.#element = undefined;
+      return;
+    }
+    const badge = (this.#element ??= document.createElement('span'));
+    badge.setAttribute('part', 'badge');
+    badge.className = 'badge';
+    badge.dataset.state = state;
+    badge.textContent = state === 'ready' ? labels.ready : labels.progress;
+    if (badge.parentNode !== button) button.append(badge);
   }
 }

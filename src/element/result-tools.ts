@@ -3,7 +3,8 @@
  * photo and add to cart. A controller of the element, so it can show the zoom popover after a
  * render and tidy up when the element leaves the page.
  */
-import { html, nothing, type ReactiveController, type TemplateResult } from 'lit';
+import type { ReactiveController } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit/html.js';
 import { resolveGarment } from '../client/endpoint.ts';
 import { downloadName, shareResult, type ShareNavigator } from './share.ts';
 import type { TryOnStrings } from './strings.ts';

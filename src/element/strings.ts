@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../protocol.ts';
+import { mergeOver } from './merge-strings.ts';
 import type { PhotoCheckCode } from '../worker/checks.ts';
 
 /** How much of the body a photo should show: set by the garment's category. */
@@ -313,10 +314,5 @@ export const defaultStrings: TryOnStrings = {
  */
 export function mergeStrings(override: Partial<TryOnStrings> | undefined, base: TryOnStrings = defaultStrings): TryOnStrings {
   if (!override && base === defaultStrings) return defaultStrings;
-  return {
-    ...defaultStrings,
-    ...base,
-    ...override,
-    errors: { ...defaultStrings.errors, ...base.errors, ...override?.errors },
-  };
+  return mergeOver(override, mergeOver(base, defaultStrings));
 }

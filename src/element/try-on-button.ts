@@ -1,11 +1,12 @@
-import { html, LitElement, nothing, svg, type CSSResultGroup, type PropertyValues } from 'lit';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { buttonStyles } from './button-styles.ts';
+import { adoptCss } from './css.ts';
 import type { TryOnEventDetails, TryOnEventMap, TryOnEventName } from './events.ts';
 import { BUTTON_LABELS, resolveLocale } from './language.ts';
 import type { TryOnStatus } from './machine.ts';
 import { PendingBadge } from './pending-badge.ts';
 import type { TryOnStrings } from './strings.ts';
-// Type-only: the panel's code arrives by dynamic import on first use.
+// Type-only: the panel's code (and Lit with it) arrives by dynamic import on first use.
 import type { TryOnPanel } from './panel.ts';
 
 type PanelModule = typeof import('./panel.ts');
@@ -13,8 +14,8 @@ type PanelModule = typeof import('./panel.ts');
 let panelModule: Promise<PanelModule> | undefined;
 
 /**
- * Loads the panel's code once (its template, styles, floating-ui, the client, the photo worker
- * wrapper). A failed load is forgotten so the next click tries again.
+ * Loads the panel's code once (Lit, its template, styles, floating-ui, the client, the photo
+ * worker wrapper). A failed load is forgotten so the next click tries again.
  */
 function loadPanelModule(): Promise<PanelModule> {
   panelModule ??= import('./panel.ts').catch((error: unknown) => {
@@ -24,12 +25,34 @@ function loadPanelModule(): Promise<PanelModule> {
   return panelModule;
 }
 
-const hangerIcon = svg`<path d="M12 6.5a2 2 0 1 1 2-2M12 6.5v1.3L3.6 13.4A1.6 1.6 0 0 0 4.5 16.3h15a1.6 1.6 0 0 0 .9-2.9L12 7.8" fill="none" stroke="currentColor" stroke-width="1.7" stroke-linecap="round" stroke-linejoin="round"/>`;
+/** String properties set from attributes (Lit's `type: String`: attribute to property, not back). */
+const ATTRIBUTE_PROPERTIES = {
+  endpoint: 'endpoint',
+  garment: 'garment',
+  category: 'category',
+  product: 'product',
+  size: 'size',
+  'consent-version': 'consentVersion',
+  merchant: 'merchant',
+  'policy-url': 'policyUrl',
+  retention: 'retention',
+} as const;
+
+type PropertyName = (typeof ATTRIBUTE_PROPERTIES)[keyof typeof ATTRIBUTE_PROPERTIES] | 'status' | 'strings';
+
+const PROPERTIES: readonly PropertyName[] = [...Object.values(ATTRIBUTE_PROPERTIES), 'status', 'strings'];
+
+const BUTTON = `<button part="button" type="button" aria-haspopup="dialog" aria-expanded="false"><slot><svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 6.5a2 2 0 1 1 2-2M12 6.5v1.3L3.6 13.4A1.6 1.6 0 0 0 4.5 16.3h15a1.6 1.6 0 0 0 .9-2.9L12 7.8" fill="none" stroke="currentColor" stroke-width="1.7" stroke-linecap="round" stroke-linejoin="round"/></svg><span></span></slot></button>`;
 
 /**
  * A "Try it on" button for product pages. It opens a panel where the shopper gives consent,
  * picks a photo and sees themselves wearing the product, generated through the merchant's
  * try-on endpoint. The panel's code is loaded only when the button is first used.
+ *
+ * The element itself is plain DOM, without Lit, so a product page pays about 3 KB for it; the
+ * panel's chunk brings Lit and renders into this element's shadow root after the button.
+ * Like a Lit element it has `updateComplete` (resolves after pending rendering) and
+ * `requestUpdate()`, and accepts Lit reactive controllers (`addController`).
  *
  * Register the tag by importing `try-on-button/define` (src/element/define.ts).
  *
@@ -117,23 +140,11 @@ const hangerIcon = svg`<path d="M12 6.5a2 2 0 1 1 2-2M12 6.5v1.3L3.6 13.4A1.6 1.
  * @cssprop [--try-on-panel-width=380px] - Width of the anchored panel.
  * @cssprop [--try-on-z-index=2147483000] - Stacking order of the panel where the Popover API is missing.
  */
-export class TryOnButton extends LitElement {
-  static override styles: CSSResultGroup = buttonStyles;
-
-  static override properties = {
-    endpoint: { type: String },
-    garment: { type: String },
-    category: { type: String },
-    product: { type: String },
-    size: { type: String },
-    consentVersion: { type: String, attribute: 'consent-version' },
-    merchant: { type: String },
-    policyUrl: { type: String, attribute: 'policy-url' },
-    retention: { type: String },
-    status: { type: String, reflect: true },
-    strings: { attribute: false },
-    _panel: { state: true },
-  };
+export class TryOnButton extends HTMLElement implements ReactiveControllerHost {
+  static get observedAttributes(): string[] {
+    // `lang` stays the native property; observing the attribute re-renders the label in the new language.
+    return [...Object.keys(ATTRIBUTE_PROPERTIES), 'status', 'lang'];
+  }
 
   /** Base URL of the try-on endpoint (attribute `endpoint`). */
   declare endpoint: string;
@@ -160,18 +171,71 @@ export class TryOnButton extends LitElement {
    * use: `el.strings = { button: 'Essayez-le', errors: { rate_limited: '…' } }`.
    */
   declare strings: Partial<TryOnStrings> | undefined;
-  declare _panel: TryOnPanel | undefined;
+
+  /** The panel, once its code has loaded and the button was first used. */
+  _panel: TryOnPanel | undefined;
+
+  readonly #values = new Map<PropertyName, unknown>([
+    ['endpoint', ''],
+    ['category', ''],
+    ['consentVersion', '2026-11'],
+    ['status', 'idle'],
+  ]);
+  /** Properties a page set before this element was defined, applied at the first update (as Lit does). */
+  #early: Map<PropertyName, unknown> | undefined;
+  readonly #controllers = new Set<ReactiveController>();
+  readonly #root: ShadowRoot;
+  readonly #button: HTMLButtonElement;
+  readonly #label: HTMLElement;
+  readonly #badge: PendingBadge;
+  #updatePending = false;
+  #updateDone: Promise<boolean> = Promise.resolve(true);
+  #reflecting = false;
+  #connect!: () => void;
+  /** Updates wait for the first connection: before it, attributes are still arriving. */
+  readonly #connected = new Promise<void>((resolve) => (this.#connect = resolve));
+
+  static {
+    // Accessors like Lit's reactive properties: a change schedules one batched update.
+    for (const name of PROPERTIES) {
+      Object.defineProperty(this.prototype, name, {
+        configurable: true,
+        get(this: TryOnButton) {
+          return this.#values.get(name);
+        },
+        set(this: TryOnButton, value: unknown) {
+          const old = this.#values.get(name);
+          // NaN-safe inequality, as Lit compares.
+          if (old === value || (old !== old && value !== value)) return;
+          this.#values.set(name, value);
+          this.requestUpdate();
+        },
+      });
+    }
+  }
 
   constructor() {
     super();
-    this.endpoint = '';
-    this.category = '';
-    this.consentVersion = '2026-11';
-    this.status = 'idle';
+    // A module script runs after the parser: a page (or framework) may have set properties on
+    // the not-yet-defined element, and those own properties would hide the accessors.
+    for (const name of PROPERTIES) {
+      if (!Object.hasOwn(this, name)) continue;
+      (this.#early ??= new Map()).set(name, (this as Record<string, unknown>)[name]);
+      delete (this as Record<string, unknown>)[name];
+    }
+    this.#root = this.attachShadow({ mode: 'open' });
+    adoptCss(this.#root, buttonStyles);
+    this.#root.innerHTML = BUTTON;
+    this.#button = this.#root.firstElementChild as HTMLButtonElement;
+    this.#label = this.#button.querySelector('span')!;
+    this.#button.addEventListener('click', this.#onClick);
+    this.#button.addEventListener('pointerenter', this.#prefetch);
+    this.#button.addEventListener('focus', this.#prefetch);
+    // Passive, so listening for intent never delays scrolling on touch screens.
+    this.#button.addEventListener('touchstart', this.#prefetch, { passive: true });
     this.#badge = new PendingBadge(this);
+    this.requestUpdate();
   }
-
-  readonly #badge: PendingBadge;
 
   /** Opens the panel, loading its code first if needed. Resolves once the panel is shown. */
   async open(): Promise<void> {
@@ -186,19 +250,73 @@ export class TryOnButton extends LitElement {
 
   /** Starts loading the panel's code without opening it (the button does this on hover/focus). */
   prefetch(): void {
-    loadPanelModule().catch(() => {
-      // A failed prefetch is retried on click, where the failure is reported.
-    });
+    loadPanelModule().then(
+      (module) => module.prefetchLocale(this),
+      () => {
+        // A failed prefetch is retried on click, where the failure is reported.
+      },
+    );
   }
 
   /** The trigger button inside the shadow root (the panel anchors to it and returns focus to it). */
   get buttonElement(): HTMLButtonElement | null {
-    return this.renderRoot.querySelector?.('[part="button"]') ?? null;
+    return this.#button;
+  }
+
+  /** The shadow root the button and the panel render into. */
+  get renderRoot(): ShadowRoot {
+    return this.#root;
   }
 
   /** Dispatches one of the element's typed events, bubbling and composed. */
   emit<K extends TryOnEventName>(name: K, detail: TryOnEventDetails[K]): boolean {
     return this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true, cancelable: false }));
+  }
+
+  /** Adds a Lit reactive controller: its hooks run around this element's updates. */
+  addController(controller: ReactiveController): void {
+    this.#controllers.add(controller);
+    if (this.isConnected) controller.hostConnected?.();
+  }
+
+  /** Removes a controller added with addController. */
+  removeController(controller: ReactiveController): void {
+    this.#controllers.delete(controller);
+  }
+
+  /** Schedules an update (batched in a microtask, as in Lit). */
+  requestUpdate(): void {
+    if (this.#updatePending) return;
+    this.#updatePending = true;
+    this.#updateDone = this.#connected.then(() => {
+      this.#update();
+      return !this.#updatePending;
+    });
+  }
+
+  /** Resolves after the pending update has rendered; `true` when no further update was requested meanwhile. */
+  get updateComplete(): Promise<boolean> {
+    return this.#updateDone;
+  }
+
+  connectedCallback(): void {
+    this.#connect();
+    for (const controller of this.#controllers) controller.hostConnected?.();
+  }
+
+  disconnectedCallback(): void {
+    for (const controller of this.#controllers) controller.hostDisconnected?.();
+  }
+
+  attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    if (name === 'lang') {
+      if (old !== value) this.requestUpdate();
+    } else if (name === 'status') {
+      // A page writing the attribute: the next update puts the machine's status back.
+      if (!this.#reflecting) this.status = value as TryOnStatus;
+    } else if (name in ATTRIBUTE_PROPERTIES) {
+      (this as Record<string, unknown>)[ATTRIBUTE_PROPERTIES[name as keyof typeof ATTRIBUTE_PROPERTIES]] = value;
+    }
   }
 
   async #ensurePanel(): Promise<TryOnPanel | undefined> {
@@ -213,54 +331,41 @@ export class TryOnButton extends LitElement {
       });
       return undefined;
     }
-    this._panel ??= new module.TryOnPanel(this);
+    if (!this._panel) {
+      this._panel = new module.TryOnPanel(this);
+      this.requestUpdate();
+    }
     return this._panel;
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this._panel?.close({ restoreFocus: false, silent: true });
+  #update(): void {
+    this.#updatePending = false;
+    if (this.#early) {
+      for (const [name, value] of this.#early) this.#values.set(name, value);
+      this.#early = undefined;
+    }
+    // `status` belongs to the state machine; a page writing it cannot move it.
+    const status = this._panel?.status ?? 'idle';
+    this.#values.set('status', status);
+    for (const controller of this.#controllers) controller.hostUpdate?.();
+    if (this.getAttribute('status') !== status) {
+      this.#reflecting = true;
+      this.setAttribute('status', status);
+      this.#reflecting = false;
+    }
+    const button = this.#button;
+    const open = status !== 'idle';
+    button.setAttribute('aria-expanded', String(open));
+    if (this._panel && open) button.setAttribute('aria-controls', 'panel');
+    else button.removeAttribute('aria-controls');
+    const label = this.strings?.button ?? BUTTON_LABELS[resolveLocale(this)];
+    if (this.#label.textContent !== label) this.#label.textContent = label;
+    this.#badge.renderInto(button, { progress: this.strings?.badgeInProgress ?? 'In progress', ready: this.strings?.badgeReady ?? 'Ready' });
+    this._panel?.renderInto(this.#root);
+    for (const controller of this.#controllers) controller.hostUpdated?.();
   }
 
-  // `lang` stays the native property; observing the attribute re-renders the label in the new language.
-  static override get observedAttributes(): string[] {
-    return [...super.observedAttributes, 'lang'];
-  }
-
-  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
-    super.attributeChangedCallback(name, old, value);
-    if (name === 'lang' && old !== value) this.requestUpdate();
-  }
-
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    // `status` belongs to the state machine; a page writing the attribute cannot move it.
-    const actual = this._panel?.status ?? 'idle';
-    if (changed.has('status') && this.status !== actual) this.status = actual;
-  }
-
-  override render() {
-    const open = this.status !== 'idle';
-    return html`<button
-        part="button"
-        type="button"
-        aria-haspopup="dialog"
-        aria-expanded=${open ? 'true' : 'false'}
-        aria-controls=${this._panel && open ? 'panel' : nothing}
-        @click=${this.#onClick}
-        @pointerenter=${this.prefetch}
-        @focus=${this.prefetch}
-        @touchstart=${this.#passivePrefetch}
-      >
-        <slot
-          ><svg class="icon" viewBox="0 0 24 24" aria-hidden="true">${hangerIcon}</svg
-          ><span>${this.strings?.button ?? BUTTON_LABELS[resolveLocale(this)]}</span></slot
-        >${this.#badge.render({ progress: this.strings?.badgeInProgress ?? 'In progress', ready: this.strings?.badgeReady ?? 'Ready' })}
-      </button>
-      ${this._panel ? this._panel.render() : nothing}`;
-  }
-
-  // Passive, so listening for intent never delays scrolling on touch screens.
-  #passivePrefetch = { handleEvent: () => this.prefetch(), passive: true };
+  #prefetch = (): void => this.prefetch();
 
   #onClick = (): void => {
     if (this.status === 'idle') void this.open();

@@ -3,7 +3,8 @@
  * clips it) with wheel and pinch zoom, tap for 2×, drag to pan, and keys (+, -, 0, arrows).
  * Esc closes the zoom, not the panel.
  */
-import { html, nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import type { ReactiveControllerHost } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit/html.js';
 import { clampPan, FITTED, panBy, toggleAt, zoomAt, type ZoomBox, type ZoomState } from './zoom-math.ts';
 import type { TryOnStrings } from './strings.ts';
 

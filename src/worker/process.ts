@@ -2,7 +2,7 @@
  * The worker side of the photo pipeline: check, decode (EXIF-oriented), downscale, re-encode.
  * Runs only inside the photo worker; the main thread never decodes or resizes.
  */
-import { imageSize } from 'image-size';
+import { imageSize } from './image-size.ts';
 import { PHOTO_MESSAGES, type PhotoFailure } from './errors.ts';
 import { analysisSize, checkPhoto, type PhotoCheck } from './checks.ts';
 import { INPUT_LIMITS } from './limits.ts';

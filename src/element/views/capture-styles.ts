@@ -1,4 +1,4 @@
-import { css } from 'lit';
+import { css } from '../css.ts';
 
 /** Styles of the capture step (area 4A): guidance, live camera, check hints, drop target. */
 export const captureStyles = css`

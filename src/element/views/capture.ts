@@ -3,7 +3,7 @@
  * why the camera is unavailable, the on-device check hints and the drop target. Stateless: the
  * panel passes state and callbacks in.
  */
-import { html, nothing, svg, type TemplateResult } from 'lit';
+import { html, nothing, svg, type TemplateResult } from 'lit/html.js';
 import { ref } from 'lit/directives/ref.js';
 import type { PhotoCheck } from '../../worker/index.ts';
 import type { CameraFailure } from '../camera.ts';

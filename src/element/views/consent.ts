@@ -1,5 +1,5 @@
 /** What the consent box covers beyond its sentence: how long the photo is kept, and where. */
-import { html, type TemplateResult } from 'lit';
+import { html, type TemplateResult } from 'lit/html.js';
 import type { TryOnStrings } from '../strings.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { css } from 'lit';
+import { css } from '../css.ts';
 
 /** Styles of the consent details, the memory controls and the history strip (views/memory.ts). */
 export const memoryStyles = css`

@@ -3,7 +3,7 @@
  * the saved photo, "Delete my photo", and the strip of earlier results for this product.
  * State and rendering live here; the panel calls in at a few points of its flow.
  */
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit/html.js';
 import {
   addHistory,
   forgetEverything,

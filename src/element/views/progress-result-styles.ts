@@ -1,4 +1,4 @@
-import { css } from 'lit';
+import { css } from '../css.ts';
 
 /** Styles of the progress steps and of the result tools (4C), added after panelStyles. */
 export const progressResultStyles = css`

@@ -1,5 +1,5 @@
 /** The processing view: four steps, the bar, the current stage with upload percent and time left, cancel. */
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit/html.js';
 import type { ProgressStep } from '../progress-model.ts';
 import type { ProgressTracker } from '../progress-tracker.ts';
 import type { TryOnStrings } from '../strings.ts';
