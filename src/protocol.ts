@@ -94,6 +94,8 @@ export const ERROR_CODES = [
   'image_undecodable',
   'image_heic_unsupported',
   'network_error',
+  /** Cloudflare's Turnstile script did not load (blocked or offline), so no submit could be checked. */
+  'turnstile_unavailable',
   'aborted',
   'internal_error',
 ] as const;

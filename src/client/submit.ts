@@ -36,9 +36,15 @@ export interface SubmitOptions {
   onUploadProgress?: (fraction: number) => void;
   /** Injectable randomness for the backoff jitter. */
   random?: () => number;
+  /**
+   * A Cloudflare Turnstile token for the endpoint's check, sent as `turnstileToken`. Called before
+   * every attempt, retries included: a token is single-use, and an attempt that reached the
+   * endpoint may have spent it.
+   */
+  turnstileToken?: () => Promise<string>;
 }
 
-function buildForm(fields: SubmitFields): FormData {
+function buildForm(fields: SubmitFields, turnstileToken: string | undefined): FormData {
   const form = new FormData();
   if (fields.photo) form.set(SUBMIT_FIELDS.photo, fields.photo, 'photo.jpg');
   if (fields.photoRef) form.set(SUBMIT_FIELDS.photoRef, fields.photoRef);
@@ -47,6 +53,7 @@ function buildForm(fields: SubmitFields): FormData {
   form.set(SUBMIT_FIELDS.category, fields.category);
   form.set(SUBMIT_FIELDS.consent, fields.consent);
   if (fields.size) form.set(SUBMIT_FIELDS.size, fields.size);
+  if (turnstileToken) form.set(SUBMIT_FIELDS.turnstileToken, turnstileToken);
   return form;
 }
 
@@ -65,10 +72,11 @@ export async function submitJob(endpoint: string, fields: SubmitFields, options:
   for (let attempt = 1; ; attempt++) {
     let failure: ClientError;
     try {
+      const turnstileToken = await options.turnstileToken?.();
       // A fresh FormData per attempt: a body stream cannot be sent twice.
       const response = await send({
         url: `${endpoint}/jobs`,
-        body: buildForm(fields),
+        body: buildForm(fields, turnstileToken),
         headers: { [IDEMPOTENCY_HEADER]: options.idempotencyKey },
         signal: options.signal,
         onUploadProgress: options.onUploadProgress,

@@ -34,6 +34,7 @@ import { renderConsentDetails } from './views/consent.ts';
 import { PanelMemory } from './views/memory.ts';
 import { memoryStyles } from './views/memory-styles.ts';
 import type { TryOnButton } from './try-on-button.ts';
+import type { TurnstileGate } from './turnstile.ts';
 
 /** Refusals of the photo itself: sending the same photo again cannot help, only another photo. */
 const PHOTO_REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
@@ -121,6 +122,10 @@ export class TryOnPanel implements ReactiveController {
   #photoRef: string | undefined;
   #fromMemory = false;
   readonly #memory: PanelMemory;
+  // Cloudflare Turnstile (attribute turnstile-sitekey): its module loads only when the attribute is set.
+  #turnstile: Promise<TurnstileGate> | undefined;
+  /** A submit waits for Turnstile's token ("Checking your browser…"). */
+  #checking = false;
 
   // 4C: the progress clock (steps, upload percent, estimate) and the result's tools.
   #progress = new ProgressTracker(() => this.host.requestUpdate());
@@ -213,6 +218,8 @@ export class TryOnPanel implements ReactiveController {
     window.addEventListener('pagehide', this.#onVisibility);
     this.#showGuidance = !guidanceSeen();
     this.#announcement = this.#strings.announceOpen;
+    // Early, so the token is earned while the shopper consents and picks a photo.
+    if (this.host.turnstileSitekey) this.#gate().catch(() => {}); // Reported on submit, which tries again.
     // A job this tab submitted for this product (before a reload, on another page, or before closing).
     const pending = this.#pendingJob();
     if (pending) this.#consented = true;
@@ -371,16 +378,52 @@ export class TryOnPanel implements ReactiveController {
   }
 
   #submit = (): void => {
-    if (!this.#file || !this.#consented) return;
-    this.#dispatch({ type: 'submit' });
-    void this.#run();
+    if (!this.#file || !this.#consented || this.#checking) return;
+    void this.#afterCheck({ type: 'submit' });
   };
 
   #retry = (): void => {
-    if (!this.#file) return;
-    this.#dispatch({ type: 'retry' });
-    void this.#run();
+    if (!this.#file || this.#checking) return;
+    void this.#afterCheck({ type: 'retry' });
   };
+
+  #gate(): Promise<TurnstileGate> {
+    this.#turnstile ??= import('./turnstile.ts').then(
+      (module) => new module.TurnstileGate(this.host, () => this.#locale),
+      () => {
+        this.#turnstile = undefined;
+        throw new ClientError({ code: 'turnstile_unavailable', message: 'The security check could not load. Check your connection and try again.' });
+      },
+    );
+    return this.#turnstile;
+  }
+
+  /** Starts the job, once Turnstile (when on) has a token: most shoppers never wait here. */
+  async #afterCheck(action: TryOnAction): Promise<void> {
+    if (this.host.turnstileSitekey) {
+      const from = this.#status;
+      this.#work?.abort();
+      const work = (this.#work = new AbortController());
+      this.#checking = true;
+      this.#announcement = this.#strings.checkingBrowser;
+      this.host.requestUpdate();
+      try {
+        await (await this.#gate()).whenReady(work.signal);
+        // The shopper moved on meanwhile (unticked consent, closed the panel).
+        if (this.#status !== from || work.signal.aborted) return;
+      } catch (error) {
+        if (work.signal.aborted || isAbortError(error)) return;
+        this.#dispatch(action);
+        this.#fail(error, 'photo'); // Nothing was sent.
+        return;
+      } finally {
+        this.#checking = false;
+        this.host.requestUpdate();
+      }
+    }
+    this.#dispatch(action);
+    void this.#run();
+  }
 
   #cancel = (): void => {
     this.#work?.abort(new DOMException('Cancelled by the shopper.', 'AbortError'));
@@ -652,6 +695,7 @@ export class TryOnPanel implements ReactiveController {
           ...(host.size && { size: host.size }),
         };
         const reuse = this.#photoRef;
+        const gate = host.turnstileSitekey ? await this.#gate() : undefined;
         const { answer } = await sendReusingPhoto({ blob: processed.blob, photoRef: reuse }, (photo) => {
           if (photo.photo && reuse) {
             // The handle expired: sending the photo is a different request, so it gets its own key.
@@ -661,6 +705,7 @@ export class TryOnPanel implements ReactiveController {
           return submitJob(endpoint, { ...photo, ...fields }, {
             idempotencyKey: attempt.key,
             signal,
+            ...(gate && { turnstileToken: () => gate.take(signal) }),
             onUploadProgress: (fraction) => {
               if (!signal.aborted) this.#progress.setUpload(fraction);
             },
@@ -845,6 +890,7 @@ export class TryOnPanel implements ReactiveController {
         <button part="close" class="icon-button" type="button" aria-label=${s.close} @click=${() => this.close()}>${icons.close}</button>
       </header>
       <div class="body">${this.#renderBody(s)}</div>
+      ${this.host.turnstileSitekey ? html`<slot name="turnstile"></slot>` : nothing}
       <input
         part="file-input"
         class="visually-hidden"
@@ -901,8 +947,8 @@ export class TryOnPanel implements ReactiveController {
               <button part=${this.#retaking ? 'retake' : 'change-photo'} class="button secondary" type="button" ?disabled=${!consented} @click=${this.#changePhoto}>
                 ${this.#fromMemory ? s.useAnotherPhoto : this.#retaking ? s.retake : s.changePhoto}
               </button>
-              <button part="submit" class="button primary" type="button" ?disabled=${!consented} ?data-autofocus=${consented} @click=${this.#submit}>
-                ${this.#fromMemory ? s.useSavedPhoto : this.#checks.length ? s.useAnyway : s.submit}
+              <button part="submit" class="button primary" type="button" ?disabled=${!consented} aria-disabled=${this.#checking ? 'true' : nothing} ?data-autofocus=${consented} @click=${this.#submit}>
+                ${this.#checking ? s.checkingBrowser : this.#fromMemory ? s.useSavedPhoto : this.#checks.length ? s.useAnyway : s.submit}
               </button>
             </div>`
         : html`<div class="picker ${consented ? '' : 'locked'}">
@@ -949,7 +995,7 @@ export class TryOnPanel implements ReactiveController {
       <div class="actions">
         <button part="pick-another" class="button secondary" type="button" ?data-autofocus=${!retryable} @click=${this.#pickAnother}>${s.pickAnother}</button>
         ${retryable
-          ? html`<button part="retry" class="button primary" type="button" data-autofocus @click=${this.#retry}>${s.retry}</button>`
+          ? html`<button part="retry" class="button primary" type="button" aria-disabled=${this.#checking ? 'true' : nothing} data-autofocus @click=${this.#retry}>${this.#checking ? s.checkingBrowser : s.retry}</button>`
           : nothing}
       </div>
     `;

@@ -76,6 +76,8 @@ export interface TryOnStrings {
   guidanceDone: string;
   /** Announced while the photo is checked on the device after it is chosen. */
   checkingPhoto: string;
+  /** Submit (or retry) button while Cloudflare Turnstile, when on, has not issued its token yet. */
+  checkingBrowser: string;
   checksTitle: string;
   /** One fix-it hint per on-device check. */
   checkHints: Record<PhotoCheckCode, string>;
@@ -210,7 +212,8 @@ export const defaultStrings: TryOnStrings = {
     origin_not_allowed: 'Try-on is not available on this site.',
     daily_limit_reached: 'Today’s try-ons for this shop are used up. Please come back tomorrow.',
     service_unavailable: 'The try-on is briefly unavailable. Please try again in a moment.',
-    turnstile_failed: 'We could not confirm this request came from a person. Please reload the page and try again.',
+    turnstile_failed: 'We could not confirm this request came from a person. Please try again.',
+    turnstile_unavailable: 'The security check could not load. Check your connection (or content blocker) and try again.',
     body_timeout: 'Sending your photo took too long. Check your connection and try again.',
     body_too_large: 'That photo is too large. Please choose a smaller one.',
     token_scope_mismatch: 'This try-on belongs to another shop page. Please start a new one here.',
@@ -248,6 +251,7 @@ export const defaultStrings: TryOnStrings = {
   guidanceFit: 'Wear fitted clothes so your shape shows.',
   guidanceDone: 'Got it',
   checkingPhoto: 'Checking your photo…',
+  checkingBrowser: 'Checking your browser…',
   checksTitle: 'This photo may not give a good result',
   checkHints: {
     too_small: 'The photo is small. Use a larger photo, or take one here with the camera.',

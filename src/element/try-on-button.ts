@@ -36,6 +36,8 @@ const ATTRIBUTE_PROPERTIES = {
   merchant: 'merchant',
   'policy-url': 'policyUrl',
   retention: 'retention',
+  'turnstile-sitekey': 'turnstileSitekey',
+  'turnstile-script': 'turnstileScript',
 } as const;
 
 type PropertyName = (typeof ATTRIBUTE_PROPERTIES)[keyof typeof ATTRIBUTE_PROPERTIES] | 'status' | 'strings';
@@ -65,6 +67,7 @@ const BUTTON = `<button part="button" type="button" aria-haspopup="dialog" aria-
  * @attr merchant - Shop name shown in the consent sentence. Default "this shop".
  * @attr policy-url - Link to the merchant's privacy policy, shown next to the consent box.
  * @attr retention - What the try-on service keeps of the photo and for how long, in one sentence in the page's language (e.g. "The try-on service deletes it within 24 hours."). Shown under the consent box; without it the text points to the privacy policy.
+ * @attr turnstile-sitekey - Cloudflare Turnstile sitekey, for an endpoint that sets `TRYON_TURNSTILE_SECRET`. The panel then loads Cloudflare's script, renders the check invisibly (shown only when Cloudflare needs the shopper to interact) in a `<div slot="turnstile">` it adds to the element while open, and sends a fresh token with every submit. Without it nothing of Turnstile loads. (`turnstile-script` replaces the script's URL, for tests.)
  * @attr lang - Standard HTML attribute: the widget's language (`en`, `de`, `fr`, `es`, `ja`; `de-CH` counts as `de`). Without it the closest ancestor's `lang` (up to `<html lang>`) is used, then the browser's languages; English when none is shipped. Merchant `strings` override any locale.
  * @attr status - Read-only, reflected: `idle`, `consent`, `capture`, `processing`, `complete` or `error`.
  *
@@ -164,6 +167,10 @@ export class TryOnButton extends HTMLElement implements ReactiveControllerHost {
   declare policyUrl: string | undefined;
   /** The provider's retention in the merchant's words (attribute `retention`). */
   declare retention: string | undefined;
+  /** Cloudflare Turnstile sitekey (attribute `turnstile-sitekey`); unset, Turnstile is off. */
+  declare turnstileSitekey: string | undefined;
+  /** URL of Turnstile's script (attribute `turnstile-script`): Cloudflare's unless a test serves a fake. */
+  declare turnstileScript: string | undefined;
   /** Current status, reflected as the `status` attribute. Set by the widget; read it, don't write it. */
   declare status: TryOnStatus;
   /**

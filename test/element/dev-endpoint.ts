@@ -7,11 +7,19 @@
  *   503 (as a gateway would during a blip), set with `POST /api/__test/fail-submits?count=N`.
  *   Every submit's Idempotency-Key and answer status are recorded (`GET /api/__test/submits`)
  *   so tests can prove a retried attempt reused its key.
+ * - `/api/turnstile-try-on/*`: the handler with Cloudflare Turnstile on, against a local fake of
+ *   Turnstile (turnstile-fake.ts): its client script at `/turnstile-fake/turnstile/v0/api.js`,
+ *   token issue at `.../issue`, siteverify answered in-process. `GET /api/__test/turnstile`
+ *   reports issued and verified tokens; `POST /api/__test/turnstile/expire` expires every token
+ *   issued so far. The fail-submits switch applies to this mount too, and its submits record the
+ *   `turnstileToken` they carried.
  */
 import { getRequestListener } from '@hono/node-server';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createTryOnHandler } from '../../src/server/handler.ts';
-import { IDEMPOTENCY_HEADER } from '../../src/protocol.ts';
+import { IDEMPOTENCY_HEADER, SUBMIT_FIELDS } from '../../src/protocol.ts';
+import { FAKE_SECRET, FAKE_SITEVERIFY_URL, TurnstileFake } from './turnstile-fake.ts';
+import { FAKE_ISSUE_PATH, FAKE_SCRIPT_PATH, TURNSTILE_ENDPOINT } from './turnstile-fake-config.ts';
 
 interface KoaLikeContext {
   path: string;
@@ -29,6 +37,20 @@ interface SubmitRecord {
   base: string;
   key: string | null;
   status: number;
+  /** The Turnstile token the submit carried (Turnstile mount only). */
+  token?: string | null;
+}
+
+
+/** The request body as JSON (the fake's issue call is small). */
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
 }
 
 export function tryOnMiddleware() {
@@ -39,14 +61,23 @@ export function tryOnMiddleware() {
   const flakyHandler = createTryOnHandler({ basePath: '/api/flaky-try-on', provider: 'demo', log: quiet });
   const submits: SubmitRecord[] = [];
   let failSubmits = 0;
+  const turnstile = new TurnstileFake();
+  const turnstileHandler = createTryOnHandler({
+    basePath: TURNSTILE_ENDPOINT,
+    provider: 'demo',
+    log: quiet,
+    turnstile: { secret: FAKE_SECRET, verifyUrl: FAKE_SITEVERIFY_URL },
+    fetch: turnstile.fetchFor((input, init) => globalThis.fetch(input, init)),
+  });
 
   const record = (base: string, handler: (request: Request) => Promise<Response>) =>
     getRequestListener(async (request: Request) => {
       const isSubmit = request.method === 'POST' && new URL(request.url).pathname === `${base}/jobs`;
       if (!isSubmit) return handler(request);
       const key = request.headers.get(IDEMPOTENCY_HEADER);
+      const token = base === '/api/turnstile-try-on' ? String((await request.clone().formData()).get(SUBMIT_FIELDS.turnstileToken) ?? '') || null : undefined;
       let response: Response;
-      if (base === '/api/flaky-try-on' && failSubmits > 0) {
+      if (base !== '/api/try-on' && failSubmits > 0) {
         failSubmits--;
         await request.arrayBuffer();
         response = Response.json(
@@ -56,12 +87,13 @@ export function tryOnMiddleware() {
       } else {
         response = await handler(request);
       }
-      submits.push({ base, key, status: response.status });
+      submits.push({ base, key, status: response.status, ...(token !== undefined && { token }) });
       return response;
     });
 
   const flaky = record('/api/flaky-try-on', flakyHandler);
   const plainRecorded = record('/api/try-on', createTryOnHandler({ basePath: '/api/try-on', provider: 'demo', log: quiet }));
+  const turnstileRecorded = record('/api/turnstile-try-on', turnstileHandler);
 
   return async (ctx: KoaLikeContext, next: () => Promise<unknown>) => {
     if (ctx.path === '/api/__test/fail-submits' && ctx.method === 'POST') {
@@ -75,7 +107,36 @@ export function tryOnMiddleware() {
       ctx.body = JSON.stringify(submits);
       return;
     }
-    const listener = ctx.path.startsWith('/api/try-on/') ? plainRecorded : ctx.path.startsWith('/api/flaky-try-on/') ? flaky : undefined;
+    if (ctx.path === FAKE_SCRIPT_PATH) {
+      ctx.type = 'text/javascript';
+      ctx.body = turnstile.script();
+      return;
+    }
+    if (ctx.path === FAKE_ISSUE_PATH && ctx.method === 'POST') {
+      const origin = typeof ctx.req.headers.origin === 'string' ? ctx.req.headers.origin : undefined;
+      const answer = turnstile.issue(await readJson(ctx.req), origin);
+      ctx.status = answer.status;
+      ctx.type = 'application/json';
+      ctx.body = JSON.stringify(answer.body);
+      return;
+    }
+    if (ctx.path === '/api/__test/turnstile') {
+      ctx.type = 'application/json';
+      ctx.body = JSON.stringify(turnstile.report());
+      return;
+    }
+    if (ctx.path === '/api/__test/turnstile/expire' && ctx.method === 'POST') {
+      turnstile.expireAll();
+      ctx.status = 204;
+      return;
+    }
+    const listener = ctx.path.startsWith('/api/try-on/')
+      ? plainRecorded
+      : ctx.path.startsWith('/api/flaky-try-on/')
+        ? flaky
+        : ctx.path.startsWith('/api/turnstile-try-on/')
+          ? turnstileRecorded
+          : undefined;
     if (!listener) return next();
     ctx.respond = false;
     await listener(ctx.req, ctx.res);

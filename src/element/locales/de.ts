@@ -59,7 +59,8 @@ const de = {
     origin_not_allowed: 'Die Anprobe ist auf dieser Website nicht verfügbar.',
     daily_limit_reached: 'Die Anproben dieses Shops sind für heute aufgebraucht. Bitte versuchen Sie es morgen wieder.',
     service_unavailable: 'Die Anprobe ist kurz nicht verfügbar. Bitte versuchen Sie es gleich noch einmal.',
-    turnstile_failed: 'Wir konnten nicht bestätigen, dass die Anfrage von einer Person kommt. Bitte laden Sie die Seite neu und versuchen Sie es erneut.',
+    turnstile_failed: 'Wir konnten nicht bestätigen, dass die Anfrage von einer Person kommt. Bitte versuchen Sie es erneut.',
+    turnstile_unavailable: 'Die Sicherheitsprüfung konnte nicht geladen werden. Bitte prüfen Sie Ihre Verbindung (oder Ihren Inhaltsblocker) und versuchen Sie es erneut.',
     body_timeout: 'Das Senden Ihres Fotos hat zu lange gedauert. Bitte prüfen Sie Ihre Verbindung und versuchen Sie es erneut.',
     body_too_large: 'Dieses Foto ist zu groß. Bitte wählen Sie ein kleineres.',
     token_scope_mismatch: 'Diese Anprobe gehört zu einer anderen Shop-Seite. Bitte starten Sie hier eine neue.',
@@ -97,6 +98,7 @@ const de = {
   guidanceFit: 'Tragen Sie eng anliegende Kleidung, damit Ihre Figur erkennbar ist.',
   guidanceDone: 'Verstanden',
   checkingPhoto: 'Ihr Foto wird geprüft …',
+  checkingBrowser: 'Ihr Browser wird geprüft …',
   checksTitle: 'Mit diesem Foto wird das Ergebnis womöglich nicht gut',
   checkHints: {
     too_small: 'Das Foto ist klein. Verwenden Sie ein größeres Foto, oder nehmen Sie hier eines mit der Kamera auf.',

@@ -59,7 +59,8 @@ const es = {
     origin_not_allowed: 'La prueba virtual no está disponible en este sitio.',
     daily_limit_reached: 'Las pruebas de esta tienda se han agotado por hoy. Vuelva mañana, por favor.',
     service_unavailable: 'La prueba virtual no está disponible por un momento. Inténtelo de nuevo enseguida.',
-    turnstile_failed: 'No pudimos confirmar que esta solicitud venga de una persona. Recargue la página e inténtelo de nuevo.',
+    turnstile_failed: 'No pudimos confirmar que esta solicitud venga de una persona. Inténtelo de nuevo.',
+    turnstile_unavailable: 'No se pudo cargar la comprobación de seguridad. Revise su conexión (o su bloqueador de contenido) e inténtelo de nuevo.',
     body_timeout: 'El envío de su foto tardó demasiado. Compruebe su conexión e inténtelo de nuevo.',
     body_too_large: 'Esa foto es demasiado grande. Elija una más pequeña, por favor.',
     token_scope_mismatch: 'Esta prueba pertenece a otra página de la tienda. Inicie una nueva aquí, por favor.',
@@ -97,6 +98,7 @@ const es = {
   guidanceFit: 'Lleve ropa ajustada para que se aprecie su silueta.',
   guidanceDone: 'Entendido',
   checkingPhoto: 'Comprobando su foto…',
+  checkingBrowser: 'Comprobando su navegador…',
   checksTitle: 'Puede que esta foto no dé un buen resultado',
   checkHints: {
     too_small: 'La foto es pequeña. Use una foto más grande o haga una aquí con la cámara.',

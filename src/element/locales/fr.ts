@@ -59,7 +59,8 @@ const fr = {
     origin_not_allowed: 'L’essayage n’est pas disponible sur ce site.',
     daily_limit_reached: 'Les essayages de cette boutique sont épuisés pour aujourd’hui. Veuillez revenir demain.',
     service_unavailable: 'L’essayage est momentanément indisponible. Veuillez réessayer dans un instant.',
-    turnstile_failed: 'Nous n’avons pas pu confirmer que cette demande vient d’une personne. Veuillez recharger la page et réessayer.',
+    turnstile_failed: 'Nous n’avons pas pu confirmer que cette demande vient d’une personne. Veuillez réessayer.',
+    turnstile_unavailable: 'La vérification de sécurité n’a pas pu se charger. Vérifiez votre connexion (ou votre bloqueur de contenu) et réessayez.',
     body_timeout: 'L’envoi de votre photo a pris trop de temps. Vérifiez votre connexion et réessayez.',
     body_too_large: 'Cette photo est trop lourde. Veuillez en choisir une plus petite.',
     token_scope_mismatch: 'Cet essayage appartient à une autre page de la boutique. Veuillez en commencer un nouveau ici.',
@@ -97,6 +98,7 @@ const fr = {
   guidanceFit: 'Portez des vêtements ajustés pour que votre silhouette soit visible.',
   guidanceDone: 'Compris',
   checkingPhoto: 'Vérification de votre photo…',
+  checkingBrowser: 'Vérification de votre navigateur…',
   checksTitle: 'Cette photo risque de ne pas donner un bon résultat',
   checkHints: {
     too_small: 'La photo est petite. Utilisez une photo plus grande, ou prenez-en une ici avec la caméra.',
