@@ -26,8 +26,15 @@ export default defineConfig({
     emptyOutDir: true,
     assetsDir: 'chunks',
     target: 'es2022',
-    minify: true,
-    sourcemap: true,
+    // Terser with three compress passes: about 1.2 KB gzip less than the default minifier (oxc)
+    // over one shopper's files. Property mangling and the `unsafe_*`/`pure_getters` options were
+    // measured too and left out: they gain under 0.1 KB and can break Lit's `_$` protocol or
+    // reads made for their side effects.
+    minify: 'terser',
+    terserOptions: { module: true, ecma: 2020, compress: { passes: 3 } },
+    // Maps for debugging, without the `//# sourceMappingURL` comment in every file: the npm
+    // package ships no maps, so the comment would only point the browser at a missing file.
+    sourcemap: 'hidden',
     // Nothing to preload: the lazy chunks import only what the entry already loaded, and there
     // is no CSS file (styles live in the modules). See scripts/plain-dynamic-imports.ts.
     modulePreload: false,
@@ -38,6 +45,7 @@ export default defineConfig({
       preserveEntrySignatures: 'strict',
       output: {
         format: 'es',
+        minify: true,
         entryFileNames: ENTRY_FILE,
         // The chunk the entry shares with the panel is named after its first module, which is
         // now the one-line preload stand-in: call it what it is.
@@ -51,6 +59,10 @@ export default defineConfig({
     format: 'es',
     rolldownOptions: {
       output: {
+        minify: true,
+        // As in the main build, which keeps no comments: the worker kept comlink's licence header
+        // and nine `@__PURE__` marks, meant for a bundler that never sees this file again.
+        comments: false,
         entryFileNames: 'chunks/[name]-[hash].js',
         chunkFileNames: 'chunks/[name]-[hash].js',
       },
