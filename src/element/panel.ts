@@ -476,7 +476,8 @@ export class TryOnPanel implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  // `autoplay` alone waits for the element to be laid out; the preview should start at once.
+  // `autoplay` alone waits for the element to be laid out; the preview should start as soon as
+  // the stream's first frame size is known.
   #playVideo = (event: Event): void => {
     (event.target as HTMLVideoElement).play().catch(() => {});
   };
