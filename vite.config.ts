@@ -26,8 +26,16 @@ export default defineConfig({
     emptyOutDir: true,
     assetsDir: 'chunks',
     target: 'es2022',
-    minify: true,
-    sourcemap: true,
+    // Two minifiers in a row: Vite runs Terser (three compress passes) on each chunk, then
+    // Rolldown's own oxc minifier (`output.minify` below) on the result. Over one shopper's files
+    // that is 1.2 KB gzip less than oxc alone and 0.5 KB less than Terser alone. Property
+    // mangling and the `unsafe_*`/`pure_getters` options were measured too and left out: they
+    // gain under 0.2 KB and can break Lit's `_$` protocol or reads made for their side effects.
+    minify: 'terser',
+    terserOptions: { module: true, ecma: 2020, compress: { passes: 3 } },
+    // Maps for debugging, without the `//# sourceMappingURL` comment in every file: the npm
+    // package ships no maps, so the comment would only point the browser at a missing file.
+    sourcemap: 'hidden',
     // Nothing to preload: the lazy chunks import only what the entry already loaded, and there
     // is no CSS file (styles live in the modules). See scripts/plain-dynamic-imports.ts.
     modulePreload: false,
@@ -38,6 +46,8 @@ export default defineConfig({
       preserveEntrySignatures: 'strict',
       output: {
         format: 'es',
+        // The oxc pass after Terser (see `minify` above).
+        minify: true,
         entryFileNames: ENTRY_FILE,
         // The chunk the entry shares with the panel is named after its first module, which is
         // now the one-line preload stand-in: call it what it is.
@@ -51,6 +61,11 @@ export default defineConfig({
     format: 'es',
     rolldownOptions: {
       output: {
+        // Vite gives the worker Terser but no minifier of Rolldown's own: add the oxc pass here too.
+        minify: true,
+        // As in the main build, which keeps no comments: the worker kept comlink's licence header
+        // and nine `@__PURE__` marks, meant for a bundler that never sees this file again.
+        comments: false,
         entryFileNames: 'chunks/[name]-[hash].js',
         chunkFileNames: 'chunks/[name]-[hash].js',
       },

@@ -519,13 +519,10 @@ export class TryOnPanel implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  #attachVideo = (element?: Element): void => {
-    if (!(element instanceof HTMLVideoElement)) return;
-    const stream = this.#camera.stream ?? null;
-    if (element.srcObject === stream) return;
-    element.srcObject = stream;
-    // `autoplay` alone waits for the element to be laid out; the preview should start at once.
-    if (stream) element.play().catch(() => {});
+  // `autoplay` alone waits for the element to be laid out; the preview should start as soon as
+  // the stream's first frame size is known.
+  #playVideo = (event: Event): void => {
+    (event.target as HTMLVideoElement).play().catch(() => {});
   };
 
   #capture = async (): Promise<void> => {
@@ -624,8 +621,8 @@ export class TryOnPanel implements ReactiveController {
       starting: this.#cameraState === 'starting',
       canSwitch: this.#camera.canSwitch,
       mirrored: settings?.facingMode !== 'environment',
-      // A fresh callback each render, so lit's ref calls it again once the stream is live.
-      videoRef: (element) => this.#attachVideo(element),
+      stream: this.#camera.stream ?? null,
+      onReady: this.#playVideo,
       onCapture: () => void this.#capture(),
       onSwitch: () => void this.#startCamera(true),
       onBack: () => this.#stopCamera(),
