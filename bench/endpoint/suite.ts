@@ -256,7 +256,12 @@ export async function runEndpointBench(options: EndpointBenchOptions): Promise<E
   try {
     const relayFigures = await relay(fakes, fakeUrls, options, log);
     log(`endpoint: polling discipline, ${options.pollJobs} jobs x ${options.widgetsPerJob} widgets x ${options.pollSeconds} s per provider`);
-    const settled = await Promise.allSettled(['virtufit', 'vtryon'].map((p) => polling(fakes, fakeUrls, options, p)));
+    // One provider after the other: the fakes child answers every 'counts' question with the same
+    // message type, so two pollers asking at once could each take the other's (stale) answer.
+    const settled: PromiseSettledResult<Awaited<ReturnType<typeof polling>>>[] = [];
+    for (const p of ['virtufit', 'vtryon']) {
+      settled.push(await polling(fakes, fakeUrls, options, p).then((value) => ({ status: 'fulfilled' as const, value }), (reason: unknown) => ({ status: 'rejected' as const, reason })));
+    }
     // A provider whose submit fails is reported, not allowed to sink the other figures.
     const polled = settled.map((s, i) =>
       s.status === 'fulfilled' ? s.value : { provider: ['virtufit', 'vtryon'][i]!, error: s.reason instanceof Error ? s.reason.message : String(s.reason) },
