@@ -37,6 +37,8 @@ export class ResultTools implements ReactiveController {
   #beforeUrl: string | undefined;
   /** Percent of the width showing the shopper's photo; 0 shows the whole result first. */
   #split = 0;
+  /** Width / height of the loaded result, so the compare frame can hug the shown picture. */
+  #ratio: number | undefined;
   #blob: Promise<Blob | undefined> | undefined;
   #type = '';
   #toast = '';
@@ -69,6 +71,7 @@ export class ResultTools implements ReactiveController {
     if (image !== this.#image) {
       this.#image = image;
       this.#split = 0;
+      this.#ratio = undefined;
       this.#type = '';
       this.#toast = '';
       // Fetched once, now, so share still has the shopper's tap (user activation) when it runs.
@@ -103,6 +106,15 @@ export class ResultTools implements ReactiveController {
 
   #onSlide = (event: Event): void => {
     this.#split = Number((event.target as HTMLInputElement).value);
+    this.host.requestUpdate();
+  };
+
+  #onImageLoad = (event: Event): void => {
+    const img = event.target as HTMLImageElement;
+    if (!img.naturalWidth || !img.naturalHeight) return;
+    const ratio = img.naturalWidth / img.naturalHeight;
+    if (ratio === this.#ratio) return;
+    this.#ratio = ratio;
     this.host.requestUpdate();
   };
 
@@ -173,8 +185,8 @@ export class ResultTools implements ReactiveController {
     const beforeUrl = this.#beforeUrl;
     return html`
       <figure class="result">
-        <div part="compare" class="compare-frame" style="--split: ${split}%">
-          <img part="result-image" src=${image} alt=${s.resultAlt} />
+        <div part="compare" class="compare-frame" style=${this.#ratio ? `--_ratio: ${this.#ratio.toFixed(5)}` : ''}>
+          <img part="result-image" src=${image} alt=${s.resultAlt} @load=${this.#onImageLoad} />
           ${beforeUrl
             ? html`<img part="before-image" class="before" src=${beforeUrl} alt="" style="clip-path: inset(0 ${100 - split}% 0 0)" />
                 <span class="tag tag-before" aria-hidden="true" ?hidden=${split < 20}>${s.compareBefore}</span>

@@ -15,6 +15,15 @@ function at(element: Element, fx = 0.5, fy = 0.5): [number, number] {
   return [Math.round(box.left + box.width * fx), Math.round(box.top + box.height * fy)];
 }
 
+/** Where the picture's pixels are drawn inside an object-fit: contain image, in page pixels. */
+function shownPicture(img: HTMLImageElement): { left: number; right: number; width: number } {
+  const box = img.getBoundingClientRect();
+  const scale = Math.min(box.width / img.naturalWidth, box.height / img.naturalHeight);
+  const width = img.naturalWidth * scale;
+  const left = box.left + (box.width - width) / 2;
+  return { left, right: left + width, width };
+}
+
 /** Overrides a navigator member for one test (an own property shadows the prototype's). */
 function stubNavigator(name: string, value: unknown): () => void {
   Object.defineProperty(navigator, name, { value, configurable: true, writable: true });
@@ -90,6 +99,40 @@ describe('result tools: compare slider, zoom, download, share, add to cart (real
     const divider = el.shadowRoot!.querySelector<HTMLElement>('.divider')!;
     expect(divider.style.left).to.equal(`${slider.value}%`);
     // Back to the whole result for the tests below.
+    slider.value = '0';
+    slider.dispatchEvent(new Event('input', { bubbles: true }));
+    await el.updateComplete;
+  });
+
+  it('the compare frame hugs the shown picture, so the split starts and halves on the photo', async () => {
+    const slider = part<HTMLInputElement>(el, 'compare-slider')!;
+    const frame = part(el, 'compare')!;
+    const img = part<HTMLImageElement>(el, 'result-image')!;
+    const divider = el.shadowRoot!.querySelector<HTMLElement>('.divider')!;
+    await until(() => frame.style.getPropertyValue('--_ratio') !== '', 5_000, 'the frame sized to the loaded result');
+    const photo = shownPicture(img);
+    const frameBox = frame.getBoundingClientRect();
+    // A tall result in the 380 px panel is limited by height, so a full-width frame would leave a band.
+    expect(photo.width).to.be.greaterThan(50);
+    expect(frameBox.left).to.be.closeTo(photo.left, 1.5);
+    expect(frameBox.right).to.be.closeTo(photo.right, 1.5);
+
+    const splitAt = () => {
+      const box = divider.getBoundingClientRect();
+      return box.left + box.width / 2;
+    };
+    expect(slider.value).to.equal('0');
+    expect(splitAt()).to.be.within(photo.left - 1.5, photo.right + 1.5);
+    expect(splitAt()).to.be.closeTo(photo.left, 1.5);
+
+    slider.value = '50';
+    slider.dispatchEvent(new Event('input', { bubbles: true }));
+    await el.updateComplete;
+    expect(splitAt()).to.be.closeTo(photo.left + photo.width / 2, 2);
+    const before = part<HTMLImageElement>(el, 'before-image')!.getBoundingClientRect();
+    expect(before.left).to.be.closeTo(photo.left, 1.5);
+    expect(before.width).to.be.closeTo(photo.width, 1.5);
+
     slider.value = '0';
     slider.dispatchEvent(new Event('input', { bubbles: true }));
     await el.updateComplete;

@@ -69,17 +69,28 @@ export const progressResultStyles = css`
   /* ---- result ---- */
   /* Never squashed by the column: a squashed frame would crop the picture instead of scaling it. */
   .result {
+    --_result-max-h: max(160px, min(52vh, calc(var(--_panel-max-height, 100vh) - 250px)));
     position: relative;
     flex: none;
+    background: none;
   }
+  .sheet .result {
+    --_result-max-h: max(200px, calc(100dvh - 270px));
+  }
+  /* The frame takes the shown picture's own size (its ratio is set once it loads), so the split,
+     the handle and the tools sit on the photo, not on an empty band beside it. Until then the
+     large fallback ratio makes it the full width. */
   .compare-frame {
     position: relative;
     display: block;
-    width: 100%;
+    width: min(100%, calc(var(--_result-max-h) * var(--_ratio, 1000)));
     line-height: 0;
+    border-radius: var(--_radius);
+    overflow: hidden;
+    background: color-mix(in srgb, var(--_text) 6%, var(--_surface));
   }
   .compare-frame img[part='result-image'] {
-    margin: 0 auto;
+    max-height: var(--_result-max-h);
   }
   .compare-frame .before {
     position: absolute;
@@ -207,14 +218,19 @@ export const progressResultStyles = css`
     outline: 3px solid var(--_focus);
     outline-offset: 2px;
   }
-  /* Two equal buttons on one row, even in long languages (their text wraps inside instead). */
+  /* Each label stays on one line: the two buttons share a row when both fit, and otherwise
+     (a narrow panel, a long language) stack full width, each still a 44 px target. */
   .result-actions {
-    flex-wrap: nowrap;
+    flex-wrap: wrap;
+    gap: 8px;
   }
+  /* A slightly smaller label and padding keep both on one row at 390 px and in the 380 px panel. */
   .result-actions .button {
-    flex: 1 1 0;
-    min-width: 0;
-    padding: 4px 12px;
+    flex: 1 1 auto;
+    gap: 6px;
+    padding: 0 10px;
+    font-size: 0.94rem;
+    white-space: nowrap;
     text-align: center;
   }
   .actions svg {
