@@ -22,7 +22,8 @@ export const BUTTON_LABELS: Readonly<Record<Locale, string>> = {
 
 /** The shipped locale for a BCP 47 tag (`de-CH` → `de`, `pt-BR` → undefined). */
 export function matchLocale(tag: string | null | undefined): Locale | undefined {
-  const primary = tag?.trim().toLowerCase().split(/[-_]/)[0];
+  // String splits, not a regex: this runs in the button's first render, where compiling one costs.
+  const primary = tag?.trim().toLowerCase().replace('_', '-').split('-')[0];
   return LOCALES.find((locale) => locale === primary);
 }
 
@@ -45,8 +46,11 @@ export function declaredLanguage(el: Element): string | undefined {
  * language if that is shipped, else English.
  */
 export function resolveLocale(el: Element): Locale {
-  const candidates = [declaredLanguage(el), ...(typeof navigator === 'undefined' ? [] : navigator.languages ?? [navigator.language])];
-  for (const tag of candidates) {
+  // The browser's languages are read only when the page declares none that is shipped.
+  const declared = matchLocale(declaredLanguage(el));
+  if (declared) return declared;
+  const browser = typeof navigator === 'undefined' ? [] : (navigator.languages ?? [navigator.language]);
+  for (const tag of browser) {
     const locale = matchLocale(tag);
     if (locale) return locale;
   }

@@ -17,6 +17,8 @@ export class PendingBadge implements ReactiveController {
   /** The job token last asked about, so one page asks once per job. */
   #checked: string | undefined;
   #element: HTMLSpanElement | undefined;
+  /** Until the page has settled: the first render skips the storage read (see hostUpdate). */
+  #deferred = true;
 
   constructor(host: TryOnButton) {
     this.#host = host;
@@ -30,6 +32,13 @@ export class PendingBadge implements ReactiveController {
   }
 
   hostUpdate(): void {
+    if (this.#deferred) {
+      // The button's first render happens while the page loads: the sessionStorage read and
+      // the endpoint URL parse wait for an idle moment, then a second update shows any badge.
+      this.#deferred = false;
+      whenIdle(() => this.#host.requestUpdate());
+      return;
+    }
     const endpoint = endpointBase(this.#host.endpoint);
     const job = endpoint ? readPending(endpoint, productKey(this.#host.product, this.#host.garment)) : undefined;
     if (job?.job !== this.#job?.job) this.#ready = false;
@@ -76,4 +85,10 @@ export class PendingBadge implements ReactiveController {
     badge.textContent = state === 'ready' ? labels.ready : labels.progress;
     if (badge.parentNode !== button) button.append(badge);
   }
+}
+
+/** Runs `callback` when the main thread is idle (soon after, where requestIdleCallback is missing). */
+function whenIdle(callback: () => void): void {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(callback, { timeout: 500 });
+  else setTimeout(callback, 50);
 }
