@@ -4,17 +4,27 @@ import { autoUpdate, computePosition, flip, offset, shift, size } from '@floatin
 export const SHEET_QUERY = '(max-width: 599.98px)';
 
 /**
- * Keeps `panel` anchored under (or, without room, over) `button`, inside the viewport, and no
+ * Keeps `panel` anchored under (or, when its content needs the room, over) `button`, inside the viewport, and no
  * taller than the room available. Returns the cleanup function.
  */
 export function anchorPanel(button: HTMLElement, panel: HTMLElement): () => void {
   const update = async () => {
+    // flip() judges the panel at its current, already clamped height, so a panel placed below
+    // the button while it was small (consent) would stay there squeezed and scrolling once a
+    // result makes it tall. Prefer the side with more room whenever the whole content (the
+    // scrolling body's full height, not its clamped box) does not fit below.
+    const anchor = button.getBoundingClientRect();
+    const below = window.innerHeight - anchor.bottom - 16;
+    const above = anchor.top - 16;
+    const body = panel.querySelector<HTMLElement>('.body');
+    const natural = body ? panel.offsetHeight - body.clientHeight + body.scrollHeight : panel.offsetHeight;
+    const preferred = natural > below && above > below ? 'top-end' : 'bottom-end';
     const { x, y, placement } = await computePosition(button, panel, {
       strategy: 'fixed',
-      placement: 'bottom-end',
+      placement: preferred,
       middleware: [
         offset(8),
-        flip({ padding: 8, fallbackPlacements: ['bottom-start', 'top-end', 'top-start'] }),
+        flip({ padding: 8, fallbackPlacements: preferred === 'top-end' ? ['top-start', 'bottom-end', 'bottom-start'] : ['bottom-start', 'top-end', 'top-start'] }),
         shift({ padding: 8 }),
         size({
           padding: 8,

@@ -46,9 +46,13 @@ describe('<try-on-button> flow against the real endpoint (demo provider)', funct
     await untilStatus(el, 'complete', 20_000);
     const img = part<HTMLImageElement>(el, 'result-image')!;
     await img.decode();
-    await new Promise((resolve) => requestAnimationFrame(resolve));
     const panel = part(el, 'panel')!;
     const body = panel.querySelector('.body')!;
+    // The frame takes the picture's ratio once it loads, and floating-ui then re-fits the panel on
+    // a later frame (ResizeObserver): judge the settled layout, giving it up to a second.
+    const settleBy = performance.now() + 1000;
+    do await new Promise((resolve) => requestAnimationFrame(resolve));
+    while (body.scrollHeight > body.clientHeight + 1 && performance.now() < settleBy);
     expect(body.scrollHeight, 'no scrolling needed').to.be.at.most(body.clientHeight + 1);
     const box = img.getBoundingClientRect();
     const frame = panel.getBoundingClientRect();
