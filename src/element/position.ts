@@ -19,6 +19,7 @@ export function anchorPanel(button: HTMLElement, panel: HTMLElement): () => void
     const body = panel.querySelector<HTMLElement>('.body');
     const natural = body ? panel.offsetHeight - body.clientHeight + body.scrollHeight : panel.offsetHeight;
     const preferred = natural > below && above > below ? 'top-end' : 'bottom-end';
+    let maxHeight = panel.style.maxHeight;
     const { x, y, placement } = await computePosition(button, panel, {
       strategy: 'fixed',
       placement: preferred,
@@ -29,17 +30,26 @@ export function anchorPanel(button: HTMLElement, panel: HTMLElement): () => void
         size({
           padding: 8,
           apply({ availableHeight }) {
-            const height = `${Math.max(240, Math.floor(availableHeight))}px`;
-            panel.style.maxHeight = height;
-            // Images size themselves from this, so a result fits without scrolling where it can.
-            panel.style.setProperty('--_panel-max-height', height);
+            maxHeight = `${Math.max(240, Math.floor(availableHeight))}px`;
           },
         }),
       ],
     });
-    panel.style.left = `${x}px`;
-    panel.style.top = `${y}px`;
-    panel.dataset.placement = placement;
+    // Written on the next frame, and only when something changed: writing inside autoUpdate's
+    // ResizeObserver turn would resize the observed panel in the same turn ("ResizeObserver loop
+    // completed with undelivered notifications").
+    requestAnimationFrame(() => {
+      const left = `${x}px`;
+      const top = `${y}px`;
+      if (panel.style.left !== left) panel.style.left = left;
+      if (panel.style.top !== top) panel.style.top = top;
+      if (panel.style.maxHeight !== maxHeight) {
+        panel.style.maxHeight = maxHeight;
+        // Images size themselves from this, so a result fits without scrolling where it can.
+        panel.style.setProperty('--_panel-max-height', maxHeight);
+      }
+      panel.dataset.placement = placement;
+    });
   };
   return autoUpdate(button, panel, () => void update());
 }
