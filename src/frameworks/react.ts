@@ -8,32 +8,21 @@
  * `policy-url`); a prop `on<event-name>` with a function adds a listener for exactly that event.
  */
 import type { DetailedHTMLProps, HTMLAttributes } from 'react';
-import type { Category } from '../protocol.ts';
-import type { TryOnButton, TryOnEventMap, TryOnStrings } from '../element/define.ts';
+import type { TryOnButton, TryOnEventMap } from '../element/define.ts';
+import type { TryOnButtonAttributes } from './attributes.ts';
 
-/** Garment categories the endpoint accepts. */
-export type TryOnCategory = Category;
+export type { TryOnCategory, TryOnButtonAttributes } from './attributes.ts';
 
 /** `ontry-on-complete`, `ontry-on-error`, ...: each handler receives that event's CustomEvent. */
 export type TryOnButtonEventProps = {
   [K in keyof TryOnEventMap as `on${K}`]?: (event: TryOnEventMap[K]) => void;
 };
 
-/** Props of `<try-on-button>` in JSX. */
-export interface TryOnButtonProps extends DetailedHTMLProps<HTMLAttributes<TryOnButton>, TryOnButton>, TryOnButtonEventProps {
-  /** Base URL of the try-on endpoint. */
-  endpoint: string;
-  /** Garment image URL (relative URLs resolve against the page). */
-  garment?: string;
-  category: TryOnCategory;
-  product?: string;
-  size?: string;
-  'consent-version'?: string;
-  merchant?: string;
-  'policy-url'?: string;
-  /** Partial override of the widget's text; set as a property. */
-  strings?: Partial<TryOnStrings>;
-}
+/** Props of `<try-on-button>` in JSX (`lang` comes from React's own HTML attributes). */
+export interface TryOnButtonProps
+  extends Omit<DetailedHTMLProps<HTMLAttributes<TryOnButton>, TryOnButton>, 'lang'>,
+    TryOnButtonAttributes,
+    TryOnButtonEventProps {}
 
 declare module 'react' {
   namespace JSX {

@@ -8,25 +8,13 @@
  * name. The build must also tell Vue the tag is a custom element (compilerOptions.isCustomElement).
  */
 import type { DefineComponent } from 'vue';
-import type { Category } from '../protocol.ts';
-import type { TryOnEventMap, TryOnStrings } from '../element/define.ts';
+import type { TryOnEventMap } from '../element/define.ts';
+import type { TryOnButtonAttributes } from './attributes.ts';
 
-/** Garment categories the endpoint accepts. */
-export type TryOnCategory = Category;
+export type { TryOnCategory, TryOnButtonAttributes } from './attributes.ts';
 
 /** Props of `<try-on-button>` in templates. */
-export interface TryOnButtonVueProps {
-  endpoint: string;
-  garment?: string;
-  category: TryOnCategory;
-  product?: string;
-  size?: string;
-  'consent-version'?: string;
-  merchant?: string;
-  'policy-url'?: string;
-  lang?: string;
-  strings?: Partial<TryOnStrings>;
-}
+export type TryOnButtonVueProps = TryOnButtonAttributes;
 
 /** `@try-on-complete`, `@try-on-error`, ...: each handler receives that event's CustomEvent. */
 export type TryOnButtonVueEmits = {

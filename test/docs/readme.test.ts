@@ -49,6 +49,15 @@ describe('README documents the element', () => {
   });
 });
 
+describe('framework typings', () => {
+  it('type every writable attribute of the element for React and Vue', () => {
+    const typings = readFileSync(new URL('src/frameworks/attributes.ts', root), 'utf8');
+    const writable = jsdocNames('attr').filter((name) => name !== 'status');
+    const missing = writable.filter((name) => !new RegExp(String.raw`^\s*'?${name}'?\??:`, 'm').test(typings));
+    expect(missing).toEqual([]);
+  });
+});
+
 describe('README documents the endpoint configuration', () => {
   it('has a row for every environment variable the server reads', () => {
     const files = ['src/server/config.ts', 'src/server/cli.ts', 'src/server/limits-config.ts'];
