@@ -38,7 +38,6 @@ export interface TryOnStrings {
   resultAlt: string;
   resultNote: string;
   tryAnother: string;
-  done: string;
   errorTitle: string;
   retry: string;
   pickAnother: string;
@@ -179,7 +178,6 @@ export const defaultStrings: TryOnStrings = {
   resultAlt: 'You wearing this piece (try-on preview)',
   resultNote: 'A generated preview: fit and colour may differ from the real piece.',
   tryAnother: 'Try another photo',
-  done: 'Done',
   errorTitle: 'That did not work',
   retry: 'Try again',
   pickAnother: 'Choose another photo',

@@ -26,7 +26,6 @@ const de = {
   resultAlt: 'Sie mit diesem Teil (Anprobe-Vorschau)',
   resultNote: 'Eine generierte Vorschau: Passform und Farbe können vom echten Teil abweichen.',
   tryAnother: 'Mit anderem Foto versuchen',
-  done: 'Fertig',
   errorTitle: 'Das hat leider nicht geklappt',
   retry: 'Erneut versuchen',
   pickAnother: 'Anderes Foto auswählen',

@@ -26,7 +26,6 @@ const es = {
   resultAlt: 'Usted con esta prenda (vista previa de la prueba)',
   resultNote: 'Una vista previa generada: el ajuste y el color pueden variar respecto a la prenda real.',
   tryAnother: 'Probar con otra foto',
-  done: 'Listo',
   errorTitle: 'No ha funcionado',
   retry: 'Reintentar',
   pickAnother: 'Elegir otra foto',

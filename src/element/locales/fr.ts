@@ -26,7 +26,6 @@ const fr = {
   resultAlt: 'Vous portant cette pièce (aperçu d’essayage)',
   resultNote: 'Un aperçu généré : la coupe et la couleur peuvent différer de la pièce réelle.',
   tryAnother: 'Essayer une autre photo',
-  done: 'Terminé',
   errorTitle: 'Cela n’a pas fonctionné',
   retry: 'Réessayer',
   pickAnother: 'Choisir une autre photo',

@@ -26,7 +26,6 @@ const ja = {
   resultAlt: 'この商品を着用したあなた（試着プレビュー）',
   resultNote: '生成されたプレビューです。実際の商品とはサイズ感や色味が異なる場合があります。',
   tryAnother: '別の写真で試す',
-  done: '完了',
   errorTitle: 'うまくいきませんでした',
   retry: 'もう一度試す',
   pickAnother: '別の写真を選ぶ',
