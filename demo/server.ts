@@ -48,7 +48,16 @@ export function createDemoApp(
   env: Record<string, string | undefined> = process.env,
   log?: (entry: object) => void,
 ): { fetch: (request: Request) => Response | Promise<Response>; provider: string } {
-  const options = { ...optionsFromEnv(env), basePath: ENDPOINT_PATH, ...(log ? { log } : {}) };
+  const fromEnv = optionsFromEnv(env);
+  // The demo's garments are served by this same local server: a development setup, so loopback
+  // garment hosts are allowed here (TRYON_DEV_ALLOW_LOOPBACK), unless the environment says otherwise.
+  const options = {
+    ...fromEnv,
+    garmentHosts: fromEnv.garmentHosts ?? ['localhost', '127.0.0.1'],
+    devAllowLoopback: fromEnv.devAllowLoopback ?? true,
+    basePath: ENDPOINT_PATH,
+    ...(log ? { log } : {}),
+  };
   const tryOn = createTryOnHandler(options);
   const app = new Hono();
 

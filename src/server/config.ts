@@ -81,6 +81,11 @@ export function optionsFromEnv(env: Record<string, string | undefined>): Handler
   if (dailyLimit) options.dailyLimit = parseDailyLimit(dailyLimit);
   const trustProxy = value('TRYON_TRUST_PROXY');
   if (trustProxy) options.trustProxy = trustProxy;
+  const devLoopback = value('TRYON_DEV_ALLOW_LOOPBACK');
+  if (devLoopback !== undefined) {
+    if (!/^(1|true|0|false)$/i.test(devLoopback)) throw new ConfigError('TRYON_DEV_ALLOW_LOOPBACK must be 1 (on, for local development only) or 0.');
+    options.devAllowLoopback = /^(1|true)$/i.test(devLoopback);
+  }
   resolveLimits(options);
   // Fail now, at startup, rather than on the first shopper's request.
   resolveSettings({ ...options, secret: options.secret ?? 'x'.repeat(32) });

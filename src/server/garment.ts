@@ -19,8 +19,11 @@ export function hostAllowed(url: URL, allowed: readonly string[]): boolean {
   });
 }
 
-/** The checked absolute garment URL; throws garment_url_invalid or garment_host_not_allowed. */
-export function checkGarmentUrl(value: string, allowed: readonly string[]): string {
+/**
+ * The checked absolute garment URL; throws garment_url_invalid or garment_host_not_allowed.
+ * `devAllowLoopback` (TRYON_DEV_ALLOW_LOOPBACK): plain http is tolerated for this machine's names.
+ */
+export function checkGarmentUrl(value: string, allowed: readonly string[], devAllowLoopback = false): string {
   let url: URL;
   try {
     url = new URL(value);
@@ -30,8 +33,8 @@ export function checkGarmentUrl(value: string, allowed: readonly string[]): stri
   if (url.username || url.password) {
     throw new ApiError(400, 'garment_url_invalid', 'The garment image URL must not contain a user name or password.');
   }
-  const loopback = LOOPBACK.has(url.hostname.toLowerCase());
-  // http is only tolerable on this machine (the local demo); anywhere else it could be tampered with.
+  const loopback = devAllowLoopback && LOOPBACK.has(url.hostname.toLowerCase());
+  // http is only tolerable on this machine in development (the local demo); anywhere else it could be tampered with.
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
     throw new ApiError(400, 'garment_url_invalid', 'The garment image must be an https:// URL.');
   }
@@ -39,7 +42,7 @@ export function checkGarmentUrl(value: string, allowed: readonly string[]): stri
     throw new ApiError(
       422,
       'garment_host_not_allowed',
-      `Garment images from ${url.host} are not allowed. The store owner can add this host to TRYON_GARMENT_HOSTS.`,
+      `Garment images from ${url.host.slice(0, 100)} are not allowed. The store owner can add this host to TRYON_GARMENT_HOSTS.`,
     );
   }
   return url.href;

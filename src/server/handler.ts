@@ -23,9 +23,9 @@ import { readSubmitFields } from './submit-form.ts';
 import { originAccess, type AccessVariables } from './origin.ts';
 import { CLOSE_CONNECTION, readForm } from './body.ts';
 import { scopeMismatch } from './tokens.ts';
-import { endJobPhoto, forgetPhoto, publishJobPhoto } from './privacy.ts';
+import { endJobPhoto, fileIdOf, forgetJobFiles, forgetPhoto, publishJobPhoto, recordJobFiles } from './privacy.ts';
 import { productResolver } from './catalog.ts';
-import { createGarmentFetcher, createTransport, precheckGarmentAddress } from './garment-fetch.ts';
+import { createGarmentFetcher, createTransport, defaultTransport, precheckGarmentAddress } from './garment-fetch.ts';
 import { expectedHostnames, verifyTurnstile } from './turnstile.ts';
 import { Limits } from './limits.ts';
 import { resolveLimits } from './limits-config.ts';
@@ -39,6 +39,8 @@ const JOB_TTL_MS = 24 * 60 * 60 * 1000;
 const BODY_MAX_BYTES = LIMITS.photoMaxBytes + 1024 * 1024;
 
 type Env = { Variables: { requestId: string } & AccessVariables };
+
+const jobDeleted = () => new ApiError(404, 'job_expired', 'This try-on was deleted. Start a new one to see it again.');
 
 /** How an error reaches the widget: status, code, message, Retry-After. */
 function describe(error: unknown): { status: number; code: ErrorCode; message: string; retryAfterSec?: number; details?: string[] } {
@@ -81,9 +83,17 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
   const signer = new TokenSigner(settings.secret, now);
   const statusCache = new StatusCache(store, now);
   const resolveProduct = productResolver(settings.products, settings.resolveProduct);
-  const garmentTransport = settings.resolveHost ? createTransport(settings.resolveHost) : undefined;
-  const garmentHosts = (c: Context) => settings.garmentHosts ?? [new URL(c.req.url).host];
-  const limits = new Limits(resolveLimits(options), store, now, log);
+  if (settings.devAllowLoopback) {
+    log.warn({ event: 'config', message: 'TRYON_DEV_ALLOW_LOOPBACK is on: garment images may come from this machine. Turn it off in production.' });
+  }
+  // The garment allowlist and address policy come from configuration only, never from a request.
+  const { garmentHosts } = settings;
+  const garmentTransport = settings.resolveHost || settings.devAllowLoopback
+    ? createTransport({ resolver: settings.resolveHost, allowLoopback: settings.devAllowLoopback })
+    : defaultTransport();
+  const fetchGarment = createGarmentFetcher(garmentHosts, garmentTransport);
+  const limitsConfig = resolveLimits(options);
+  const limits = new Limits(limitsConfig, store, now, log);
   const primary: ProviderSlot = {
     adapter,
     apiKey: settings.apiKey,
@@ -97,7 +107,8 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
 
   const endpointBase = (c: Context) => settings.publicUrl ?? `${new URL(c.req.url).origin}${basePath}`;
 
-  const providerContext = (c: Context, slot: ProviderSlot = primary): ProviderContext => {
+  /** `published` collects the ids of files the adapter publishes (a demo result), to delete them with the job. */
+  const providerContext = (c: Context, slot: ProviderSlot = primary, published?: string[]): ProviderContext => {
     const files = new FileHost(store, endpointBase(c));
     return {
       baseUrl: slot.providerBaseUrl,
@@ -107,8 +118,12 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
       options: slot.providerOptions,
       ...(settings.publicUrl ? { publicUrl: settings.publicUrl } : {}),
       secret: settings.secret,
-      publishFile: (bytes, type, ttlMs) => files.publish(bytes, type, ttlMs),
-      fetchGarment: createGarmentFetcher(garmentHosts(c), garmentTransport),
+      publishFile: async (bytes, type, ttlMs) => {
+        const url = await files.publish(bytes, type, ttlMs);
+        published?.push(fileIdOf(url));
+        return url;
+      },
+      fetchGarment,
     };
   };
 
@@ -124,7 +139,14 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
   });
   app.use(
     '*',
-    ...originAccess({ allowedOrigins: settings.allowedOrigins, publicUrl: settings.publicUrl, shopifySecret: settings.shopifySecret, basePath, now }),
+    ...originAccess({
+      allowedOrigins: settings.allowedOrigins,
+      publicUrl: settings.publicUrl,
+      shopifySecret: settings.shopifySecret,
+      basePath,
+      trustForwarded: limitsConfig.trustProxy !== undefined,
+      now,
+    }),
   );
 
   app.use('*', limits.headers());
@@ -164,8 +186,9 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
     async (c) => {
       const idempotencyKey = checkIdempotencyKey(c.req.header(IDEMPOTENCY_HEADER));
       const scope = c.get('scope');
+      const tenant = c.get('tenant');
       const form = await readForm(c.req.raw, { maxBytes: BODY_MAX_BYTES, timeoutMs: settings.bodyTimeoutMs });
-      const fields = await readSubmitFields(form, adapter, garmentHosts(c), resolveProduct, scope);
+      const fields = await readSubmitFields(form, adapter, garmentHosts, resolveProduct, scope, settings.devAllowLoopback);
 
       let photo;
       let photoRef: string;
@@ -177,21 +200,24 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
         if (!photo) {
           throw new ApiError(400, 'photo_ref_invalid', 'Your earlier photo is no longer available. Please send the photo again.');
         }
-        if (photo.scope !== scope) throw scopeMismatch();
+        if (photo.scope !== tenant) throw scopeMismatch();
       }
       await precheckGarmentAddress(fields.garmentUrl, garmentTransport);
+
+      // A bot is refused before any quota counts it: a missing or failed challenge must not spend
+      // the shopper's or the shop's budget (only the per-IP request limit above has seen it).
+      if (settings.turnstile) {
+        const shop = tenant.startsWith('shop:') ? tenant.slice(5) : undefined;
+        const hosts = expectedHostnames(settings.turnstile, { url: c.req.url, shop }, settings.allowedOrigins, settings.publicUrl);
+        await verifyTurnstile(fields.turnstileToken, hosts, settings.turnstile, settings.fetch);
+      }
 
       await limits.submitByShopper(c, photo.bytes);
 
       const start = async (): Promise<SubmitResponse> => {
-        if (settings.turnstile) {
-          const shop = scope.startsWith('shop:') ? scope.slice(5) : undefined;
-          const hosts = expectedHostnames(settings.turnstile, { url: c.req.url, shop }, settings.allowedOrigins, settings.publicUrl);
-          await verifyTurnstile(fields.turnstileToken, hosts, settings.turnstile, settings.fetch);
-        }
         if (fields.photo) {
           photoRef = await signer.newPhotoRef();
-          await savePhoto(store, photoRef, photo, scope);
+          await savePhoto(store, photoRef, photo, tenant);
         }
         const published = settings.publicUrl ? await publishJobPhoto(store, settings.publicUrl, photoRef, photo.type) : undefined;
         const url = published?.url;
@@ -202,17 +228,19 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
             ...(fields.size ? { size: fields.size } : {}),
             ...(fields.garmentDescription ? { garmentDescription: fields.garmentDescription } : {}),
         };
+        const publishedFiles: string[] = [];
         const { slot, result } = await submitWithFailover(
           slots,
           fields.category,
-          (s) => s.adapter.submit(input, providerContext(c, s)),
+          (s) => s.adapter.submit(input, providerContext(c, s, publishedFiles)),
           (from, error) =>
             log.warn({ event: 'failover', requestId: c.get('requestId'), from: from.adapter.name, kind: error.kind, providerStatus: error.providerStatus }),
         );
         const provider = slot.adapter.name;
         const state = result.state ?? { status: 'queued' as const };
+        await recordJobFiles(store, photoRef, provider, result.jobId, publishedFiles);
         await statusCache.put(provider, result.jobId, state, now() + JOB_TTL_MS);
-        const job = await signer.signJob({ provider, jobId: result.jobId, photoRef, scope, ...(published ? { photoFile: published.fileId } : {}) }, JOB_TTL_MS);
+        const job = await signer.signJob({ provider, jobId: result.jobId, photoRef, scope: tenant, ...(published ? { photoFile: published.fileId } : {}) }, JOB_TTL_MS);
         log.info({ event: 'submit', requestId: c.get('requestId'), provider, category: fields.category, status: state.status });
         return { job, status: state.status, pollAfterMs: pollAfterFor(slot), photoRef };
       };
@@ -233,12 +261,13 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
 
   app.get('/jobs/:job', async (c) => {
     await limits.pollByIp(c);
-    const claims = await signer.verifyJob(c.req.param('job'), c.get('scope'));
+    const claims = await signer.verifyJob(c.req.param('job'), c.get('tenant'));
     await limits.pollByShopper(c, claims.photoRef);
     const slot = slotNamed(claims.provider);
     if (!slot) {
       throw new ApiError(404, 'job_expired', 'This try-on was started with another service and is no longer available. Please start a new one.');
     }
+    if (await statusCache.isDeleted(claims.provider, claims.jobId)) throw jobDeleted();
     const state = await statusCache.get(slot.adapter, claims.jobId, claims.expiresAt, providerContext(c, slot));
     // The provider has fetched the photo by now: its public URL expires with the job.
     if (claims.photoFile && (state.status === 'completed' || state.status === 'failed')) await endJobPhoto(store, claims.photoFile);
@@ -248,7 +277,15 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
     if (state.status === 'queued' || state.status === 'processing') body.pollAfterMs = pollAfterFor(slot);
     return c.json(body, 200, { 'cache-control': 'no-store' });
   });
-  app.all('/jobs/:job', notAllowed('GET'));
+  // The shopper's "delete this try-on": its result, its photo URL and its cached status go now.
+  app.delete('/jobs/:job', async (c) => {
+    const claims = await signer.verifyJob(c.req.param('job'), c.get('tenant'));
+    await forgetJobFiles(store, claims.provider, claims.jobId, claims.photoFile);
+    await statusCache.markDeleted(claims.provider, claims.jobId, claims.expiresAt);
+    log.info({ event: 'job_deleted', requestId: c.get('requestId'), provider: claims.provider });
+    return c.body(null, 204, { 'cache-control': 'no-store' });
+  });
+  app.all('/jobs/:job', notAllowed('GET, DELETE'));
 
   app.post('/webhooks/:provider', async (c) => {
     const slot = slotNamed(c.req.param('provider'));
@@ -268,7 +305,7 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
       throw new ApiError(400, 'photo_ref_invalid', 'This is not a photo handle from this store.');
     }
     const photo = await loadPhoto(store, ref);
-    if (photo && photo.scope !== c.get('scope')) throw scopeMismatch();
+    if (photo && photo.scope !== c.get('tenant')) throw scopeMismatch();
     await forgetPhoto(store, ref, adapter, providerContext(c));
     log.info({ event: 'photo_deleted', requestId: c.get('requestId') });
     return c.body(null, 204, { 'cache-control': 'no-store' });

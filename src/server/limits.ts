@@ -44,9 +44,14 @@ export class LimitError extends ApiError {
 // Limiters over a MemoryStore are shared by every handler given that store, like the store itself.
 const memoryLimiters = new WeakMap<Store, Map<string, RateLimiterAbstract>>();
 
-/** Provider failures that happened before anything was generated: the daily caps give the unit back. */
+/**
+ * Failures that happened before anything was generated: our own refusals (an ApiError, e.g. a
+ * garment redirect to a host that is not allowed) and provider answers that started nothing. The
+ * daily caps give the unit back.
+ */
 const notCharged = (error: unknown) =>
-  error instanceof ProviderError && (error.kind === 'auth' || error.kind === 'rejected' || error.kind === 'busy' || error.kind === 'unavailable');
+  error instanceof ApiError ||
+  (error instanceof ProviderError && (error.kind === 'auth' || error.kind === 'rejected' || error.kind === 'busy' || error.kind === 'unavailable'));
 
 const isLimiterRes = (value: unknown): value is RateLimiterRes =>
   typeof value === 'object' && value !== null && 'msBeforeNext' in value && 'consumedPoints' in value;

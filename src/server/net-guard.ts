@@ -1,15 +1,13 @@
 /**
  * Which network addresses the endpoint may fetch from on a shopper's behalf. Only public unicast
  * addresses (ipaddr.js ranges), so a garment URL cannot reach the merchant's private network,
- * the cloud metadata service (169.254.169.254) or the machine itself, whatever DNS says; the one
- * exception is a loopback host name the merchant allowlisted on purpose (local development),
- * which may then reach loopback addresses only.
+ * the cloud metadata service (169.254.169.254) or the machine itself, whatever DNS or a request's
+ * Host header says. The one exception is the development setting `TRYON_DEV_ALLOW_LOOPBACK`
+ * (option `devAllowLoopback`, the demo turns it on): loopback addresses, this machine only, for a
+ * garment served by a local dev server. Private networks and link-local stay refused even then.
  */
 import ipaddr from 'ipaddr.js';
 import { ApiError } from './api-error.ts';
-
-/** Host names that mean "this machine"; allowlisting one of them is a deliberate choice. */
-export const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
 /** Resolves a host name to every address it has (A and AAAA). */
 export type Resolver = (hostname: string) => Promise<string[]>;
@@ -23,32 +21,40 @@ export function addressRange(address: string): string {
   }
 }
 
-/** Whether `address` may be fetched for host name `hostname`. */
-export function addressAllowed(address: string, hostname: string): boolean {
+/** Whether `address` may be fetched: public unicast, or loopback when `allowLoopback` (development). */
+export function addressAllowed(address: string, allowLoopback = false): boolean {
   const range = addressRange(address);
-  if (LOOPBACK_NAMES.has(hostname.toLowerCase())) return range === 'loopback';
-  return range === 'unicast';
+  return range === 'unicast' || (allowLoopback && range === 'loopback');
 }
 
 export const addressRefused = (host: string) =>
   new ApiError(
     422,
     'garment_address_not_allowed',
-    `The garment host ${host.slice(0, 100)} points to a private or local network address. Use a public image host.`,
+    `The garment host ${host.slice(0, 100)} points to a private or local network address. Use a public image host (for local development only, the store owner can set TRYON_DEV_ALLOW_LOOPBACK=1).`,
   );
 
 const isIpLiteral = (hostname: string) => ipaddr.isValid(hostname.replace(/^\[|\]$/g, ''));
 
+export interface AddressPolicy {
+  /** Resolves host names; undefined on edge runtimes (no DNS API). */
+  resolve: Resolver | undefined;
+  /** The development setting: loopback addresses allowed too. */
+  allowLoopback: boolean;
+}
+
 /**
  * The checked addresses of `hostname`: every one must be allowed, or ApiError
- * garment_address_not_allowed (422). Without a resolver (edge runtimes) only IP literals are checked.
- * `strict` (at connect time): a resolution failure is an error rather than "nothing to check".
+ * garment_address_not_allowed (422). Without a resolver (edge runtimes) only IP literals and
+ * `localhost` are checked. `strict` (at connect time): a resolution failure is an error rather
+ * than "nothing to check".
  */
-export async function checkHostAddresses(hostname: string, resolve: Resolver | undefined, strict = false): Promise<string[]> {
+export async function checkHostAddresses(hostname: string, policy: AddressPolicy, strict = false): Promise<string[]> {
+  const { resolve, allowLoopback } = policy;
   const bare = hostname.replace(/^\[|\]$/g, '');
   let addresses: string[];
   if (isIpLiteral(hostname)) addresses = [bare];
-  else if (LOOPBACK_NAMES.has(hostname.toLowerCase()) && !resolve) addresses = ['127.0.0.1'];
+  else if (!resolve && /^localhost\.?$/i.test(bare)) addresses = ['127.0.0.1'];
   else if (!resolve) return [];
   else {
     try {
@@ -60,7 +66,7 @@ export async function checkHostAddresses(hostname: string, resolve: Resolver | u
       throw error;
     }
   }
-  if (addresses.length === 0 || !addresses.every((a) => addressAllowed(a, hostname))) throw addressRefused(hostname);
+  if (addresses.length === 0 || !addresses.every((a) => addressAllowed(a, allowLoopback))) throw addressRefused(hostname);
   return addresses;
 }
 

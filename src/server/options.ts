@@ -24,9 +24,18 @@ export interface HandlerOptions {
   allowedOrigins?: string[];
   /**
    * Hosts garment image URLs may come from (`TRYON_GARMENT_HOSTS`), e.g. `cdn.shopify.com`;
-   * `*.example.com` allows subdomains; `localhost:5173` pins a port. Default: the endpoint's own host.
+   * `*.example.com` allows subdomains; `cdn.example.com:8443` pins a port (an entry without a port
+   * allows any port). Default: the host of `publicUrl` when set, else none. Never derived from a
+   * request (its Host header is the client's to choose).
    */
   garmentHosts?: string[];
+  /**
+   * Development only (`TRYON_DEV_ALLOW_LOOPBACK=1`): garment images may come from this machine's
+   * loopback addresses (and over plain http there), e.g. a local dev server on 127.0.0.1. Private
+   * networks and link-local addresses (the cloud metadata service) are refused even then. Off by
+   * default; the demo (`npm start`) turns it on. A warning is logged at startup while it is on.
+   */
+  devAllowLoopback?: boolean;
   /**
    * Public URL of the endpoint base as the internet sees it (`TRYON_PUBLIC_URL`), e.g.
    * `https://shop.example/api/try-on`. Needed by providers that fetch the photo by URL and for
@@ -94,6 +103,6 @@ export interface HandlerOptions {
   turnstile?: TurnstileOptions;
   /** How long a submit body may take to arrive, ms (default 30 000); slower bodies get 408 body_timeout. */
   bodyTimeoutMs?: number;
-  /** Resolves host names for the garment address check (tests, custom DNS). Default: the system resolver on Node. */
+  /** Resolves host names for the garment address check (custom DNS, tests). Default: the system resolver on Node. */
   resolveHost?: (hostname: string) => Promise<string[]>;
 }

@@ -28,8 +28,9 @@ export interface Settings {
   /** True when no secret was configured and a random one was made for this process. */
   secretGenerated: boolean;
   allowedOrigins: string[];
-  /** Undefined: only the endpoint's own host. */
-  garmentHosts: string[] | undefined;
+  /** From configuration only: TRYON_GARMENT_HOSTS, else the host of TRYON_PUBLIC_URL, else none. */
+  garmentHosts: string[];
+  devAllowLoopback: boolean;
   publicUrl: string | undefined;
   basePath: string;
   store: Store;
@@ -132,7 +133,8 @@ export function resolveSettings(options: HandlerOptions = {}): Settings {
     secret: secret || toBase64Url(crypto.getRandomValues(new Uint8Array(32))),
     secretGenerated: !secret,
     allowedOrigins,
-    garmentHosts: garmentHosts?.length ? garmentHosts : undefined,
+    garmentHosts: garmentHosts?.length ? garmentHosts : publicUrl ? [new URL(publicUrl).host] : [],
+    devAllowLoopback: options.devAllowLoopback ?? false,
     publicUrl,
     basePath,
     store: options.store ?? (options.redisUrl ? redisStore(options.redisUrl, options.log) : new MemoryStore(now)),

@@ -33,6 +33,20 @@ export class StatusCache {
     await this.store.set(StatusCache.key(provider, jobId), JSON.stringify(entry), ttl);
   }
 
+  static deletedKey(provider: string, jobId: string): string {
+    return `deleted:${provider}:${jobId}`;
+  }
+
+  /** Forgets a job the shopper deleted, and remembers it was deleted until its token expires. */
+  async markDeleted(provider: string, jobId: string, expiresAt: number): Promise<void> {
+    await this.store.set(StatusCache.deletedKey(provider, jobId), '1', Math.max(1000, expiresAt - this.now()));
+    await this.store.delete(StatusCache.key(provider, jobId));
+  }
+
+  async isDeleted(provider: string, jobId: string): Promise<boolean> {
+    return (await this.store.get(StatusCache.deletedKey(provider, jobId))) !== undefined;
+  }
+
   /** The job's state, from the cache when fresh enough, else from one shared provider call. */
   async get(adapter: ProviderAdapter, jobId: string, expiresAt: number, ctx: ProviderContext): Promise<JobState> {
     const key = StatusCache.key(adapter.name, jobId);

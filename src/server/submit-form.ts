@@ -38,6 +38,7 @@ export async function readSubmitFields(
   garmentHosts: readonly string[],
   resolveProduct: ProductResolver = () => undefined,
   scope = 'self',
+  devAllowLoopback = false,
 ): Promise<SubmitFields> {
   // A field sent twice could be read one way here and another way by a provider: refuse it.
   for (const name of Object.values(SUBMIT_FIELDS)) {
@@ -56,6 +57,10 @@ export async function readSubmitFields(
     throw new ApiError(400, 'bad_request', 'The product id must be at most 128 letters, digits or . _ : / + -.');
   }
   const product = productId !== undefined ? await resolveProduct(productId, scope) : undefined;
+  // A product that was named and is not set up is the answer, whatever else is missing.
+  if (productId !== undefined && !product && text(form, SUBMIT_FIELDS.garment) === undefined) {
+    throw new ApiError(404, 'product_unknown', `The product "${productId.slice(0, 64)}" is not set up for try-on.`);
+  }
 
   const categoryValue = text(form, SUBMIT_FIELDS.category) ?? product?.category;
   if (!isCategory(categoryValue)) {
@@ -77,7 +82,7 @@ export async function readSubmitFields(
     if (!product) throw new ApiError(404, 'product_unknown', `The product "${productId.slice(0, 64)}" is not set up for try-on.`);
     garment = product.garment;
   }
-  const garmentUrl = checkGarmentUrl(garment, garmentHosts);
+  const garmentUrl = checkGarmentUrl(garment, garmentHosts, devAllowLoopback);
 
   const size = text(form, SUBMIT_FIELDS.size);
   if (size !== undefined && (size.length > 32 || !/^[\p{L}\p{N} ./_+-]+$/u.test(size))) {

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { MemoryStore } from '../../src/server/store.ts';
 import type { ProviderContext } from '../../src/server/providers/types.ts';
-import { createGarmentFetcher } from '../../src/server/garment-fetch.ts';
+import { createGarmentFetcher, createTransport } from '../../src/server/garment-fetch.ts';
 
 export interface TestContext {
   ctx: ProviderContext;
@@ -50,7 +50,8 @@ export async function createTestContext(init: {
       return `${hostUrl}/files/${id}`;
     },
     // Garments are published on this loopback file host, the one host it allows.
-    fetchGarment: (url, limits) => createGarmentFetcher([new URL(hostUrl).host])(url, limits),
+    // (a loopback host: the development setting's address policy).
+    fetchGarment: (url, limits) => createGarmentFetcher([new URL(hostUrl).host], createTransport({ allowLoopback: true }))(url, limits),
   };
   return {
     ctx,

@@ -39,7 +39,7 @@ function demoSetup() {
   const handler = createTryOnHandler({
     basePath: '/api/try-on',
     secret: 'demo-test-secret-0123456789',
-    garmentHosts: [garmentHost],
+    garmentHosts: [garmentHost], devAllowLoopback: true,
     now: clock.now,
     log: () => {},
     adapters: { demo: createDemoAdapter({ now: clock.now }) },
@@ -110,16 +110,18 @@ describe('demo provider through the endpoint', () => {
     expect(box('bottom').y).toBeGreaterThan(top.y);
   });
 
-  it('garment downloads: no redirects followed, size capped, non-images refused (422 garment_rejected)', async () => {
+  it('garment downloads: a redirect off the allowlist refused, size capped, non-images refused (422)', async () => {
     const { handler } = demoSetup();
-    for (const path of ['/redirect.png', '/huge.png', '/page.html', '/missing.png']) {
+    const redirected = await errorOf(await handler(submitRequest({ garment: `http://${garmentHost}/redirect.png` })));
+    expect(redirected).toMatchObject({ status: 422, code: 'garment_host_not_allowed' });
+    for (const path of ['/huge.png', '/page.html', '/missing.png']) {
       const e = await errorOf(await handler(submitRequest({ garment: `http://${garmentHost}${path}` })));
       expect(e, path).toMatchObject({ status: 422, code: 'garment_rejected' });
     }
   });
 
   it('the built-in demo (real clock) completes within about 4 seconds', async () => {
-    const handler = createTryOnHandler({ basePath: '/api/try-on', garmentHosts: [garmentHost], log: () => {} });
+    const handler = createTryOnHandler({ basePath: '/api/try-on', garmentHosts: [garmentHost], devAllowLoopback: true, log: () => {} });
     const { job } = (await (await handler(submitRequest({ garment: `http://${garmentHost}/shirt.png` }))).json()) as { job: string };
     const started = Date.now();
     let status = '';

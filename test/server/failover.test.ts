@@ -57,7 +57,7 @@ function handler(options: HandlerOptions = {}) {
     providerUrl: vistoure.url,
     secret: SECRET,
     basePath: '/api/try-on',
-    garmentHosts: [garmentHost],
+    garmentHosts: [garmentHost], devAllowLoopback: true,
     fallbacks: [{ provider: 'virtufit', apiKey: FALLBACK_KEY, providerUrl: virtufit.url }],
     log: (entry) => logs.push(entry),
     ...options,

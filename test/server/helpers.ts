@@ -103,6 +103,9 @@ export function setup(options: HandlerOptions = {}, adapter = new CountingAdapte
     now: clock.now,
     log: (entry) => logs.push(entry),
     fetch: counting.fetch,
+    // The test garments are on this machine (http://localhost:5173): a development setup.
+    garmentHosts: [new URL(GARMENT_URL).host],
+    devAllowLoopback: true,
     ...options,
     adapters: { counting: adapter, ...options.adapters },
   });

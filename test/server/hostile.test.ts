@@ -26,6 +26,9 @@ const resolveHost = async (host: string) => {
   return found;
 };
 
+/** The production address policy: no development loopback exception. */
+const prod = { garmentHosts, resolveHost, devAllowLoopback: false };
+
 interface Case {
   name: string;
   status: number;
@@ -57,9 +60,9 @@ const gif = new Uint8Array([...new TextEncoder().encode('GIF89a'), 1, 0, 1, 0, 0
 const heic = new Uint8Array([0, 0, 0, 24, ...new TextEncoder().encode('ftypheic'), 0, 0, 0, 0, ...new TextEncoder().encode('mif1heic')]);
 const svg = new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(1)</script></svg>');
 
-/** A job made through `s` from `origin`; returns its token and photo handle. */
-async function madeJob(s: Setup, origin?: string): Promise<{ job: string; photoRef: string }> {
-  const response = await s.handler(submitRequest({}, { headers: origin ? { origin } : {} }));
+/** A job made through `s` by a shopper of Shopify shop `shop` (app proxy mode); returns its token and photo handle. */
+async function madeShopJob(s: Setup, shop: string): Promise<{ job: string; photoRef: string }> {
+  const response = await s.handler(submitRequest({}, { url: await shopifyUrl('/jobs', shop, s.clock.t) }));
   expect(response.status).toBe(202);
   return (await response.json()) as { job: string; photoRef: string };
 }
@@ -131,17 +134,17 @@ const cases: Case[] = [
   { name: 'garment URL with credentials', status: 400, code: 'garment_url_invalid', options: { garmentHosts }, request: submitWith({ garment: 'https://user:pw@public.shop.example/a.png' }) },
   { name: 'garment on a foreign host', status: 422, code: 'garment_host_not_allowed', options: { garmentHosts }, request: submitWith({ garment: 'https://evil.example/a.png' }) },
   { name: 'garment on a look-alike host', status: 422, code: 'garment_host_not_allowed', options: { garmentHosts }, request: submitWith({ garment: 'https://public.shop.example.evil.example/a.png' }) },
-  { name: 'garment host resolving to the metadata service', status: 422, code: 'garment_address_not_allowed', options: { garmentHosts, resolveHost }, request: submitWith({ garment: 'https://metadata.shop.example/a.png' }) },
-  { name: 'garment host with one private address among public ones', status: 422, code: 'garment_address_not_allowed', options: { garmentHosts, resolveHost }, request: submitWith({ garment: 'https://mixed.shop.example/a.png' }) },
-  { name: 'garment host resolving to IPv4-mapped loopback', status: 422, code: 'garment_address_not_allowed', options: { garmentHosts, resolveHost }, request: submitWith({ garment: 'https://mapped.shop.example/a.png' }) },
-  { name: 'garment at a unique-local IPv6 literal', status: 422, code: 'garment_address_not_allowed', options: { garmentHosts, resolveHost }, request: submitWith({ garment: 'https://[fd00::1]/a.png' }) },
+  { name: 'garment host resolving to the metadata service', status: 422, code: 'garment_address_not_allowed', options: prod, request: submitWith({ garment: 'https://metadata.shop.example/a.png' }) },
+  { name: 'garment host with one private address among public ones', status: 422, code: 'garment_address_not_allowed', options: prod, request: submitWith({ garment: 'https://mixed.shop.example/a.png' }) },
+  { name: 'garment host resolving to IPv4-mapped loopback', status: 422, code: 'garment_address_not_allowed', options: prod, request: submitWith({ garment: 'https://mapped.shop.example/a.png' }) },
+  { name: 'garment at a unique-local IPv6 literal', status: 422, code: 'garment_address_not_allowed', options: prod, request: submitWith({ garment: 'https://[fd00::1]/a.png' }) },
   { name: 'unknown product', status: 404, code: 'product_unknown', request: submitWith({ garment: null, product: 'no-such-product' }) },
   { name: 'product id of 200 characters', status: 400, code: 'bad_request', request: submitWith({ garment: null, product: 'p'.repeat(200) }) },
   {
     name: 'catalog product whose garment is on a private address',
     status: 422,
     code: 'garment_address_not_allowed',
-    options: { garmentHosts, resolveHost, resolveProduct: (id) => (id === 'trap' ? { garment: 'https://metadata.shop.example/x.png', category: 'top' } : undefined) },
+    options: { ...prod, resolveProduct: (id) => (id === 'trap' ? { garment: 'https://metadata.shop.example/x.png', category: 'top' } : undefined) },
     request: submitWith({ garment: null, product: 'trap' }),
   },
   // photos
@@ -180,25 +183,34 @@ const cases: Case[] = [
     },
   },
   {
-    name: 'job token of another storefront origin',
+    name: 'proxy mode, photoRef of another shop',
     status: 403,
     code: 'token_scope_mismatch',
-    options: { allowedOrigins: [SHOP_A, SHOP_B] },
-    request: async (s) => get(`/jobs/${(await madeJob(s, SHOP_A)).job}`, { origin: SHOP_B }),
+    options: { shopifySecret: SHOPIFY_SECRET },
+    request: async (s) => {
+      const { photoRef } = await madeShopJob(s, 'shop-a.myshopify.com');
+      return submitRequest({ photo: null, photoRef }, { url: await shopifyUrl('/jobs', 'shop-b.myshopify.com', s.clock.t) });
+    },
   },
   {
-    name: 'photoRef of another storefront origin',
+    name: 'proxy mode, DELETE of another shop\'s photo',
     status: 403,
     code: 'token_scope_mismatch',
-    options: { allowedOrigins: [SHOP_A, SHOP_B] },
-    request: async (s) => submitRequest({ photo: null, photoRef: (await madeJob(s, SHOP_A)).photoRef }, { headers: { origin: SHOP_B } }),
+    options: { shopifySecret: SHOPIFY_SECRET },
+    request: async (s) => {
+      const { photoRef } = await madeShopJob(s, 'shop-a.myshopify.com');
+      return new Request(await shopifyUrl(`/photos/${photoRef}`, 'shop-b.myshopify.com', s.clock.t), { method: 'DELETE' });
+    },
   },
   {
-    name: 'DELETE of another storefront\'s photo',
+    name: 'proxy mode, DELETE of another shop\'s job',
     status: 403,
     code: 'token_scope_mismatch',
-    options: { allowedOrigins: [SHOP_A, SHOP_B] },
-    request: async (s) => new Request(`${BASE}/photos/${(await madeJob(s, SHOP_A)).photoRef}`, { method: 'DELETE', headers: { origin: SHOP_B } }),
+    options: { shopifySecret: SHOPIFY_SECRET },
+    request: async (s) => {
+      const { job } = await madeShopJob(s, 'shop-a.myshopify.com');
+      return new Request(await shopifyUrl(`/jobs/${job}`, 'shop-b.myshopify.com', s.clock.t), { method: 'DELETE' });
+    },
   },
   { name: 'DELETE of a forged photoRef', status: 400, code: 'photo_ref_invalid', request: () => new Request(`${BASE}/photos/not-a-handle`, { method: 'DELETE' }) },
   { name: 'file id with traversal', status: 404, code: 'not_found', request: () => get('/files/..%2F..%2Fetc%2Fpasswd') },

@@ -28,7 +28,7 @@ describe('routes', () => {
     const s = setup();
     for (const [method, path, allow] of [
       ['GET', '/jobs', 'POST'],
-      ['DELETE', '/jobs/abc', 'GET'],
+      ['PUT', '/jobs/abc', 'GET, DELETE'],
       ['POST', '/health', 'GET'],
       ['PUT', '/files/abc', 'GET'],
       ['GET', '/webhooks/counting', 'POST'],

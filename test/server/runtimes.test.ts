@@ -16,7 +16,8 @@ import { photoPng } from './images.ts';
 
 const servers: Server[] = [];
 afterAll(() => Promise.all(servers.map((s) => new Promise<void>((resolve) => (s.closeAllConnections(), s.close(() => resolve()))))));
-const ENV = { TRYON_PROVIDER: 'demo', TRYON_SECRET: 'runtime-test-secret-0123456789' };
+// The shop's garments are served on loopback beside the endpoint: the development setting.
+const ENV = { TRYON_PROVIDER: 'demo', TRYON_SECRET: 'runtime-test-secret-0123456789', TRYON_GARMENT_HOSTS: '127.0.0.1', TRYON_DEV_ALLOW_LOOPBACK: '1' };
 
 async function listen(start: (port: number) => Server): Promise<string> {
   const server = start(0);

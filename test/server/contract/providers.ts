@@ -152,6 +152,8 @@ export async function startEndpoint(
     TRYON_PROVIDER_URL: fake.url,
     TRYON_SECRET: 'contract-suite-secret-0123456789',
     TRYON_GARMENT_HOSTS: init.garmentHost,
+    // The fakes and the garment "CDN" run on this machine: the development setting that allows loopback.
+    TRYON_DEV_ALLOW_LOOPBACK: '1',
   };
   if (getAdapter(name).needsPhotoUrl) env.TRYON_PUBLIC_URL = base;
   const server = await startNodeServer({
