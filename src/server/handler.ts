@@ -20,7 +20,7 @@ import { FileHost, fileHeaders, readFile } from './files.ts';
 import { StatusCache } from './status-cache.ts';
 import { checkIdempotencyKey, fingerprint, once } from './idempotency.ts';
 import { readSubmitFields } from './submit-form.ts';
-import { originAccess, type AccessVariables } from './origin.ts';
+import { forwardedOrigin, originAccess, type AccessVariables } from './origin.ts';
 import { CLOSE_CONNECTION, readForm } from './body.ts';
 import { scopeMismatch } from './tokens.ts';
 import { endJobPhoto, fileIdOf, forgetJobFiles, forgetPhoto, publishJobPhoto, recordJobFiles } from './privacy.ts';
@@ -105,7 +105,11 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
   const slotNamed = (name: string) => slots.find((slot) => slot.adapter.name === name);
   const pollAfterFor = (slot: ProviderSlot) => Math.max(slot.adapter.pollIntervalMs, LIMITS.pollAfterMs);
 
-  const endpointBase = (c: Context) => settings.publicUrl ?? `${new URL(c.req.url).origin}${basePath}`;
+  // Where files the endpoint serves (demo results) are reached: the configured public URL, else the
+  // origin a trusted proxy forwarded for, else the request's own. A path a proxy strips needs TRYON_PUBLIC_URL.
+  const trustForwarded = limitsConfig.trustProxy !== undefined;
+  const endpointBase = (c: Context) =>
+    settings.publicUrl ?? `${(trustForwarded && forwardedOrigin(c.req.raw)) || new URL(c.req.url).origin}${basePath}`;
 
   /** `published` collects the ids of files the adapter publishes (a demo result), to delete them with the job. */
   const providerContext = (c: Context, slot: ProviderSlot = primary, published?: string[]): ProviderContext => {
@@ -144,7 +148,7 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
       publicUrl: settings.publicUrl,
       shopifySecret: settings.shopifySecret,
       basePath,
-      trustForwarded: limitsConfig.trustProxy !== undefined,
+      trustForwarded,
       now,
     }),
   );

@@ -58,21 +58,28 @@ const lastEntry = (value: string | undefined) => value?.split(',').map((s) => s.
  * where the endpoint fetches from (see garment-fetch.ts).
  */
 export function ownOrigins(request: Request, publicUrl: string | undefined, trustForwarded: boolean): string[] {
-  const url = new URL(request.url);
-  const origins = [url.origin];
+  const origins = [new URL(request.url).origin];
   if (publicUrl) origins.push(new URL(publicUrl).origin);
-  if (trustForwarded) {
-    const proto = lastEntry(request.headers.get('x-forwarded-proto') ?? undefined)?.toLowerCase();
-    const host = lastEntry(request.headers.get('x-forwarded-host') ?? undefined) ?? request.headers.get('host') ?? url.host;
-    if ((proto === 'https' || proto === 'http') && host) {
-      try {
-        origins.push(new URL(`${proto}://${host}`).origin);
-      } catch {
-        // A malformed forwarded host is just not one of ours.
-      }
-    }
-  }
+  const forwarded = trustForwarded ? forwardedOrigin(request) : undefined;
+  if (forwarded) origins.push(forwarded);
   return origins;
+}
+
+/**
+ * The origin the merchant's trusted proxy says the browser used (X-Forwarded-Proto, and
+ * X-Forwarded-Host or Host), or undefined when it says nothing usable. Call only behind a
+ * trusted proxy (TRYON_TRUST_PROXY).
+ */
+export function forwardedOrigin(request: Request): string | undefined {
+  const proto = lastEntry(request.headers.get('x-forwarded-proto') ?? undefined)?.toLowerCase();
+  const host = lastEntry(request.headers.get('x-forwarded-host') ?? undefined) ?? request.headers.get('host') ?? new URL(request.url).host;
+  if ((proto !== 'https' && proto !== 'http') || !host) return undefined;
+  try {
+    return new URL(`${proto}://${host}`).origin;
+  } catch {
+    // A malformed forwarded host is just not one of ours.
+    return undefined;
+  }
 }
 
 /** Routes that never come through the app proxy: the health check, files providers fetch, provider callbacks. */
