@@ -75,8 +75,8 @@ describe('Shopify app proxy signature', () => {
   });
 });
 
-describe('tokens bound to their scope', () => {
-  it('a job and photo made on one storefront origin work from that origin, and not unguessably from another', async () => {
+describe('tokens bound to their tenant, not to the headers a browser sends', () => {
+  it('a job and photo made on one storefront origin work from that origin, and handles are unguessable', async () => {
     const A = 'https://shop-a.example';
     const s = setup({ allowedOrigins: [A, 'https://shop-b.example'] });
     const made = await s.handler(submitRequest({}, { headers: { origin: A } }));
@@ -87,6 +87,32 @@ describe('tokens bound to their scope', () => {
     const again = (await (await s.handler(submitRequest({}, { headers: { origin: A } }))).json()) as { photoRef: string };
     expect(again.photoRef).not.toBe(photoRef);
     expect(photoRef).toMatch(/^[A-Za-z0-9_-]{24}\.[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('an allowed storefront submits with Origin and polls without one (a same-origin GET behind a proxy): the token still works', async () => {
+    const SHOP = 'https://shop.example';
+    const s = setup({ allowedOrigins: [SHOP] });
+    const made = await s.handler(submitRequest({}, { headers: { origin: SHOP } }));
+    expect(made.status).toBe(202);
+    const { job, photoRef } = (await made.json()) as { job: string; photoRef: string };
+    expect((await s.handler(get(`/jobs/${job}`))).status).toBe(200);
+    expect((await s.handler(get(`/jobs/${job}`, { origin: SHOP }))).status).toBe(200);
+    expect((await s.handler(submitRequest({ photo: null, photoRef }))).status).toBe(202);
+    expect((await s.handler(new Request(`${BASE}/jobs/${job}`, { method: 'DELETE' }))).status).toBe(204);
+  });
+
+  it('behind a trusted TLS-ending proxy the forwarded origin is the endpoint\'s own; without TRYON_TRUST_PROXY those headers are ignored', async () => {
+    const inner = 'http://127.0.0.1:8787/api/try-on';
+    const forwarded = { origin: 'https://shop.example', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'shop.example', 'x-forwarded-for': '203.0.113.9' };
+    const trusted = setup({ trustProxy: 'x-forwarded-for' });
+    const made = await trusted.handler(submitRequest({}, { url: `${inner}/jobs`, headers: forwarded }));
+    expect(made.status).toBe(202);
+    const { job } = (await made.json()) as { job: string };
+    const poll = await trusted.handler(new Request(`${inner}/jobs/${job}`, { headers: { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'shop.example' } }));
+    expect(poll.status).toBe(200);
+    const untrusted = setup();
+    expect(await errorOf(await untrusted.handler(submitRequest({}, { url: `${inner}/jobs`, headers: forwarded })))).toMatchObject({ status: 403, code: 'origin_not_allowed' });
+    expect(untrusted.adapter.submits).toHaveLength(0);
   });
 
   it('same-origin pages (POST with Origin, GET without) share the "self" scope', async () => {
@@ -116,6 +142,29 @@ describe('Turnstile', () => {
     expect(seen[0]!.get('secret')).toBe('ts-secret');
     expect(seen[0]!.get('response')).toBe('good-token');
     expect(seen[0]!.get('idempotency_key')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('a missing or refused challenge spends neither the daily caps nor the shopper\'s budget', async () => {
+    const s = setup({
+      dailyLimit: 2,
+      rateLimits: { 'submit-shopper': { points: 2, windowSec: 3600 }, 'shop-day': 2 },
+      turnstile: { secret: 'ts-secret', verifyUrl: 'http://siteverify.test/v0/siteverify' },
+      fetch: (async (_input: RequestInfo | URL, init?: RequestInit) =>
+        siteverify({ success: new URLSearchParams(String(init?.body)).get('response') === 'good-token', hostname: 'localhost', action: 'try-on' })) as typeof fetch,
+    });
+    const send = async (token?: string) => {
+      const form = await submitRequest({}).formData();
+      if (token) form.set('turnstileToken', token);
+      return s.handler(new Request(`${BASE}/jobs`, { method: 'POST', body: form }));
+    };
+    for (const token of [undefined, 'bot-token', undefined, 'bot-token', 'bot-token']) {
+      expect(await errorOf(await send(token))).toMatchObject({ status: 403, code: 'turnstile_failed' });
+    }
+    // The same shopper photo and the same shop: both budgets of 2 are still whole.
+    expect((await send('good-token')).status).toBe(202);
+    expect((await send('good-token')).status).toBe(202);
+    expect(s.adapter.submits).toHaveLength(2);
+    expect((await errorOf(await send('good-token'))).status).toBe(429);
   });
 
   it('siteverify down → 503 with Retry-After, no provider call', async () => {

@@ -120,6 +120,35 @@ describe('demo provider through the endpoint', () => {
     }
   });
 
+  it('DELETE /jobs/{job} removes the demo result and the cached status; DELETE /photos removes results made from the photo', async () => {
+    const { handler, clock } = demoSetup();
+    const made = async (photoRef?: string) => {
+      const submit = await handler(submitRequest({ garment: `http://${garmentHost}/shirt.png`, ...(photoRef ? { photo: null, photoRef } : {}) }));
+      expect(submit.status).toBe(202);
+      return (await submit.json()) as { job: string; photoRef: string };
+    };
+    const resultOf = async (job: string) => {
+      clock.advance(5000);
+      const body = (await (await handler(get(`/jobs/${job}`))).json()) as { status: string; images: string[] };
+      expect(body.status).toBe('completed');
+      return body.images[0]!;
+    };
+    const first = await made();
+    const firstResult = await resultOf(first.job);
+    expect((await handler(new Request(firstResult))).status).toBe(200);
+    expect((await handler(new Request(`${BASE}/jobs/${first.job}`, { method: 'DELETE' }))).status).toBe(204);
+    expect((await handler(new Request(firstResult))).status).toBe(404);
+    expect(await errorOf(await handler(get(`/jobs/${first.job}`)))).toMatchObject({ status: 404, code: 'job_expired' });
+    // Deleting twice is fine.
+    expect((await handler(new Request(`${BASE}/jobs/${first.job}`, { method: 'DELETE' }))).status).toBe(204);
+
+    const second = await made(first.photoRef);
+    const secondResult = await resultOf(second.job);
+    expect((await handler(new Request(secondResult))).status).toBe(200);
+    expect((await handler(new Request(`${BASE}/photos/${first.photoRef}`, { method: 'DELETE' }))).status).toBe(204);
+    expect((await handler(new Request(secondResult))).status).toBe(404);
+  });
+
   it('the built-in demo (real clock) completes within about 4 seconds', async () => {
     const handler = createTryOnHandler({ basePath: '/api/try-on', garmentHosts: [garmentHost], devAllowLoopback: true, log: () => {} });
     const { job } = (await (await handler(submitRequest({ garment: `http://${garmentHost}/shirt.png` }))).json()) as { job: string };

@@ -18,6 +18,9 @@ const DNS: Record<string, string[]> = {
   'mixed.shop.example': ['93.184.216.34', '10.0.0.5'],
   'mapped.shop.example': ['::ffff:127.0.0.1'],
   'public.shop.example': ['93.184.216.34'],
+  'loopback.shop.example': ['127.0.0.1'],
+  'loopback6.shop.example': ['::1'],
+  'private.shop.example': ['10.0.0.7'],
 };
 const garmentHosts = ['*.shop.example', '[fd00::1]', 'localhost:5173'];
 const resolveHost = async (host: string) => {
@@ -137,8 +140,13 @@ const cases: Case[] = [
   { name: 'garment host resolving to the metadata service', status: 422, code: 'garment_address_not_allowed', options: prod, request: submitWith({ garment: 'https://metadata.shop.example/a.png' }) },
   { name: 'garment host with one private address among public ones', status: 422, code: 'garment_address_not_allowed', options: prod, request: submitWith({ garment: 'https://mixed.shop.example/a.png' }) },
   { name: 'garment host resolving to IPv4-mapped loopback', status: 422, code: 'garment_address_not_allowed', options: prod, request: submitWith({ garment: 'https://mapped.shop.example/a.png' }) },
+  { name: 'garment host resolving to 127.0.0.1', status: 422, code: 'garment_address_not_allowed', options: prod, request: submitWith({ garment: 'https://loopback.shop.example/a.png' }) },
+  { name: 'garment host resolving to ::1', status: 422, code: 'garment_address_not_allowed', options: prod, request: submitWith({ garment: 'https://loopback6.shop.example/a.png' }) },
+  { name: 'garment host resolving to 10.x', status: 422, code: 'garment_address_not_allowed', options: prod, request: submitWith({ garment: 'https://private.shop.example/a.png' }) },
+  { name: 'garment on the endpoint\'s own host without TRYON_GARMENT_HOSTS', status: 422, code: 'garment_host_not_allowed', options: { garmentHosts: [] }, request: submitWith({}) },
   { name: 'garment at a unique-local IPv6 literal', status: 422, code: 'garment_address_not_allowed', options: prod, request: submitWith({ garment: 'https://[fd00::1]/a.png' }) },
   { name: 'unknown product', status: 404, code: 'product_unknown', request: submitWith({ garment: null, product: 'no-such-product' }) },
+  { name: 'unknown product, no category (as the widget sends it)', status: 404, code: 'product_unknown', request: submitWith({ garment: null, category: null, product: 'no-such-product' }) },
   { name: 'product id of 200 characters', status: 400, code: 'bad_request', request: submitWith({ garment: null, product: 'p'.repeat(200) }) },
   {
     name: 'catalog product whose garment is on a private address',
