@@ -252,8 +252,16 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
       const answer = idempotencyKey
         ? await once(
             store,
-            `${adapter.name}:${idempotencyKey}`,
-            await fingerprint([fields.photo ?? fields.photoRef!, fields.garmentUrl, fields.category, fields.size ?? '']),
+            { scope, provider: adapter.name, key: idempotencyKey },
+            // Everything that makes it another try-on (or another consent); not the Turnstile token, which a retry renews.
+            await fingerprint([
+              ...(fields.photo ? ['photo', fields.photo] : ['photoRef', fields.photoRef!]),
+              fields.garmentUrl,
+              fields.product ?? '',
+              fields.category,
+              fields.size ?? '',
+              fields.consent,
+            ]),
             () => limits.generation(c, start),
             (error) => describe(error),
           )

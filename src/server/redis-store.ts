@@ -20,7 +20,17 @@ local n = redis.call('INCR', KEYS[1])
 if n == 1 or redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return n`;
 
-type TryOnRedis = Redis & { tryonIncr(key: string, ttlMs: number): Promise<number> };
+// Compare-and-set: the value is replaced only if it is still the one the caller wrote, checked
+// and written in one step so no other instance can slip in between.
+const SET_IF_EQUALS = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+return 1`;
+
+type TryOnRedis = Redis & {
+  tryonIncr(key: string, ttlMs: number): Promise<number>;
+  tryonSetIfEquals(key: string, expected: string, value: string, ttlMs: number): Promise<number>;
+};
 
 export interface RedisStoreOptions {
   /** Key prefix. Default `tryon:`. */
@@ -68,6 +78,7 @@ export class RedisStore implements Store {
       const { Redis } = await import('ioredis');
       const client = new Redis(this.#url, { ...DEFAULTS, ...this.#options.redisOptions }) as TryOnRedis;
       client.defineCommand('tryonIncr', { numberOfKeys: 1, lua: INCR_WITH_EXPIRY });
+      client.defineCommand('tryonSetIfEquals', { numberOfKeys: 1, lua: SET_IF_EQUALS });
       let lastReported = '';
       client.on('error', (error: Error) => {
         // A down Redis reports every reconnect attempt; one line per distinct problem is enough.
@@ -109,6 +120,10 @@ export class RedisStore implements Store {
 
   async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
     return (await this.#run((r) => r.set(this.#key(key), value, 'PX', ttl(ttlMs), 'NX'))) === 'OK';
+  }
+
+  async setIfEquals(key: string, expected: string, value: string, ttlMs: number): Promise<boolean> {
+    return Number(await this.#run((r) => r.tryonSetIfEquals(this.#key(key), expected, value, ttl(ttlMs)))) === 1;
   }
 
   async delete(key: string): Promise<void> {

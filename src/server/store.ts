@@ -9,6 +9,12 @@ export interface Store {
   set(key: string, value: string, ttlMs: number): Promise<void>;
   /** Sets `key` only if absent; returns whether it was set (for locks and first-writer-wins). */
   setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Replaces `key` with `value` (expiring after `ttlMs`) only while it still holds `expected`, in
+   * one atomic step; returns whether it did. A lock holder finishing after its lock expired and
+   * someone else took it must not overwrite the newcomer's record.
+   */
+  setIfEquals(key: string, expected: string, value: string, ttlMs: number): Promise<boolean>;
   delete(key: string): Promise<void>;
   /** Increments a counter that expires `ttlMs` after it was created; returns the new value. */
   incr(key: string, ttlMs: number): Promise<number>;
@@ -57,6 +63,14 @@ export class MemoryStore implements Store {
   async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
     if (this.#live(key)) return false;
     await this.set(key, value, ttlMs);
+    return true;
+  }
+
+  // No await between the read and the write: atomic within this process.
+  async setIfEquals(key: string, expected: string, value: string, ttlMs: number): Promise<boolean> {
+    if (this.#live(key)?.value !== expected) return false;
+    this.#maybeSweep();
+    this.#map.set(key, { value, expiresAt: this.#now() + ttlMs });
     return true;
   }
 

@@ -13,6 +13,8 @@ export interface SubmitFields {
   photo?: Uint8Array;
   photoRef?: string;
   garmentUrl: string;
+  /** The product id as sent (the garment may come from it). */
+  product?: string;
   garmentDescription?: string;
   category: Category;
   size?: string;
@@ -105,6 +107,7 @@ export async function readSubmitFields(
   return {
     ...(photo ? { photo } : { photoRef: photoRef! }),
     garmentUrl,
+    ...(productId !== undefined ? { product: productId } : {}),
     ...(product?.description ? { garmentDescription: product.description } : {}),
     category: categoryValue,
     ...(size ? { size } : {}),

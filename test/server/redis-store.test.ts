@@ -55,6 +55,25 @@ describe.each([
     expect(await store.setIfAbsent('lock', 'after expiry', 80)).toBe(true);
   });
 
+  it('setIfEquals replaces only the value the caller expects, once under concurrency, never a missing key', async () => {
+    const store = make();
+    await store.set('record', 'pending:owner-1', 10_000);
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.setIfEquals('record', 'pending:owner-1', `done:${i}`, 10_000)));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    const winner = await store.get('record');
+    expect(winner).toBe(`done:${results.indexOf(true)}`);
+    // A stale owner (its record already replaced) changes nothing.
+    expect(await store.setIfEquals('record', 'pending:owner-1', 'late', 10_000)).toBe(false);
+    expect(await store.get('record')).toBe(winner);
+    // Nor does it bring back an expired or absent key.
+    expect(await store.setIfEquals('absent', 'pending:owner-1', 'late', 10_000)).toBe(false);
+    expect(await store.get('absent')).toBeUndefined();
+    // The new value gets the new ttl.
+    await store.setIfEquals('record', winner!, 'brief', 60);
+    await sleep(120);
+    expect(await store.get('record')).toBeUndefined();
+  });
+
   it('incr is atomic under concurrency and its window is fixed at creation', async () => {
     const store = make();
     const values = await Promise.all(Array.from({ length: 100 }, () => store.incr('counter', 300)));

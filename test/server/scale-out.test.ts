@@ -6,6 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CountingAdapter, errorOf, get, setup, submitRequest } from './helpers.ts';
 import { RedisStore } from '../../src/server/redis-store.ts';
+import type { Store } from '../../src/server/store.ts';
 import { resolveSettings } from '../../src/server/settings.ts';
 import type { HandlerOptions } from '../../src/server/options.ts';
 import { startRedis, type TestRedis } from './redis-server.ts';
@@ -26,15 +27,29 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A Redis across a network rather than on loopback: every store call takes `ms` longer. */
+function distant(store: Store, ms: number): Store {
+  return new Proxy(store, {
+    get(target, name, receiver) {
+      const value = Reflect.get(target, name, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        await sleep(ms);
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+}
+
 /** Two instances on the one Redis, sharing one counting adapter (i.e. one provider account). */
-async function twoInstances(options: HandlerOptions = {}, adapter = new CountingAdapter()) {
+async function twoInstances(options: HandlerOptions = {}, adapter = new CountingAdapter(), latencyMs = 0) {
   // A fresh key prefix per test: the same Redis, but no test sees another's counters.
   const prefix = `tryon:${Math.random().toString(36).slice(2)}:`;
   const storeA = new RedisStore(redis.url, { prefix });
   const storeB = new RedisStore(redis.url, { prefix });
   stores.push(storeA, storeB);
-  const a = setup({ ...options, store: storeA }, adapter);
-  const b = setup({ ...options, store: storeB }, adapter);
+  const a = setup({ ...options, store: latencyMs ? distant(storeA, latencyMs) : storeA }, adapter);
+  const b = setup({ ...options, store: latencyMs ? distant(storeB, latencyMs) : storeB }, adapter);
   return { a, b, adapter };
 }
 
@@ -90,6 +105,29 @@ describe('two endpoint instances on one Redis', () => {
     const later = (await (await b.handler(submitRequest({}, { headers }))).json()) as { job: string };
     expect(later.job).toBe(ja!.job);
     expect(adapter.submits).toHaveLength(1);
+  });
+
+  it('30 rounds of the same Idempotency-Key sent to both instances at the same moment: 30 jobs, never a double charge', async () => {
+    // Many submits of one photo from one client: lift the per-shopper budget, it is not under test.
+    // A millisecond per Redis call, as on a real network: the race needs room to show.
+    const { a, b, adapter } = await twoInstances({ rateLimits: { 'submit-shopper': { points: 1000, windowSec: 60 } } }, new CountingAdapter(), 1);
+    const doubled: number[] = [];
+    for (let round = 0; round < 30; round++) {
+      const headers = { 'idempotency-key': `race-${round}` };
+      // Alternate which instance goes first, and let the second lag 0-9 ms: the interleavings a load balancer makes.
+      const [first, second] = round % 2 ? [a, b] : [b, a];
+      const charged = adapter.submits.length;
+      const answers = await Promise.all([
+        first.handler(submitRequest({}, { headers })),
+        sleep(round % 10).then(() => second.handler(submitRequest({}, { headers }))),
+      ]);
+      expect(answers.map((r) => r.status), `round ${round}`).toEqual([202, 202]);
+      const [ja, jb] = (await Promise.all(answers.map((r) => r.json()))) as Array<{ job: string; photoRef: string }>;
+      if (adapter.submits.length - charged !== 1 || ja!.job !== jb!.job) doubled.push(round);
+      else expect(jb, `round ${round}: both callers get the one answer`).toEqual(ja);
+    }
+    expect(doubled, 'rounds charged twice').toEqual([]);
+    expect(adapter.submits).toHaveLength(30);
   });
 
   it('the status cache is shared: one provider status call per interval across both instances', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BASE, Clock, errorOf, get, setup, submitRequest, SECRET } from './helpers.ts';
+import { BASE, Clock, errorOf, GARMENT_URL, get, setup, submitRequest, SECRET } from './helpers.ts';
 import { ProviderError } from '../../src/server/providers/errors.ts';
 import { MemoryStore } from '../../src/server/store.ts';
 
@@ -77,6 +77,39 @@ describe('idempotency', () => {
     const e = await errorOf(await s.handler(submitRequest({ category: 'bottom' }, { headers })));
     expect(e).toMatchObject({ status: 422, code: 'idempotency_key_invalid' });
     expect(s.adapter.submits).toHaveLength(1);
+  });
+
+  it('a key reused with another product or another consent → 422 idempotency_key_invalid, no second charge', async () => {
+    // Two products with the one garment image: only the product id tells the try-ons apart.
+    const s = setup({ products: { 'shirt-s': { garment: GARMENT_URL, category: 'top' }, 'shirt-l': { garment: GARMENT_URL, category: 'top' } } });
+    const headers = { 'idempotency-key': 'one-try-on' };
+    const first = await s.handler(submitRequest({ garment: null, product: 'shirt-s' }, { headers }));
+    expect(first.status).toBe(202);
+    for (const other of [{ garment: null, product: 'shirt-l' }, { garment: null, product: 'shirt-s', consent: 'v2' }]) {
+      const e = await errorOf(await s.handler(submitRequest(other, { headers })));
+      expect(e, JSON.stringify(other)).toMatchObject({ status: 422, code: 'idempotency_key_invalid' });
+      expect(e.message).toMatch(/new key/);
+    }
+    // The very same try-on still gets its answer.
+    expect(await (await s.handler(submitRequest({ garment: null, product: 'shirt-s' }, { headers }))).json()).toEqual(await first.json());
+    expect(s.adapter.submits).toHaveLength(1);
+  });
+
+  it('the same key from two storefronts (tenants) is two try-ons, each replayed to its own tenant only', async () => {
+    const shops = ['https://shop-a.example', 'https://shop-b.example'];
+    const s = setup({ allowedOrigins: shops });
+    const headers = (origin: string) => ({ 'idempotency-key': 'shared-uuid-0001', origin });
+    const [a, b] = await Promise.all(shops.map(async (origin) => (await s.handler(submitRequest({}, { headers: headers(origin) }))).json() as Promise<{ job: string }>));
+    expect(s.adapter.submits).toHaveLength(2);
+    expect(a!.job).not.toBe(b!.job);
+    // A's job token is bound to A: B could not have used it, so B had to get its own job.
+    expect((await s.handler(get(`/jobs/${a!.job}`, { origin: shops[0]! }))).status).toBe(200);
+    expect((await s.handler(get(`/jobs/${b!.job}`, { origin: shops[1]! }))).status).toBe(200);
+    // Retries replay per tenant.
+    for (const [i, origin] of shops.entries()) {
+      expect(((await (await s.handler(submitRequest({}, { headers: headers(origin) }))).json()) as { job: string }).job).toBe([a, b][i]!.job);
+    }
+    expect(s.adapter.submits).toHaveLength(2);
   });
 
   it('two concurrent identical submits charge once and both get the job', async () => {
