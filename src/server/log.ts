@@ -11,8 +11,11 @@ const defaultSink: LogSink = (entry) => {
   else console.log(line);
 };
 
-// Compact JWS (job tokens) and our photo handles.
-const TOKEN_PATTERN = /eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+|[A-Za-z0-9_-]{24}\.[A-Za-z0-9_-]{43}/g;
+// Compact JWE (job tokens: five segments, the second empty with `dir`), compact JWS (any other
+// JWT, e.g. an old job token) and our photo handles. JWE first: the shorter shapes would
+// otherwise match inside it and leave pieces behind.
+const TOKEN_PATTERN =
+  /eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+|eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+|[A-Za-z0-9_-]{24}\.[A-Za-z0-9_-]{43}/g;
 
 /** A copy of `value` with `secrets` and token-shaped strings replaced. */
 export function scrub(value: unknown, secrets: readonly string[], depth = 0): unknown {

@@ -83,7 +83,7 @@ export interface JobState {
 export interface SubmitResult {
   /**
    * Everything the adapter needs to poll this job later, as a short string. It travels inside
-   * the signed job token, so a restarted endpoint can still poll it. Never include the key.
+   * the encrypted job token, so a restarted endpoint can still poll it. Never include the key.
    */
   jobId: string;
   /** Set when the provider answered synchronously (or already knows the state). */
