@@ -108,6 +108,7 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
       options: slot.providerOptions,
       ...(settings.publicUrl ? { publicUrl: settings.publicUrl } : {}),
       secret: settings.secret,
+      now,
       publishFile: (bytes, type, ttlMs) => files.publish(bytes, type, ttlMs),
       fetchGarment: createGarmentFetcher(garmentHosts(c), garmentTransport),
     };
