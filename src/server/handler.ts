@@ -6,13 +6,14 @@
  */
 import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { routePath } from 'hono/route';
 import { IDEMPOTENCY_HEADER, LIMITS, type ErrorCode, type StatusResponse, type SubmitResponse } from '../protocol.ts';
 import type { HandlerOptions } from './options.ts';
 import type { ProviderContext } from './providers/types.ts';
 import { ProviderError, describeProviderError } from './providers/errors.ts';
 import { ApiError, errorResponse } from './api-error.ts';
 import { resolveSettings } from './settings.ts';
-import { createLogger } from './log.ts';
+import { createLogger, loggedPath } from './log.ts';
 import { TokenSigner } from './tokens.ts';
 import { checkPhoto } from './photo.ts';
 import { loadPhoto, savePhoto } from './photos.ts';
@@ -122,6 +123,7 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
       options: slot.providerOptions,
       ...(settings.publicUrl ? { publicUrl: settings.publicUrl } : {}),
       secret: settings.secret,
+      now,
       publishFile: async (bytes, type, ttlMs) => {
         const url = await files.publish(bytes, type, ttlMs);
         published?.push(fileIdOf(url));
@@ -139,7 +141,9 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
     const started = now();
     await next();
     c.res.headers.set('x-request-id', requestId);
-    log.info({ event: 'request', requestId, method: c.req.method, path: new URL(c.req.url).pathname, status: c.res.status, ms: now() - started });
+    // The route, not the path: paths carry job tokens, photo handles and file ids (see log.ts).
+    const path = loggedPath(routePath(c, -1), new URL(c.req.url).pathname);
+    log.info({ event: 'request', requestId, method: c.req.method, path, status: c.res.status, ms: now() - started });
   });
   app.use(
     '*',

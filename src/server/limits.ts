@@ -8,7 +8,7 @@
  * widget makes up (an attacker would just rotate it):
  * - on submit, a digest of the photo's bytes (a sent photo, or the one behind a photoRef), so the
  *   same shopper trying on product after product is one budget;
- * - on poll, the photo handle inside the signed job token.
+ * - on poll, the photo handle inside the (encrypted) job token.
  * An attacker can still vary photos; the per-IP budget and the daily caps bound that.
  */
 import type { Context, MiddlewareHandler } from 'hono';

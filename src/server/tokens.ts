@@ -1,13 +1,17 @@
 /**
- * Signed handles the widget carries between calls, so the endpoint itself keeps no job table:
- * - job tokens (JWT, HS256 via jose): which provider, the adapter's job id, the photo handle;
+ * Handles the widget carries between calls, so the endpoint itself keeps no job table:
+ * - job tokens (compact JWE, `dir` + A256GCM via jose): which provider, the adapter's job id, the
+ *   photo handle and the job's photo file. Encrypted, not just signed: whoever sees a token (a log
+ *   line, a referrer, the network tab) learns nothing from it, least of all where the shopper's
+ *   photo is served (`/files/{id}`) or which photo handle it was made from;
  * - photo handles (`photoRef`): a random id plus an HMAC, naming a photo kept in the store.
- * Each kind has its own audience / HMAC label, so one can never be passed off as the other.
+ * Each has its own key, derived from TRYON_SECRET by HKDF-SHA-256 under its own label, so the raw
+ * secret never keys two purposes and one kind can never be passed off as the other.
  * Both are bound to the scope that made them (a Shopify shop, a storefront origin, or the
- * endpoint's own pages, see origin.ts): the job token carries it signed, the photo's store entry
- * records it (photos.ts). Presented in another scope they are refused with 403 token_scope_mismatch.
+ * endpoint's own pages, see origin.ts): the job token carries it encrypted, the photo's store
+ * entry records it (photos.ts). Presented in another scope they are refused with 403 token_scope_mismatch.
  */
-import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { EncryptJWT, jwtDecrypt, errors as joseErrors } from 'jose';
 import { ApiError } from './api-error.ts';
 import { toBase64Url } from './base64.ts';
 
@@ -29,30 +33,48 @@ export interface JobClaims {
 const JOB_AUDIENCE = 'try-on-job';
 const encoder = new TextEncoder();
 
+/**
+ * HKDF parameters of the two keys. Changing a label retires every token or handle made under it
+ * (shoppers are asked to start again), so a new format gets a new version, never an edited label.
+ */
+export const KEY_DERIVATION = {
+  salt: 'try-on-button',
+  jobTokenInfo: 'try-on-button job token v1',
+  photoHandleInfo: 'try-on-button photo handle v1',
+} as const;
+
 /** A handle made for another shop or storefront origin. */
 export const scopeMismatch = () =>
   new ApiError(403, 'token_scope_mismatch', 'This try-on belongs to another store. Please start a new try-on here.');
 
+async function deriveKeys(secret: string): Promise<{ job: CryptoKey; photo: CryptoKey }> {
+  const base = await crypto.subtle.importKey('raw', encoder.encode(secret), 'HKDF', false, ['deriveKey']);
+  const hkdf = (info: string): HkdfParams => ({ name: 'HKDF', hash: 'SHA-256', salt: encoder.encode(KEY_DERIVATION.salt), info: encoder.encode(info) });
+  const [job, photo] = await Promise.all([
+    crypto.subtle.deriveKey(hkdf(KEY_DERIVATION.jobTokenInfo), base, { name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']),
+    crypto.subtle.deriveKey(hkdf(KEY_DERIVATION.photoHandleInfo), base, { name: 'HMAC', hash: 'SHA-256', length: 256 }, false, ['sign', 'verify']),
+  ]);
+  return { job, photo };
+}
+
 export class TokenSigner {
-  readonly #key: Uint8Array<ArrayBuffer>;
-  readonly #hmacKey: Promise<CryptoKey>;
+  readonly #keys: Promise<{ job: CryptoKey; photo: CryptoKey }>;
   readonly #now: () => number;
 
   constructor(secret: string, now: () => number) {
-    this.#key = encoder.encode(secret);
     this.#now = now;
-    this.#hmacKey = crypto.subtle.importKey('raw', this.#key, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    this.#keys = deriveKeys(secret);
   }
 
-  /** A compact JWT for a job, valid for `ttlMs`. */
+  /** A compact JWE for a job, valid for `ttlMs`: opaque to whoever holds it. */
   async signJob(claims: Omit<JobClaims, 'expiresAt'>, ttlMs: number): Promise<string> {
     const nowSec = Math.floor(this.#now() / 1000);
-    return new SignJWT({ p: claims.provider, j: claims.jobId, r: claims.photoRef, s: claims.scope, ...(claims.photoFile ? { f: claims.photoFile } : {}) })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    return new EncryptJWT({ p: claims.provider, j: claims.jobId, r: claims.photoRef, s: claims.scope, ...(claims.photoFile ? { f: claims.photoFile } : {}) })
+      .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
       .setAudience(JOB_AUDIENCE)
       .setIssuedAt(nowSec)
       .setExpirationTime(nowSec + Math.ceil(ttlMs / 1000))
-      .sign(this.#key);
+      .encrypt((await this.#keys).job);
   }
 
   /**
@@ -67,8 +89,10 @@ export class TokenSigner {
 
   async #readJob(token: string): Promise<JobClaims> {
     try {
-      const { payload } = await jwtVerify(token, this.#key, {
-        algorithms: ['HS256'],
+      // GCM authenticates header and ciphertext: a token altered anywhere, or made under another secret, does not decrypt.
+      const { payload } = await jwtDecrypt(token, (await this.#keys).job, {
+        keyManagementAlgorithms: ['dir'],
+        contentEncryptionAlgorithms: ['A256GCM'],
         audience: JOB_AUDIENCE,
         currentDate: new Date(this.#now()),
         requiredClaims: ['exp'],
@@ -98,11 +122,11 @@ export class TokenSigner {
     if (!match) return false;
     const mac = Uint8Array.from(atob(match[2]!.replace(/-/g, '+').replace(/_/g, '/') + '='), (c) => c.charCodeAt(0));
     // subtle.verify compares in constant time.
-    return crypto.subtle.verify('HMAC', await this.#hmacKey, mac, encoder.encode(`photo:${match[1]}`));
+    return crypto.subtle.verify('HMAC', (await this.#keys).photo, mac, encoder.encode(`photo:${match[1]}`));
   }
 
   async #photoMac(id: string): Promise<string> {
-    const mac = await crypto.subtle.sign('HMAC', await this.#hmacKey, encoder.encode(`photo:${id}`));
+    const mac = await crypto.subtle.sign('HMAC', (await this.#keys).photo, encoder.encode(`photo:${id}`));
     return toBase64Url(new Uint8Array(mac));
   }
 }

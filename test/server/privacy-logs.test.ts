@@ -8,6 +8,8 @@ import { BASE, CountingAdapter, errorOf, FAKE_KEY, get, SECRET, setup, submitReq
 import { photoPng } from './images.ts';
 import type { ProviderContext } from '../../src/server/providers/types.ts';
 import { shopifyUrl, SHOPIFY_SECRET } from './access-helpers.ts';
+import { PHOTO_TTL_MS } from '../../src/server/photos.ts';
+import { scrub } from '../../src/server/log.ts';
 
 const PUBLIC = 'http://localhost:5173/api/try-on';
 
@@ -64,6 +66,31 @@ describe('photo URLs for URL-only providers', () => {
     expect((await s.handler(get(filePath(url)))).status).toBe(404);
     expect((await s.handler(submitRequest({ photo: null, photoRef }))).status).toBe(202);
   });
+
+  it('are one per job: a second job from the same photo gets its own URL, which outlives the first job', async () => {
+    const s = setup({ publicUrl: PUBLIC });
+    const first = (await (await s.handler(submitRequest())).json()) as { job: string; photoRef: string };
+    const second = (await (await s.handler(submitRequest({ photo: null, photoRef: first.photoRef }))).json()) as { job: string };
+    const [urlA, urlB] = s.adapter.submits.map((submit) => submit.photo.url!);
+    expect(urlA).not.toBe(urlB);
+    s.adapter.state = { status: 'completed', images: ['https://cdn.provider.example/r.png'] };
+    s.clock.advance(10_000);
+    await s.handler(get(`/jobs/${first.job}`));
+    expect((await s.handler(get(filePath(urlA!)))).status).toBe(404);
+    expect((await s.handler(get(filePath(urlB!)))).status).toBe(200);
+    await s.handler(get(`/jobs/${second.job}`));
+    expect((await s.handler(get(filePath(urlB!)))).status).toBe(404);
+  });
+
+  it('expire with the photo even when nobody polls the job to its end', async () => {
+    const s = setup({ publicUrl: PUBLIC });
+    await s.handler(submitRequest());
+    const url = s.adapter.submits[0]!.photo.url!;
+    s.clock.advance(PHOTO_TTL_MS - 1000);
+    expect((await s.handler(get(filePath(url)))).status).toBe(200);
+    s.clock.advance(2000);
+    expect((await s.handler(get(filePath(url)))).status).toBe(404);
+  });
 });
 
 describe('logs', () => {
@@ -86,6 +113,51 @@ describe('logs', () => {
     for (const secret of [FAKE_KEY, SECRET, SHOPIFY_SECRET, job, photoRef, signature, Buffer.from(photoPng).toString('base64').slice(0, 40)]) {
       expect(text).not.toContain(secret);
     }
-    expect(text).toContain('[token]');
+    // Request lines name the route, not the handle in the path.
+    expect(requests.map((entry) => entry.path)).toEqual(['/api/try-on/jobs', '/api/try-on/jobs/:job', '/api/try-on/photos/:photoRef', '/api/try-on/jobs/:job']);
+  });
+
+  it('hold no job token, photo handle or photo file id over a whole try-on with a URL-fetching provider', async () => {
+    const s = setup({ publicUrl: PUBLIC });
+    const { job, photoRef } = (await (await s.handler(submitRequest())).json()) as { job: string; photoRef: string };
+    const url = s.adapter.submits[0]!.photo.url!;
+    const fileId = url.split('/').pop()!;
+    // The provider fetches the photo, the widget polls to the end, then forgets the photo.
+    expect((await s.handler(get(filePath(url)))).status).toBe(200);
+    s.clock.advance(3000);
+    await s.handler(get(`/jobs/${job}`));
+    s.adapter.state = { status: 'completed', images: ['https://cdn.provider.example/r.png'] };
+    s.clock.advance(3000);
+    await s.handler(get(`/jobs/${job}`));
+    expect((await s.handler(get(filePath(url)))).status).toBe(404);
+    await s.handler(new Request(`${BASE}/photos/${photoRef}`, { method: 'DELETE' }));
+    // Handles in places no route expects, and a provider failure that quotes the photo URL.
+    await s.handler(get(`/jobs/${job}/x`));
+    await s.handler(get(`/files/${fileId}/${photoRef}`));
+    s.adapter.submitError = new Error(`could not fetch ${url} for ${photoRef}`);
+    await s.handler(submitRequest());
+
+    const text = s.logs.map((entry) => JSON.stringify(entry)).join('\n');
+    for (const hidden of [job, ...job.split('.').filter((segment) => segment.length > 20), photoRef, photoRef.split('.')[0]!, fileId]) {
+      expect(text).not.toContain(hidden);
+    }
+    const paths = s.logs.filter((e) => (e as { event?: string }).event === 'request').map((e) => (e as { path: string }).path);
+    expect(paths).toEqual([
+      '/api/try-on/jobs',
+      '/api/try-on/files/:id',
+      '/api/try-on/jobs/:job',
+      '/api/try-on/jobs/:job',
+      '/api/try-on/files/:id',
+      '/api/try-on/photos/:photoRef',
+      '/api/try-on/jobs/:redacted/x',
+      '/api/try-on/files/:redacted/:redacted',
+      '/api/try-on/jobs',
+    ]);
+  });
+
+  it('scrub job tokens (compact JWE) whole, and photo file addresses', () => {
+    const jwe = 'eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..d5G8CQKiSEd39k4v.IVxGHRlAEvg1Fe-uoRs9RO20GvLCF32RK4pQujwqJM9vtGZzSZJJnFVjoJ4i3w8W.cbr7pK9V7DltaSS2mrbdAQ';
+    expect(scrub({ detail: `poll ${jwe} failed` }, [])).toEqual({ detail: 'poll [token] failed' });
+    expect(scrub(`GET https://shop.example/api/files/${'A'.repeat(32)}: 500`, [])).toBe('GET https://shop.example/api/files/[id]: 500');
   });
 });

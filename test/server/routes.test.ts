@@ -46,7 +46,7 @@ describe('routes', () => {
     const body = (await submit.json()) as { job: string; status: string; pollAfterMs: number; photoRef: string };
     expect(body.status).toBe('queued');
     expect(body.pollAfterMs).toBe(3000); // the adapter's interval, above LIMITS.pollAfterMs
-    expect(body.job.split('.')).toHaveLength(3);
+    expect(body.job.split('.')).toHaveLength(5); // a compact JWE: opaque to the widget
     expect(body.photoRef).toMatch(/^[\w-]{24}\.[\w-]{43}$/);
     expect(s.adapter.submits[0]!.photo.ref).toBe(body.photoRef);
 

@@ -54,6 +54,8 @@ export interface ProviderContext {
   publicUrl?: string;
   /** Secret of this endpoint, for adapters that sign things (e.g. webhook secrets). */
   secret: string;
+  /** The endpoint's clock (ms since the epoch), e.g. to judge a callback's age; Date.now when absent. */
+  now?: () => number;
   /**
    * Publishes bytes at an unguessable, expiring URL served by this endpoint
    * (`GET {endpoint}/files/{id}`), absolute, e.g. a demo result image. The URL is public only
@@ -83,7 +85,7 @@ export interface JobState {
 export interface SubmitResult {
   /**
    * Everything the adapter needs to poll this job later, as a short string. It travels inside
-   * the signed job token, so a restarted endpoint can still poll it. Never include the key.
+   * the encrypted job token, so a restarted endpoint can still poll it. Never include the key.
    */
   jobId: string;
   /** Set when the provider answered synchronously (or already knows the state). */

@@ -9,7 +9,7 @@
  *
  * When the endpoint is public, VirtuFit is also given a webhook URL and a secret derived
  * from the endpoint's own secret (so it survives restarts and needs no storage); callbacks
- * are trusted only after their HMAC checks out.
+ * are trusted only after their HMAC checks out, while their `timestamp` is recent, and once.
  */
 import type { Category, ErrorBody } from '../../protocol.ts';
 import type { JobState, ProviderAdapter, ProviderContext, SubmitInput, SubmitResult } from './types.ts';
@@ -205,13 +205,36 @@ async function status(jobId: string, ctx: ProviderContext): Promise<JobState> {
   return mapVirtufitJob(body);
 }
 
+/**
+ * How old (or, with clock skew, how far ahead) a callback's `timestamp` may be. VirtuFit's own
+ * retries come within 155 s (5 s, 25 s, 125 s); a captured callback replayed later is refused.
+ */
+export const VIRTUFIT_WEBHOOK_TOLERANCE_MS = 5 * 60 * 1000;
+
+/** The callback's `timestamp` (ISO 8601, as VirtuFit sends it) in ms, if it is one. */
+function callbackTime(value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/**
+ * Records a verified delivery as seen; false when it was seen before. It is kept twice the
+ * tolerance: a timestamp that passes now (up to a tolerance ahead) passes for at most that long.
+ * Keyed on the body's digest, so VirtuFit's own retry, stamped afresh, is a new delivery.
+ */
+async function firstDelivery(ctx: ProviderContext, jobId: string, event: string, body: Uint8Array): Promise<boolean> {
+  const digest = toHex(await crypto.subtle.digest('SHA-256', body.slice()));
+  return ctx.store.setIfAbsent(`virtufit:webhook-seen:${jobId}:${event}:${digest}`, '1', 2 * VIRTUFIT_WEBHOOK_TOLERANCE_MS);
+}
+
 async function webhook(request: Request, ctx: ProviderContext): Promise<{ jobId: string; state: JobState }> {
   const body = new Uint8Array(await request.arrayBuffer());
   const secret = await virtufitWebhookSecret(ctx.secret);
   if (!(await verifyVirtufitSignature(secret, body, request.headers.get('x-virtufit-signature')))) {
     throw new ProviderError('bad_webhook', 'The VirtuFit callback signature does not match.');
   }
-  let payload: { event?: unknown; job_id?: unknown };
+  let payload: { event?: unknown; job_id?: unknown; timestamp?: unknown };
   try {
     payload = JSON.parse(new TextDecoder().decode(body)) as typeof payload;
   } catch {
@@ -223,11 +246,25 @@ async function webhook(request: Request, ctx: ProviderContext): Promise<{ jobId:
   if (typeof payload.job_id !== 'string' || !/^[\w-]{1,80}$/.test(payload.job_id)) {
     throw new ProviderError('bad_webhook', 'The VirtuFit callback has no usable job_id.');
   }
+  // The signature proves VirtuFit wrote the body, not when: only a recent timestamp says it is not a replay.
+  const sent = callbackTime(payload.timestamp);
+  const now = (ctx.now ?? Date.now)();
+  if (sent === undefined || Math.abs(now - sent) > VIRTUFIT_WEBHOOK_TOLERANCE_MS) {
+    throw new ProviderError('bad_webhook', 'The VirtuFit callback has no timestamp within 5 minutes of now.');
+  }
   let state: JobState;
   try {
     state = mapVirtufitJob(payload);
   } catch {
     throw new ProviderError('bad_webhook', 'The VirtuFit callback does not describe a finished job.');
+  }
+  // A second copy of a delivery already taken is refused (401) rather than acknowledged: the
+  // adapter contract has no "taken, change nothing" answer (the handler records whatever is
+  // returned), and refusing loses nothing. The first copy recorded the job's state, or, had that
+  // failed, the widget's polls still learn it from VirtuFit; VirtuFit stops after three retries.
+  // Marked last, so a copy refused for another reason (too old, unreadable) blocks no good one.
+  if (!(await firstDelivery(ctx, payload.job_id, payload.event, body))) {
+    throw new ProviderError('bad_webhook', 'This VirtuFit callback was already received.');
   }
   return { jobId: payload.job_id, state };
 }

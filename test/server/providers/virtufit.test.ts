@@ -7,6 +7,8 @@ import { makePng } from '../../fakes/common.ts';
 import { createTestContext, type TestContext } from '../../fakes/context.ts';
 import { startFakeVirtufit, type VirtuFitFake } from '../../fakes/virtufit.ts';
 import { providerError as expectProviderError, pollUntilDone as pollJob, resetFake } from './harness.ts';
+import { BASE, Clock, SECRET, setup } from '../helpers.ts';
+import { MemoryStore } from '../../../src/server/store.ts';
 import { ProviderError } from '../../../src/server/providers/errors.ts';
 import type { JobState, ProviderContext, SubmitInput } from '../../../src/server/providers/types.ts';
 import {
@@ -16,6 +18,7 @@ import {
   mapVirtufitJob,
   readGenerateAnswer,
   verifyVirtufitSignature,
+  VIRTUFIT_WEBHOOK_TOLERANCE_MS,
   virtufitAdapter,
   virtufitWebhookSecret,
   webhookUrlFor,
@@ -352,7 +355,8 @@ describe('virtufit webhooks', () => {
 
   it('refuses unsigned, tampered and signed-but-meaningless callbacks', async () => {
     const secret = await virtufitWebhookSecret(ctx.secret);
-    const body = JSON.stringify({ event: 'tryon.completed', job_id: 'j1', status: 'completed', output_urls: ['https://x/1.png'] });
+    const timestamp = new Date().toISOString();
+    const body = JSON.stringify({ event: 'tryon.completed', job_id: 'j1', status: 'completed', output_urls: ['https://x/1.png'], timestamp });
     const sig = createHmac('sha256', secret).update(body).digest('hex');
 
     expect(await virtufitAdapter.webhook!(post(body, sig), ctx)).toEqual({
@@ -366,9 +370,102 @@ describe('virtufit webhooks', () => {
     const sign = (b: string) => createHmac('sha256', secret).update(b).digest('hex');
     const notJson = 'hello';
     expect((await providerError(virtufitAdapter.webhook!(post(notJson, sign(notJson)), ctx))).kind).toBe('bad_webhook');
-    const otherEvent = JSON.stringify({ event: 'tryon.started', job_id: 'j1', status: 'processing' });
+    const otherEvent = JSON.stringify({ event: 'tryon.started', job_id: 'j1', status: 'processing', timestamp });
     expect((await providerError(virtufitAdapter.webhook!(post(otherEvent, sign(otherEvent)), ctx))).kind).toBe('bad_webhook');
-    const noUrls = JSON.stringify({ event: 'tryon.completed', job_id: 'j1', status: 'completed' });
+    const noUrls = JSON.stringify({ event: 'tryon.completed', job_id: 'j2', status: 'completed', timestamp });
     expect((await providerError(virtufitAdapter.webhook!(post(noUrls, sign(noUrls)), ctx))).kind).toBe('bad_webhook');
+  });
+});
+
+describe('virtufit webhook replays', () => {
+  const T0 = Date.UTC(2026, 2, 15, 12, 0, 0);
+  let clock: Clock;
+  let replayCtx: ProviderContext;
+  let secret = '';
+
+  beforeEach(async () => {
+    clock = new Clock(T0);
+    replayCtx = { ...ctx, store: new MemoryStore(clock.now), now: clock.now };
+    secret = await virtufitWebhookSecret(ctx.secret);
+  });
+
+  const callback = (sentAt: number | string | undefined, over: Record<string, unknown> = {}) =>
+    JSON.stringify({
+      event: 'tryon.completed',
+      job_id: 'job-7',
+      status: 'completed',
+      output_urls: ['https://cdn.virtufit.example/r.png'],
+      ...(sentAt === undefined ? {} : { timestamp: typeof sentAt === 'number' ? new Date(sentAt).toISOString() : sentAt }),
+      ...over,
+    });
+  const deliver = (body: string, signature = createHmac('sha256', secret).update(body).digest('hex')) =>
+    virtufitAdapter.webhook!(
+      new Request('https://shop.example/webhooks/virtufit', { method: 'POST', headers: { 'x-virtufit-signature': signature }, body }),
+      replayCtx,
+    );
+  const refusal = async (body: string, signature?: string) => {
+    const error = await providerError(deliver(body, signature));
+    expect(error.kind).toBe('bad_webhook');
+    return error.message;
+  };
+
+  it('takes a callback stamped within 5 minutes of our clock, either way', async () => {
+    expect((await deliver(callback(T0 - 4 * 60_000))).jobId).toBe('job-7');
+    expect((await deliver(callback(T0 + 4 * 60_000))).jobId).toBe('job-7');
+  });
+
+  it('refuses a validly signed callback that is too old, too far ahead, or not stamped', async () => {
+    expect(await refusal(callback(T0 - VIRTUFIT_WEBHOOK_TOLERANCE_MS - 1000))).toMatch(/timestamp/);
+    expect(await refusal(callback(T0 + VIRTUFIT_WEBHOOK_TOLERANCE_MS + 1000))).toMatch(/timestamp/);
+    expect(await refusal(callback(undefined))).toMatch(/timestamp/);
+    expect(await refusal(callback('yesterday'))).toMatch(/timestamp/);
+    expect(await refusal(callback(undefined, { timestamp: T0 }))).toMatch(/timestamp/);
+  });
+
+  it('takes a delivery once: a second copy is refused, also once it is old', async () => {
+    const body = callback(T0);
+    expect(await deliver(body)).toEqual({ jobId: 'job-7', state: { status: 'completed', images: ['https://cdn.virtufit.example/r.png'] } });
+    clock.advance(30_000);
+    expect(await refusal(body)).toMatch(/already received/);
+    clock.advance(VIRTUFIT_WEBHOOK_TOLERANCE_MS);
+    expect(await refusal(body)).toMatch(/timestamp/);
+  });
+
+  it('keeps refusing a copy for as long as its timestamp would pass, even one stamped ahead of our clock', async () => {
+    const body = callback(T0 + VIRTUFIT_WEBHOOK_TOLERANCE_MS - 1000);
+    await deliver(body);
+    for (const step of [VIRTUFIT_WEBHOOK_TOLERANCE_MS, VIRTUFIT_WEBHOOK_TOLERANCE_MS - 2000]) {
+      clock.advance(step);
+      expect(await refusal(body)).toMatch(/already received/);
+    }
+  });
+
+  it("takes VirtuFit's own retry, which is stamped afresh, and a different event for the same job", async () => {
+    await deliver(callback(T0));
+    clock.advance(25_000);
+    expect((await deliver(callback(clock.now()))).jobId).toBe('job-7');
+    const failed = callback(clock.now(), { event: 'tryon.failed', status: 'failed', error: 'Replicate API error' });
+    expect((await deliver(failed)).state.status).toBe('failed');
+  });
+
+  it('a copy refused for its signature does not block the genuine one', async () => {
+    const body = callback(T0);
+    await refusal(body, 'f'.repeat(64));
+    expect((await deliver(body)).jobId).toBe('job-7');
+  });
+
+  it("through the endpoint: judged by the endpoint's clock; a replayed copy → 401", async () => {
+    const s = setup({ provider: 'virtufit' });
+    const stamped = callback(s.clock.now());
+    const signature = createHmac('sha256', await virtufitWebhookSecret(SECRET)).update(stamped).digest('hex');
+    const post = (body: string, sig = signature) =>
+      s.handler(new Request(`${BASE}/webhooks/virtufit`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-virtufit-signature': sig }, body }));
+    expect((await post(stamped)).status).toBe(200);
+    expect((await post(stamped)).status).toBe(401);
+    // Stamped by the wall clock, far from the endpoint's injected one (2025-01-01): refused.
+    expect(Math.abs(Date.now() - s.clock.now())).toBeGreaterThan(VIRTUFIT_WEBHOOK_TOLERANCE_MS);
+    const wallClock = callback(Date.now());
+    expect((await post(wallClock, createHmac('sha256', await virtufitWebhookSecret(SECRET)).update(wallClock).digest('hex'))).status).toBe(401);
+    expect(s.logs.filter((e) => (e as { kind?: string }).kind === 'bad_webhook')).toHaveLength(2);
   });
 });
