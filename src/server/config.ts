@@ -27,7 +27,7 @@ function providerOptions(value: string | undefined): Record<string, string> {
 
 /**
  * Reads TRYON_PROVIDER, TRYON_API_KEY, TRYON_PROVIDER_URL, TRYON_SECRET, TRYON_ALLOWED_ORIGINS,
- * TRYON_GARMENT_HOSTS, TRYON_PUBLIC_URL (and TRYON_PROVIDER_OPTIONS) into HandlerOptions, and
+ * TRYON_GARMENT_HOSTS, TRYON_PUBLIC_URL, TRYON_BASE_PATH (and TRYON_PROVIDER_OPTIONS) into HandlerOptions, and
  * TRYON_FALLBACK_PROVIDERS with each fallback's TRYON_<NAME>_API_KEY / TRYON_<NAME>_PROVIDER_URL
  * (NAME upper-cased, '-' as '_', e.g. TRYON_VISTOURE_PRO_API_KEY).
  * Throws ConfigError when they cannot work together (e.g. a non-demo provider without a key).
@@ -49,6 +49,11 @@ export function optionsFromEnv(env: Record<string, string | undefined>): Handler
   if (origins.length) options.allowedOrigins = origins;
   const hosts = list(env.TRYON_GARMENT_HOSTS);
   if (hosts.length) options.garmentHosts = hosts;
+  const basePath = value('TRYON_BASE_PATH');
+  if (basePath) {
+    if (!/^\/[A-Za-z0-9._~\/-]*$/.test(basePath)) throw new ConfigError('TRYON_BASE_PATH must be a URL path such as /api/try-on.');
+    options.basePath = basePath;
+  }
   const publicUrl = value('TRYON_PUBLIC_URL');
   if (publicUrl) options.publicUrl = publicUrl;
   const fallbacks = list(env.TRYON_FALLBACK_PROVIDERS).map((provider) => {

@@ -42,7 +42,7 @@ export interface HandlerOptions {
    * webhooks; without it, file URLs are built from the request's own origin.
    */
   publicUrl?: string;
-  /** Path prefix the routes live under, e.g. `'/api/try-on'`. Default `''`. */
+  /** Path prefix the routes live under (`TRYON_BASE_PATH`), e.g. `'/api/try-on'`. Default `''` (the routes at `/`). */
   basePath?: string;
   /** Where endpoint state lives (status cache, idempotency, photos, files). Default: an in-memory store. */
   store?: Store;

@@ -39,6 +39,16 @@ describe('optionsFromEnv', () => {
     expect(() => createTryOnHandler({ provider: 'acme', adapters, apiKey: FAKE_KEY, log: () => {} })).not.toThrow();
   });
 
+  it('TRYON_BASE_PATH mounts the routes under a path; TRYON_DEV_ALLOW_LOOPBACK is read as a switch and warned about', async () => {
+    const logs: object[] = [];
+    const handler = createTryOnHandler({ ...optionsFromEnv({ TRYON_BASE_PATH: '/api/try-on', TRYON_DEV_ALLOW_LOOPBACK: '1' }), log: (e) => logs.push(e) });
+    expect((await handler(new Request('http://127.0.0.1:8787/api/try-on/health'))).status).toBe(200);
+    expect((await handler(new Request('http://127.0.0.1:8787/health'))).status).toBe(404);
+    expect(JSON.stringify(logs)).toContain('TRYON_DEV_ALLOW_LOOPBACK is on');
+    expect(optionsFromEnv({ TRYON_DEV_ALLOW_LOOPBACK: '0' }).devAllowLoopback).toBe(false);
+    expect(optionsFromEnv({}).devAllowLoopback).toBeUndefined();
+  });
+
   it('mistakes name the variable and do not echo secrets', () => {
     const cases: Array<[Record<string, string>, RegExp]> = [
       [{ TRYON_PROVIDER: 'nope' }, /TRYON_PROVIDER.*Choose one of: demo/],
@@ -48,6 +58,8 @@ describe('optionsFromEnv', () => {
       [{ TRYON_GARMENT_HOSTS: 'https://cdn.example/x' }, /TRYON_GARMENT_HOSTS/],
       [{ TRYON_SECRET: 'short', TRYON_API_KEY: FAKE_KEY }, /TRYON_SECRET/],
       [{ TRYON_PROVIDER_OPTIONS: 'novalue' }, /TRYON_PROVIDER_OPTIONS/],
+      [{ TRYON_BASE_PATH: 'api try-on' }, /TRYON_BASE_PATH/],
+      [{ TRYON_DEV_ALLOW_LOOPBACK: 'yes please' }, /TRYON_DEV_ALLOW_LOOPBACK/],
     ];
     for (const [env, pattern] of cases) {
       let message = '';
