@@ -11,15 +11,16 @@
  *   Turnstile (turnstile-fake.ts): its client script at `/turnstile-fake/turnstile/v0/api.js`,
  *   token issue at `.../issue`, siteverify answered in-process. `GET /api/__test/turnstile`
  *   reports issued and verified tokens; `POST /api/__test/turnstile/expire` expires every token
- *   issued so far. The fail-submits switch applies to this mount too, and its submits record the
- *   `turnstileToken` they carried.
+ *   issued so far. `.../unavailable` is a script that does not load (404; with `?stall`, only once
+ *   `POST /api/__test/turnstile/release`). The fail-submits switch applies to this mount too,
+ *   and its submits record the `turnstileToken` they carried.
  */
 import { getRequestListener } from '@hono/node-server';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createTryOnHandler } from '../../src/server/handler.ts';
 import { IDEMPOTENCY_HEADER, SUBMIT_FIELDS } from '../../src/protocol.ts';
 import { FAKE_SECRET, FAKE_SITEVERIFY_URL, TurnstileFake } from './turnstile-fake.ts';
-import { FAKE_ISSUE_PATH, FAKE_SCRIPT_PATH, TURNSTILE_ENDPOINT } from './turnstile-fake-config.ts';
+import { FAKE_ISSUE_PATH, FAKE_SCRIPT_PATH, FAKE_UNAVAILABLE_SCRIPT_PATH, TURNSTILE_ENDPOINT } from './turnstile-fake-config.ts';
 
 interface KoaLikeContext {
   path: string;
@@ -31,6 +32,7 @@ interface KoaLikeContext {
   status: number;
   body: unknown;
   type: string;
+  set(field: string, value: string): void;
 }
 
 interface SubmitRecord {
@@ -110,6 +112,20 @@ export function tryOnMiddleware() {
     if (ctx.path === FAKE_SCRIPT_PATH) {
       ctx.type = 'text/javascript';
       ctx.body = turnstile.script();
+      return;
+    }
+    if (ctx.path === FAKE_UNAVAILABLE_SCRIPT_PATH) {
+      await turnstile.unavailable(ctx.query.stall !== undefined);
+      ctx.status = 404;
+      // Every load must reach the fake: a cached 404 would hide the element's second attempt.
+      ctx.set('Cache-Control', 'no-store');
+      ctx.type = 'text/plain';
+      ctx.body = 'Not Found';
+      return;
+    }
+    if (ctx.path === '/api/__test/turnstile/release' && ctx.method === 'POST') {
+      turnstile.release();
+      ctx.status = 204;
       return;
     }
     if (ctx.path === FAKE_ISSUE_PATH && ctx.method === 'POST') {

@@ -19,10 +19,10 @@ export function part<T extends Element = HTMLElement>(el: TryOnButton, name: str
   return el.shadowRoot!.querySelector<T>(`[part~="${name}"]`);
 }
 
-/** Resolves when `predicate` holds, polling each animation frame; rejects after `timeoutMs`. */
-export async function until(predicate: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+/** Resolves when `predicate` holds (it may ask the server), polling every 20 ms; rejects after `timeoutMs`. */
+export async function until(predicate: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
   const start = performance.now();
-  while (!predicate()) {
+  while (!(await predicate())) {
     if (performance.now() - start > timeoutMs) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -63,6 +63,11 @@ export async function openPanel(el: TryOnButton): Promise<HTMLElement> {
 /** Opens, consents, picks the shopper photo, and clicks submit. */
 export async function submitPhoto(el: TryOnButton, photo?: File): Promise<void> {
   await openPanel(el);
+  await consentAndSubmit(el, photo);
+}
+
+/** In the open panel: consents, picks the shopper photo, and clicks submit. */
+export async function consentAndSubmit(el: TryOnButton, photo?: File): Promise<void> {
   part<HTMLInputElement>(el, 'consent-checkbox')!.click();
   await el.updateComplete;
   pickFile(part<HTMLInputElement>(el, 'file-input')!, photo ?? (await shopperPhoto()));

@@ -7,6 +7,9 @@
  * - siteverify: `POST` form `secret`, `response`, optional `remoteip` and `idempotency_key`;
  *   answers `{ success, challenge_ts, hostname, action, cdata, error-codes }`.
  *
+ * A third address stands for Cloudflare's script not loading: it answers 404, at once or when
+ * the test releases it.
+ *
  * Tokens are bound to the sitekey, action and page hostname they were issued for, are
  * single-use (`timeout-or-duplicate` the second time, unless the same idempotency key asks
  * again) and expire after 300 s. Everything is recorded so tests can see which tokens were
@@ -21,6 +24,8 @@ export const FAKE_SECRET = '0x4AAAAAAAFakeTryOnSecret_do_not_leak';
 export const FAKE_SITEVERIFY_URL = 'https://turnstile-fake.invalid/turnstile/v0/siteverify';
 
 const TOKEN_LIFETIME_MS = 300_000;
+// A stalled load a test did not release still ends by itself (after the element's 15 s load timeout).
+const STALL_LIMIT_MS = 20_000;
 // Cloudflare's limit on `action`: up to 32 alphanumerics, `-` and `_`.
 const ACTION_PATTERN = /^[\w-]{0,32}$/;
 
@@ -46,12 +51,39 @@ export class TurnstileFake {
   readonly issued = new Map<string, IssuedToken>();
   readonly verifications: Verification[] = [];
   scriptRequests = 0;
+  /** Loads of the script address that does not load (FAKE_UNAVAILABLE_SCRIPT_PATH). */
+  unavailableRequests = 0;
+  readonly #stalled = new Set<() => void>();
   readonly #script = readFileSync(new URL('./fixtures/turnstile-api.js', import.meta.url), 'utf8');
 
   /** The client script, as `GET /turnstile/v0/api.js` would serve it. */
   script(): string {
     this.scriptRequests++;
     return this.#script;
+  }
+
+  /**
+   * A load of the script that does not load: resolves when it should fail (the caller answers
+   * 404), at once or, `stall`ed, on `release()` (or after STALL_LIMIT_MS), so a test can act
+   * while the load is still in flight.
+   */
+  unavailable(stall: boolean): Promise<void> {
+    this.unavailableRequests++;
+    if (!stall) return Promise.resolve();
+    return new Promise((resolve) => {
+      const release = () => {
+        clearTimeout(timer);
+        this.#stalled.delete(release);
+        resolve();
+      };
+      const timer = setTimeout(release, STALL_LIMIT_MS);
+      this.#stalled.add(release);
+    });
+  }
+
+  /** Every stalled load fails now. */
+  release(): void {
+    for (const release of [...this.#stalled]) release();
   }
 
   /**
@@ -122,8 +154,18 @@ export class TurnstileFake {
     }) as typeof fetch;
   }
 
-  /** What tests read: issued tokens (oldest first) and every siteverify call. */
-  report(): { scriptRequests: number; issued: IssuedToken[]; verifications: Verification[] } {
-    return { scriptRequests: this.scriptRequests, issued: [...this.issued.values()], verifications: this.verifications };
+  /** What tests read: script loads (working and not, and how many of the latter hang now), issued tokens (oldest first) and every siteverify call. */
+  report(): {
+    scriptRequests: number;
+    unavailable: { requests: number; stalled: number };
+    issued: IssuedToken[];
+    verifications: Verification[];
+  } {
+    return {
+      scriptRequests: this.scriptRequests,
+      unavailable: { requests: this.unavailableRequests, stalled: this.#stalled.size },
+      issued: [...this.issued.values()],
+      verifications: this.verifications,
+    };
   }
 }
