@@ -125,6 +125,15 @@ describe('capture: live camera (Chromium fake device)', function () {
       const el = await openConsented();
       const v = await startCamera(el);
       expect(v.classList.contains('mirrored')).to.equal(true);
+      // A canvas stream's first frames can be blank on a loaded machine: capture once the video
+      // shows the painted frame, so this test judges mirroring, not how soon the fake stream paints.
+      const probe = document.createElement('canvas').getContext('2d', { willReadFrequently: true })!;
+      probe.canvas.width = 640;
+      probe.canvas.height = 480;
+      await until(() => {
+        probe.drawImage(v, 0, 0, 640, 480);
+        return probe.getImageData(40, 240, 1, 1).data[0]! > 180;
+      }, 10_000, 'the painted frame in the video');
       part<HTMLButtonElement>(el, 'capture')!.click();
       await until(() => part(el, 'preview') !== null, 5000, 'the preview');
       const img = part<HTMLImageElement>(el, 'preview')!;
