@@ -39,7 +39,12 @@ export interface FakeJob {
   failWith?: string;
   /** Anything the fake wants to remember about the request (for assertions). */
   input: Record<string, unknown>;
+  /** The last phase a status read reported (see FakeProvider.reportPhase). */
+  reported?: Phase;
 }
+
+type Phase = 'queued' | 'processing' | 'completed' | 'failed';
+const ORDER: readonly Phase[] = ['queued', 'processing', 'completed'];
 
 export interface Timing {
   /** How long a new job stays queued. */
@@ -139,6 +144,20 @@ export class FakeProvider {
     if (age < this.timing.queuedMs) return 'queued';
     if (age < this.timing.queuedMs + this.timing.processingMs) return 'processing';
     return job.failWith !== undefined ? 'failed' : 'completed';
+  }
+
+  /**
+   * The phase a status read reports: as time says, but never skipping a phase since the last
+   * read, so a poller always sees queued → processing → done in order however slow the machine
+   * (a read that took longer than the processing window used to jump straight to done).
+   */
+  reportPhase(job: FakeJob, now = Date.now()): Phase {
+    const byTime = this.phase(job, now);
+    const last = job.reported ? ORDER.indexOf(job.reported) : -1;
+    const next = ORDER.indexOf(byTime === 'failed' ? 'completed' : byTime);
+    const phase = next > last + 1 ? ORDER[last + 1]! : byTime;
+    job.reported = phase;
+    return phase;
   }
 
   resultUrl(job: FakeJob): string {

@@ -94,7 +94,7 @@ export async function startFakePixazo({ apiKey, port }: { apiKey: string; port?:
       if (typeof body?.id !== 'string' || body.id === '') return invalid(c, 'id is required');
       const job = fake.jobs.get(body.id);
       if (!job) return c.json({ error: 'Prediction not found' }, 404);
-      const phase = fake.phase(job);
+      const phase = fake.reportPhase(job);
       const words = { queued: 'starting', processing: 'processing', completed: 'succeeded', failed: 'failed' } as const;
       return c.json({
         id: job.id,

@@ -146,7 +146,7 @@ export async function startFakeVistoure({ apiKey, port }: { apiKey: string; port
 }
 
 function statusBody(fake: FakeProvider, job: FakeJob, pro: boolean): Record<string, unknown> {
-  const phase = fake.phase(job);
+  const phase = fake.reportPhase(job);
   const words = { queued: 'in_queue', processing: 'processing', completed: 'completed', failed: 'failed' } as const;
   const body: Record<string, unknown> = {
     id: job.id,
