@@ -6,7 +6,7 @@
  */
 import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { IDEMPOTENCY_HEADER, LIMITS, type ErrorCode, type StatusResponse, type SubmitResponse } from '../protocol.ts';
+import { IDEMPOTENCY_HEADER, LIMITS, SUBMIT_FIELDS, type ErrorCode, type StatusResponse, type SubmitResponse } from '../protocol.ts';
 import type { HandlerOptions } from './options.ts';
 import type { ProviderContext } from './providers/types.ts';
 import { ProviderError, describeProviderError } from './providers/errors.ts';
@@ -164,7 +164,7 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
     async (c) => {
       const idempotencyKey = checkIdempotencyKey(c.req.header(IDEMPOTENCY_HEADER));
       const scope = c.get('scope');
-      const form = await readForm(c.req.raw, { maxBytes: BODY_MAX_BYTES, timeoutMs: settings.bodyTimeoutMs });
+      const form = await readForm(c.req.raw, { maxBytes: BODY_MAX_BYTES, timeoutMs: settings.bodyTimeoutMs }, Object.values(SUBMIT_FIELDS));
       const fields = await readSubmitFields(form, adapter, garmentHosts(c), resolveProduct, scope);
 
       let photo;
