@@ -127,7 +127,7 @@ describe('provider callbacks are bounded', () => {
   });
 
   it('a signed callback whose body trickles gets 408 body_timeout and its connection closed', async () => {
-    const outcome = await rawExchange(port, { head: hookHead('transfer-encoding: chunked', true), trickle: { everyMs: 100, byte: '1' }, giveUpMs: 10_000 });
+    const outcome = await rawExchange(port, { head: hookHead('transfer-encoding: chunked', true), trickle: { everyMs: 100, byte: '1\r\nx\r\n' }, giveUpMs: 10_000 });
     expect(outcome.status).toBe(408);
     expect(codeOf(outcome.body)).toBe('body_timeout');
     expect(outcome.closedByServer).toBe(true);
@@ -152,7 +152,7 @@ describe('slow clients are closed by the server', () => {
     try {
       const outcome = await rawExchange(Number(new URL(short.url).port), {
         head: hookHead('transfer-encoding: chunked', true),
-        trickle: { everyMs: 50, byte: '1' },
+        trickle: { everyMs: 50, byte: '1\r\nx\r\n' },
         keepSending: true,
         giveUpMs: 10_000,
       });

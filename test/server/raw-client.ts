@@ -10,7 +10,7 @@ export interface RawExchange {
   head: string;
   /** Body bytes sent right after the head, as fast as the socket takes them. */
   body?: { total: number; chunked: boolean };
-  /** Then one byte every `everyMs` until the server answers or closes. */
+  /** Then `byte` (one byte, or one chunk of a chunked body) every `everyMs` until the server answers or closes. */
   trickle?: { everyMs: number; byte: string };
   /** Read nothing until the whole body has been written (a client that uploads first, then reads). */
   readAfterSend?: boolean;
