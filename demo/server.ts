@@ -9,10 +9,10 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Hono } from 'hono';
-import { createAdaptorServer } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { createTryOnHandler } from '../src/server/handler.ts';
 import { optionsFromEnv, portFromEnv } from '../src/server/config.ts';
+import { createNodeServer } from '../src/server/node-server.ts';
 
 const SITE_DIR = fileURLToPath(new URL('./site/', import.meta.url));
 const CDN_DIR = fileURLToPath(new URL('../dist/cdn/', import.meta.url));
@@ -87,7 +87,7 @@ export function createDemoApp(
   return { fetch: app.fetch, provider: options.provider ?? 'demo' };
 }
 
-function listen(server: ReturnType<typeof createAdaptorServer>, port: number, host: string): Promise<AddressInfo> {
+function listen(server: ReturnType<typeof createNodeServer>, port: number, host: string): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     const onError = (error: Error) => {
       server.off('listening', onListening);
@@ -110,7 +110,8 @@ function listen(server: ReturnType<typeof createAdaptorServer>, port: number, ho
 export async function startDemo(opts: DemoOptions = {}): Promise<DemoServer> {
   const host = opts.host ?? '127.0.0.1';
   const { fetch, provider } = createDemoApp(opts.env ?? process.env, opts.log);
-  const server = createAdaptorServer({ fetch });
+  // The endpoint's own Node server: its deadlines, and early answers (413...) the browser can read.
+  const server = createNodeServer(fetch);
   const address = await listen(server, opts.port ?? 5173, host);
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${urlHost}:${address.port}/`;
@@ -123,7 +124,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<DemoServer> {
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         // Keep-alive sockets from a browser would otherwise hold close() open.
-        if ('closeAllConnections' in server) server.closeAllConnections();
+        server.closeAllConnections();
       }),
   };
 }

@@ -3,10 +3,10 @@
  * Run: TRYON_SECRET=… npx tsx examples/hono/server.ts
  */
 import { Hono } from 'hono';
-import { serve } from '@hono/node-server';
 import { fileURLToPath } from 'node:url';
 import { tryOnHono } from '../../src/server/hono.ts';
 import { optionsFromEnv } from '../../src/server/config.ts';
+import { createNodeServer } from '../../src/server/node.ts';
 
 export function createApp(env: Record<string, string | undefined> = process.env): Hono {
   const app = new Hono();
@@ -17,5 +17,6 @@ export function createApp(env: Record<string, string | undefined> = process.env)
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const port = Number(process.env.PORT ?? 3000);
-  serve({ fetch: createApp().fetch, port, hostname: '127.0.0.1' }, () => console.log(`Hono shop on http://127.0.0.1:${port}/`));
+  // The endpoint's Node server: deadlines for slow clients, and early answers (413...) a browser can read.
+  createNodeServer(createApp().fetch).listen(port, '127.0.0.1', () => console.log(`Hono shop on http://127.0.0.1:${port}/`));
 }

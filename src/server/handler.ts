@@ -7,7 +7,7 @@
 import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { routePath } from 'hono/route';
-import { IDEMPOTENCY_HEADER, LIMITS, type ErrorCode, type StatusResponse, type SubmitResponse } from '../protocol.ts';
+import { IDEMPOTENCY_HEADER, LIMITS, SUBMIT_FIELDS, type ErrorCode, type StatusResponse, type SubmitResponse } from '../protocol.ts';
 import type { HandlerOptions } from './options.ts';
 import type { ProviderContext } from './providers/types.ts';
 import { ProviderError, describeProviderError } from './providers/errors.ts';
@@ -22,7 +22,7 @@ import { StatusCache } from './status-cache.ts';
 import { checkIdempotencyKey, fingerprint, once } from './idempotency.ts';
 import { readSubmitFields } from './submit-form.ts';
 import { forwardedOrigin, originAccess, type AccessVariables } from './origin.ts';
-import { CLOSE_CONNECTION, readForm } from './body.ts';
+import { CLOSE_CONNECTION, readBody, readForm } from './body.ts';
 import { scopeMismatch } from './tokens.ts';
 import { endJobPhoto, fileIdOf, forgetJobFiles, forgetPhoto, publishJobPhoto, recordJobFiles } from './privacy.ts';
 import { productResolver } from './catalog.ts';
@@ -38,6 +38,8 @@ export type { HandlerOptions } from './options.ts';
 const JOB_TTL_MS = 24 * 60 * 60 * 1000;
 /** The largest submit body: a 10 MB photo plus the other fields and multipart framing. */
 const BODY_MAX_BYTES = LIMITS.photoMaxBytes + 1024 * 1024;
+/** The largest provider callback: a job id, a status and a few result URLs fit many times over. */
+const WEBHOOK_MAX_BYTES = 256 * 1024;
 
 type Env = { Variables: { requestId: string } & AccessVariables };
 
@@ -195,7 +197,7 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
       const idempotencyKey = checkIdempotencyKey(c.req.header(IDEMPOTENCY_HEADER));
       const scope = c.get('scope');
       const tenant = c.get('tenant');
-      const form = await readForm(c.req.raw, { maxBytes: BODY_MAX_BYTES, timeoutMs: settings.bodyTimeoutMs });
+      const form = await readForm(c.req.raw, { maxBytes: BODY_MAX_BYTES, timeoutMs: settings.bodyTimeoutMs }, Object.values(SUBMIT_FIELDS));
       const fields = await readSubmitFields(form, adapter, garmentHosts, resolveProduct, scope, settings.devAllowLoopback);
 
       let photo;
@@ -305,10 +307,20 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
 
   app.post('/webhooks/:provider', async (c) => {
     const slot = slotNamed(c.req.param('provider'));
-    if (!slot?.adapter.webhook) {
+    const hook = slot?.adapter.webhook;
+    if (!slot || !hook) {
       throw new ApiError(404, 'not_found', 'No callbacks are expected for this provider here.');
     }
-    const { jobId, state } = await slot.adapter.webhook(c.req.raw, providerContext(c, slot));
+    // Before the body: unsigned traffic is refused without reading a byte of it.
+    if (!c.req.header(hook.signatureHeader)) {
+      throw new ProviderError('bad_webhook', `The ${slot.adapter.name} callback has no ${hook.signatureHeader} header.`);
+    }
+    const body = await readBody(c.req.raw, {
+      maxBytes: WEBHOOK_MAX_BYTES,
+      timeoutMs: settings.bodyTimeoutMs,
+      tooLargeMessage: `The callback is larger than ${WEBHOOK_MAX_BYTES / 1024} KB.`,
+    });
+    const { jobId, state } = await hook.read({ headers: c.req.raw.headers, body }, providerContext(c, slot));
     await statusCache.put(slot.adapter.name, jobId, state, now() + JOB_TTL_MS);
     return c.json({ ok: true });
   });

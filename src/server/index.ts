@@ -15,8 +15,10 @@ export type {
   ProviderAdapter,
   ProviderContext,
   ProviderPhoto,
+  ProviderWebhook,
   SubmitInput,
   SubmitResult,
+  WebhookCallback,
 } from './providers/types.ts';
 export { ProviderError, type ProviderErrorKind } from './providers/errors.ts';
 export {

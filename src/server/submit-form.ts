@@ -33,7 +33,10 @@ const text = (form: FormData, name: string): string | undefined => {
   return trimmed === '' ? undefined : trimmed;
 };
 
-/** Validates the submit form; throws ApiError with the protocol's code for the first problem. */
+/**
+ * Validates the submit form, as readForm returns it (SUBMIT_FIELDS only, each at most once);
+ * throws ApiError with the protocol's code for the first problem.
+ */
 export async function readSubmitFields(
   form: FormData,
   adapter: ProviderAdapter,
@@ -42,10 +45,6 @@ export async function readSubmitFields(
   scope = 'self',
   devAllowLoopback = false,
 ): Promise<SubmitFields> {
-  // A field sent twice could be read one way here and another way by a provider: refuse it.
-  for (const name of Object.values(SUBMIT_FIELDS)) {
-    if (form.getAll(name).length > 1) throw new ApiError(400, 'bad_request', `The field "${name}" was sent more than once; send it once.`);
-  }
   const consent = text(form, SUBMIT_FIELDS.consent);
   if (!consent) {
     throw new ApiError(400, 'consent_required', 'Please accept the try-on consent before sending your photo.');

@@ -4,7 +4,7 @@
  */
 import { createTryOnHandler } from '../../src/server/handler.ts';
 import type { HandlerOptions } from '../../src/server/options.ts';
-import type { JobState, ProviderAdapter, ProviderContext, SubmitInput } from '../../src/server/providers/types.ts';
+import type { JobState, ProviderAdapter, ProviderContext, SubmitInput, WebhookCallback } from '../../src/server/providers/types.ts';
 import { ProviderError } from '../../src/server/providers/errors.ts';
 import { photoPng } from './images.ts';
 
@@ -59,12 +59,17 @@ export class CountingAdapter implements ProviderAdapter {
     return this.state;
   }
 
-  /** Callbacks carry `x-signature: <secret>`; anything else is refused. */
-  async webhook(request: Request, ctx: ProviderContext) {
-    if (request.headers.get('x-signature') !== ctx.secret) throw new ProviderError('bad_webhook', 'bad signature');
-    const body = (await request.json()) as { id: string; state: JobState };
-    return { jobId: body.id, state: body.state };
-  }
+  /** Callbacks carry `x-signature: <secret>`; anything else is refused. Counts the callbacks read. */
+  webhookReads = 0;
+  readonly webhook = {
+    signatureHeader: 'x-signature',
+    read: async ({ headers, body }: WebhookCallback, ctx: ProviderContext) => {
+      this.webhookReads++;
+      if (headers.get('x-signature') !== ctx.secret) throw new ProviderError('bad_webhook', 'bad signature');
+      const parsed = JSON.parse(new TextDecoder().decode(body)) as { id: string; state: JobState };
+      return { jobId: parsed.id, state: parsed.state };
+    },
+  };
 
   get calls() {
     return this.submits.length + this.statusCalls;

@@ -121,6 +121,13 @@ const cases: Case[] = [
     request: () => new Request(`${BASE}/jobs`, { method: 'POST', body: '--other\r\n\r\nx\r\n--other--', headers: { 'content-type': 'multipart/form-data; boundary=b0undary' } }),
   },
   { name: 'a field sent twice', status: 400, code: 'bad_request', request: rawSubmit([...validParts, { name: 'category', value: 'dress' }, { name: 'photo', value: photoPng, filename: 'p.png' }]) },
+  { name: 'a field the protocol does not have', status: 400, code: 'bad_request', request: rawSubmit([...validParts, { name: 'webhook_url', value: 'https://evil.example/' }, { name: 'photo', value: photoPng, filename: 'p.png' }]) },
+  {
+    name: '10,000 tiny fields',
+    status: 400,
+    code: 'bad_request',
+    request: rawSubmit([...validParts, { name: 'photo', value: photoPng, filename: 'p.png' }, ...Array.from({ length: 10_000 }, (_, i) => ({ name: `f${i}`, value: 'x' }))]),
+  },
   { name: 'consent sent as a file', status: 400, code: 'bad_request', request: rawSubmit([{ name: 'consent', value: 'v1', filename: 'c.txt' }]) },
   // fields
   { name: 'no consent', status: 400, code: 'consent_required', request: submitWith({ consent: null }) },

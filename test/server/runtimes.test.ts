@@ -6,13 +6,15 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { serve } from '@hono/node-server';
 import { createApp as expressApp } from '../../examples/express/server.ts';
 import { createApp as honoApp } from '../../examples/hono/server.ts';
 import * as nextRoute from '../../examples/next/app/api/try-on/[...path]/route.ts';
 import worker from '../../examples/cloudflare/worker.ts';
 import vercel from '../../examples/vercel/api/try-on/[...path].ts';
 import { photoPng } from './images.ts';
+import { createNodeServer } from '../../src/server/node.ts';
+import { startDemo } from '../../demo/server.ts';
+import { codeOf, rawExchange } from './raw-client.ts';
 
 const servers: Server[] = [];
 afterAll(() => Promise.all(servers.map((s) => new Promise<void>((resolve) => (s.closeAllConnections(), s.close(() => resolve()))))));
@@ -66,9 +68,29 @@ describe('runtime entries', () => {
     const shop = new (await import('hono')).Hono();
     shop.use('/garments/*', serveStatic({ root: 'demo/site' }));
     shop.route('/', app);
-    const base = await listen((port) => serve({ fetch: shop.fetch, port, hostname: '127.0.0.1' }) as Server);
+    const base = await listen((port) => createNodeServer(shop.fetch).listen(port, '127.0.0.1'));
     await demoTryOn(base);
   }, 20_000);
+
+  it('Express, Hono on createNodeServer and the demo store: an over-cap upload gets a 413 the client reads after sending it all', async () => {
+    const express = await listen((port) => expressApp(ENV).listen(port, '127.0.0.1'));
+    const hono = await listen((port) => createNodeServer(honoApp(ENV).fetch).listen(port, '127.0.0.1'));
+    const demo = await startDemo({ port: 0, env: ENV, log: () => {} });
+    try {
+      for (const base of [express, hono, demo.url]) {
+        const total = 12 * 1024 * 1024;
+        const outcome = await rawExchange(Number(new URL(base).port), {
+          head: `POST /api/try-on/jobs HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: multipart/form-data; boundary=zzz\r\ncontent-length: ${total}\r\n\r\n`,
+          body: { total, chunked: false },
+          readAfterSend: true,
+          giveUpMs: 15_000,
+        });
+        expect({ base, status: outcome.status, code: codeOf(outcome.body) }).toEqual({ base, status: 413, code: 'body_too_large' });
+      }
+    } finally {
+      await demo.close();
+    }
+  }, 40_000);
 
   it('Next.js route handlers answer every method the endpoint has', async () => {
     const health = await nextRoute.GET(new Request('https://shop.example/api/try-on/health'));

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BASE, Clock, errorOf, GARMENT_URL, get, setup, submitRequest, SECRET } from './helpers.ts';
 import { ProviderError } from '../../src/server/providers/errors.ts';
 import { MemoryStore } from '../../src/server/store.ts';
+import { stalledStream, zeroStream } from './access-helpers.ts';
 
 describe('status cache', () => {
   it('many polls within pollIntervalMs → at most one status call', async () => {
@@ -164,6 +165,43 @@ describe('webhooks', () => {
     expect(response.status).toBe(401);
     s.clock.advance(5000);
     expect(((await (await s.handler(get(`/jobs/${job}`))).json()) as { status: string }).status).toBe('processing');
+  });
+
+  const streamedHook = (body: ReadableStream<Uint8Array>, headers: Record<string, string> = {}) =>
+    new Request(`${BASE}/webhooks/counting`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers }, duplex: 'half' } as RequestInit);
+
+  it('a callback without the signature header → 401 before its body is read; the adapter never sees it', async () => {
+    const s = setup();
+    const body = zeroStream(200 * 1024 * 1024);
+    const response = await s.handler(streamedHook(body.stream));
+    expect(await errorOf(response)).toMatchObject({ status: 401, code: 'bad_request' });
+    // At most what the stream queued on its own before anyone read it.
+    expect(body.pulled()).toBeLessThanOrEqual(64 * 1024);
+    expect(s.adapter.webhookReads).toBe(0);
+  });
+
+  it('a signed callback over 256 KB → 413 body_too_large, by Content-Length or while streaming; the adapter never sees it', async () => {
+    const s = setup();
+    const declared = new Request(`${BASE}/webhooks/counting`, {
+      method: 'POST',
+      body: 'x',
+      headers: { 'x-signature': SECRET, 'content-length': String(300 * 1024) },
+    });
+    const error = await errorOf(await s.handler(declared));
+    expect(error).toMatchObject({ status: 413, code: 'body_too_large', message: 'The callback is larger than 256 KB.' });
+    const body = zeroStream(200 * 1024 * 1024);
+    const response = await s.handler(streamedHook(body.stream, { 'x-signature': SECRET }));
+    expect(await errorOf(response)).toMatchObject({ status: 413, code: 'body_too_large' });
+    expect(response.headers.get('connection')).toBe('close');
+    expect(body.pulled()).toBeLessThan(1024 * 1024);
+    expect(s.adapter.webhookReads).toBe(0);
+  });
+
+  it('a signed callback whose body never ends → 408 body_timeout', async () => {
+    const s = setup({ bodyTimeoutMs: 150 });
+    const response = await s.handler(streamedHook(stalledStream(), { 'x-signature': SECRET }));
+    expect(await errorOf(response)).toMatchObject({ status: 408, code: 'body_timeout' });
+    expect(s.adapter.webhookReads).toBe(0);
   });
 
   it('unknown providers, and providers without webhooks → 404', async () => {

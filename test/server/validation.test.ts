@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { errorOf, setup, submitRequest, BASE, GARMENT_URL } from './helpers.ts';
 import { garmentPng, makeJpeg, photoPng, pngDeclaring, webpLossless, webpLossy } from './images.ts';
 import { LIMITS } from '../../src/protocol.ts';
+import { rawMultipart } from './access-helpers.ts';
 
 /** Every case: the status, the code, a readable message, and not one provider (or fetch) call. */
 async function expectRefused(request: Request, status: number, code: string, options = {}) {
@@ -164,6 +165,32 @@ describe('POST /jobs validation happens before any provider call', () => {
     await expectRefused(streamed, 413, 'body_too_large');
     // It stopped reading soon after the limit instead of taking the whole 40 MB.
     expect(pulled).toBeLessThan(16);
+  });
+
+  it('unknown fields, and 10,000 tiny ones, → 400 bad_request as their part arrives, before the body is read whole', async () => {
+    const valid = [
+      { name: 'consent', value: 'v1' },
+      { name: 'category', value: 'top' },
+      { name: 'garment', value: GARMENT_URL },
+      { name: 'photo', value: photoPng, filename: 'p.png' },
+    ];
+    const unknown = rawMultipart([...valid, { name: 'debug', value: '1' }]);
+    const error = await expectRefused(new Request(`${BASE}/jobs`, { method: 'POST', body: unknown.body, headers: { 'content-type': unknown.type } }), 400, 'bad_request');
+    expect(error.message).toMatch(/^The field "debug" is not part of this request; send only photo, photoRef, garment, .*\.$/);
+
+    const flood = rawMultipart([...valid, ...Array.from({ length: 10_000 }, (_, i) => ({ name: `f${i}`, value: 'x' }))]);
+    let pulled = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (pulled >= flood.body.length) return controller.close();
+        controller.enqueue(flood.body.slice(pulled, pulled + 16 * 1024));
+        pulled += 16 * 1024;
+      },
+    });
+    const request = new Request(`${BASE}/jobs`, { method: 'POST', body: stream, headers: { 'content-type': flood.type }, duplex: 'half' } as RequestInit);
+    expect((await expectRefused(request, 400, 'bad_request')).message).toContain('"f0"');
+    // Refused at the first extra field: most of the ~700 KB was never read.
+    expect(pulled).toBeLessThan(flood.body.length / 4);
   });
 
   it('a malformed Idempotency-Key → 400 idempotency_key_invalid', async () => {

@@ -92,6 +92,22 @@ export interface SubmitResult {
   state?: JobState;
 }
 
+/** A provider callback as the handler hands it over: its body already read under the handler's cap and deadline. */
+export interface WebhookCallback {
+  headers: Headers;
+  body: Uint8Array;
+}
+
+export interface ProviderWebhook {
+  /**
+   * The header every genuine callback carries its signature in. The handler refuses a request
+   * without it (401) before reading a byte of its body, so unsigned traffic costs nothing.
+   */
+  readonly signatureHeader: string;
+  /** Verifies and reads a callback; returns the job and its state, or throws ProviderError('bad_webhook') when unverified. */
+  read(callback: WebhookCallback, ctx: ProviderContext): Promise<{ jobId: string; state: JobState }>;
+}
+
 export interface ProviderAdapter {
   /** Name as in `TRYON_PROVIDER`. */
   readonly name: string;
@@ -105,11 +121,8 @@ export interface ProviderAdapter {
   readonly needsPhotoUrl?: boolean;
   submit(input: SubmitInput, ctx: ProviderContext): Promise<SubmitResult>;
   status(jobId: string, ctx: ProviderContext): Promise<JobState>;
-  /**
-   * Optional: verify and read a provider callback (`POST {endpoint}/webhooks/{name}`).
-   * Returns the job and its state, or throws ProviderError('bad_webhook') when unverified.
-   */
-  webhook?(request: Request, ctx: ProviderContext): Promise<{ jobId: string; state: JobState }>;
+  /** Optional: provider callbacks (`POST {endpoint}/webhooks/{name}`). */
+  webhook?: ProviderWebhook;
   /** Optional: forget what the provider holds for a photo (best effort). */
   forgetPhoto?(photoRef: string, ctx: ProviderContext): Promise<void>;
   /**

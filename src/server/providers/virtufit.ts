@@ -12,7 +12,7 @@
  * are trusted only after their HMAC checks out, while their `timestamp` is recent, and once.
  */
 import type { Category, ErrorBody } from '../../protocol.ts';
-import type { JobState, ProviderAdapter, ProviderContext, SubmitInput, SubmitResult } from './types.ts';
+import type { JobState, ProviderAdapter, ProviderContext, SubmitInput, SubmitResult, WebhookCallback } from './types.ts';
 import { ProviderError } from './errors.ts';
 import { providerFetch, providerJson, readJson } from './http.ts';
 import { errorText, mapFailure } from './failures.ts';
@@ -228,10 +228,12 @@ async function firstDelivery(ctx: ProviderContext, jobId: string, event: string,
   return ctx.store.setIfAbsent(`virtufit:webhook-seen:${jobId}:${event}:${digest}`, '1', 2 * VIRTUFIT_WEBHOOK_TOLERANCE_MS);
 }
 
-async function webhook(request: Request, ctx: ProviderContext): Promise<{ jobId: string; state: JobState }> {
-  const body = new Uint8Array(await request.arrayBuffer());
+/** The header VirtuFit signs its callbacks in. */
+export const VIRTUFIT_SIGNATURE_HEADER = 'x-virtufit-signature';
+
+async function readWebhook({ headers, body }: WebhookCallback, ctx: ProviderContext): Promise<{ jobId: string; state: JobState }> {
   const secret = await virtufitWebhookSecret(ctx.secret);
-  if (!(await verifyVirtufitSignature(secret, body, request.headers.get('x-virtufit-signature')))) {
+  if (!(await verifyVirtufitSignature(secret, body, headers.get(VIRTUFIT_SIGNATURE_HEADER)))) {
     throw new ProviderError('bad_webhook', 'The VirtuFit callback signature does not match.');
   }
   let payload: { event?: unknown; job_id?: unknown; timestamp?: unknown };
@@ -278,5 +280,5 @@ export const virtufitAdapter: ProviderAdapter = {
   categories: virtufitCategories,
   submit,
   status,
-  webhook,
+  webhook: { signatureHeader: VIRTUFIT_SIGNATURE_HEADER, read: readWebhook },
 };
