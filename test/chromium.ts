@@ -23,12 +23,19 @@ export const CHROMIUM_ARGS: readonly string[] = [
 /** Grants camera permission without a prompt and feeds getUserMedia a synthetic camera. */
 export const FAKE_CAMERA_ARGS: readonly string[] = ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'];
 
-/** The flags for a run; `camera` adds the fake camera. */
-export function chromiumArgs(options: { camera?: boolean } = {}): string[] {
-  return options.camera ? [...CHROMIUM_ARGS, ...FAKE_CAMERA_ARGS] : [...CHROMIUM_ARGS];
+export interface ChromiumOptions {
+  /** Adds the fake camera. */
+  camera?: boolean;
+  /** Accepts any certificate: for local TLS servers with a certificate made at test time. */
+  ignoreCertificateErrors?: boolean;
 }
 
-/** Launches Chromium through playwright-core with the shared path and flags; `camera` adds the fake camera. */
-export function launchChromium(options: { camera?: boolean } = {}): Promise<Browser> {
+/** The flags for a run (see {@link ChromiumOptions}). */
+export function chromiumArgs(options: ChromiumOptions = {}): string[] {
+  return [...CHROMIUM_ARGS, ...(options.camera ? FAKE_CAMERA_ARGS : []), ...(options.ignoreCertificateErrors ? ['--ignore-certificate-errors'] : [])];
+}
+
+/** Launches Chromium through playwright-core with the shared path and flags (see {@link ChromiumOptions}). */
+export function launchChromium(options: ChromiumOptions = {}): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: chromiumArgs(options) });
 }

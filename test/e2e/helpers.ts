@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { launchChromium } from '../chromium.ts';
+import { launchChromium, type ChromiumOptions } from '../chromium.ts';
 import { makeShopperPhoto } from './shopper-photo.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -23,7 +23,7 @@ export function requireWidgetBuild(...distFiles: string[]): void {
  * Launches Chromium and writes the shopper photo into `shots` (created if needed), where the
  * suite's screenshots go too.
  */
-export async function startBrowser(shots: string, options: { camera?: boolean } = {}): Promise<{ browser: Browser; photoPath: string }> {
+export async function startBrowser(shots: string, options: ChromiumOptions = {}): Promise<{ browser: Browser; photoPath: string }> {
   const browser = await launchChromium(options);
   await mkdir(shots, { recursive: true });
   const photoPath = `${shots}shopper.jpg`;
