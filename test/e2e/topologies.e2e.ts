@@ -70,7 +70,7 @@ interface TryOnRun {
 /**
  * A first-time shopper's try-on on `url`, to the end: fails with what the widget said if it does
  * not complete. Checks what every topology must give: no /jobs refused 403, the submit accepted
- * (202), at least two polls answered 200, and the result image loaded in the page.
+ * (202), its polls answered 200 (at least one), and the result image loaded in the page.
  */
 async function shopperTryOn(name: string, url: string): Promise<TryOnRun> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
@@ -112,7 +112,9 @@ async function shopperTryOn(name: string, url: string): Promise<TryOnRun> {
     const submits = all.filter((j) => j.method === 'POST');
     assert.deepEqual(submits.map((j) => j.status), [202], 'one submit, accepted');
     const polls = all.filter((j) => j.method === 'GET');
-    assert.ok(polls.filter((j) => j.status === 200).length >= 2, `at least two polls answered 200 (got ${polls.map((j) => j.status).join(', ')})`);
+    // One poll is enough to prove the token works after the submit; how many there are depends on
+    // how fast the machine is against the demo's 3.5 s, which a test must not rely on.
+    assert.ok(polls.filter((j) => j.status === 200).length >= 1, `a poll answered 200 (got ${polls.map((j) => j.status).join(', ')})`);
     assert.deepEqual(polls.filter((j) => j.status !== 200).map((j) => `${j.status} ${j.url}`), [], 'every poll answered 200');
     assert.deepEqual(problems, []);
     return { jobs: all, result };
@@ -157,7 +159,7 @@ describe('1. same origin behind a TLS-ending https proxy (X-Forwarded-Proto/Host
         const polls = proxy.requests.filter((r) => isPoll(r, ENDPOINT_PATH));
         assert.equal(submits.length, 1);
         assert.equal(submits[0]!.headers.origin, proxy.origin, 'the submit carried the page origin');
-        assert.ok(polls.length >= 2, 'the polls went through the proxy');
+        assert.ok(polls.length >= 1, 'the polls went through the proxy');
         assert.deepEqual(polls.map((r) => r.headers.origin), polls.map(() => undefined), 'the polls carried no Origin');
         assert.ok(polls.every((r) => r.status === 200), 'and every one was answered 200');
       },
