@@ -12,7 +12,7 @@ import { Hono } from 'hono';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { createTryOnHandler } from '../src/server/handler.ts';
 import { optionsFromEnv, portFromEnv } from '../src/server/config.ts';
-import { createNodeServer } from '../src/server/node-server.ts';
+import { createNodeServer } from '../src/server/runtimes/node-server.ts';
 
 const SITE_DIR = fileURLToPath(new URL('./site/', import.meta.url));
 const CDN_DIR = fileURLToPath(new URL('../dist/cdn/', import.meta.url));

@@ -92,8 +92,8 @@ function main(): void {
   }
   const leftovers = rewriteSpecifiers(dist);
   if (leftovers.length) throw new Error(`These built files still import .ts files: ${leftovers.join(', ')}`);
-  // npm marks bins executable on install; this keeps `node dist/server/bin.js` and ./bin.js alike.
-  chmodSync(join(dist, 'server', 'bin.js'), 0o755);
+  // npm marks bins executable on install; this keeps `node dist/server/runtimes/bin.js` and ./bin.js alike.
+  chmodSync(join(dist, 'server', 'runtimes', 'bin.js'), 0o755);
 
   execFileSync(
     bin('cem'),

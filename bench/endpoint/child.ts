@@ -4,7 +4,7 @@
  * whole run, reporting their status calls per job. `endpoint`: the real endpoint on Node
  * (startNodeServer) in front of one fake, reporting its memory after a full GC.
  */
-import { startNodeServer } from '../../src/server/node.ts';
+import { startNodeServer } from '../../src/server/runtimes/node.ts';
 import { startFakeVirtufit } from '../../test/fakes/virtufit.ts';
 import { startFakeVtryon } from '../../test/fakes/vtryon.ts';
 import type { FakeProvider } from '../../test/fakes/common.ts';

@@ -4,7 +4,7 @@
  */
 import express from 'express';
 import { fileURLToPath } from 'node:url';
-import { tryOnExpress } from '../../src/server/express.ts';
+import { tryOnExpress } from '../../src/server/runtimes/express.ts';
 import { optionsFromEnv } from '../../src/server/config.ts';
 
 export function createApp(env: Record<string, string | undefined> = process.env): express.Express {

@@ -4,9 +4,9 @@
  */
 import { Hono } from 'hono';
 import { fileURLToPath } from 'node:url';
-import { tryOnHono } from '../../src/server/hono.ts';
+import { tryOnHono } from '../../src/server/runtimes/hono.ts';
 import { optionsFromEnv } from '../../src/server/config.ts';
-import { createNodeServer } from '../../src/server/node.ts';
+import { createNodeServer } from '../../src/server/runtimes/node.ts';
 
 export function createApp(env: Record<string, string | undefined> = process.env): Hono {
   const app = new Hono();

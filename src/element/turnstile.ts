@@ -13,7 +13,7 @@ import type { TryOnButton } from './try-on-button.ts';
 
 /** Cloudflare's script, explicit rendering (no scan of the page for `.cf-turnstile`). */
 export const TURNSTILE_SCRIPT = 'https://challenges.cloudflare.com/turnstile/v0/api.js?render=explicit';
-/** The action the endpoint requires (TURNSTILE_ACTION in src/server/turnstile.ts). */
+/** The action the endpoint requires (TURNSTILE_ACTION in src/server/limits/turnstile.ts). */
 export const TURNSTILE_ACTION = 'try-on';
 /** The panel's slot the widget's container is assigned to. */
 export const TURNSTILE_SLOT = 'turnstile';

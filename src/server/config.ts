@@ -3,10 +3,10 @@
  * Mistakes are startup errors naming the variable, never printing a value (it may be a key).
  */
 import type { HandlerOptions } from './options.ts';
-import { parseDailyLimit, parseRateLimits, resolveLimits } from './limits-config.ts';
-import type { FallbackOptions } from './failover.ts';
+import { parseDailyLimit, parseRateLimits, resolveLimits } from './limits/limits-config.ts';
+import type { FallbackOptions } from './providers/failover.ts';
 import { ConfigError, fallbackEnvPrefix, resolveSettings } from './settings.ts';
-import { loadCatalogFile } from './catalog.ts';
+import { loadCatalogFile } from './garments/catalog.ts';
 
 const list = (value: string | undefined) =>
   (value ?? '')

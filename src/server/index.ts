@@ -7,9 +7,9 @@
 export { createTryOnHandler } from './handler.ts';
 export type { HandlerOptions } from './options.ts';
 export { optionsFromEnv, portFromEnv, ConfigError } from './config.ts';
-export { MemoryStore, type Store } from './store.ts';
+export { MemoryStore, type Store } from './store/store.ts';
 export { PROVIDER_NAMES } from './providers/registry.ts';
-export type { CatalogProduct, ProductResolver } from './catalog.ts';
+export type { CatalogProduct, ProductResolver } from './garments/catalog.ts';
 export type {
   JobState,
   ProviderAdapter,

@@ -1,10 +1,10 @@
 import type { Category } from '../protocol.ts';
-import type { Store } from './store.ts';
+import type { Store } from './store/store.ts';
 import type { ProviderAdapter } from './providers/types.ts';
-import type { ProductResolver } from './catalog.ts';
-import type { TurnstileOptions } from './turnstile.ts';
-import type { RateLimitOptions } from './limits-config.ts';
-import type { FallbackOptions } from './failover.ts';
+import type { ProductResolver } from './garments/catalog.ts';
+import type { TurnstileOptions } from './limits/turnstile.ts';
+import type { RateLimitOptions } from './limits/limits-config.ts';
+import type { FallbackOptions } from './providers/failover.ts';
 
 /** Options of {@link createTryOnHandler}; the same settings as the TRYON_* environment variables. */
 export interface HandlerOptions {

@@ -4,12 +4,12 @@
  */
 import type { HandlerOptions } from './options.ts';
 import type { ProviderAdapter } from './providers/types.ts';
-import type { Store } from './store.ts';
-import { MemoryStore } from './store.ts';
+import type { Store } from './store/store.ts';
+import { MemoryStore } from './store/store.ts';
 import { getAdapter, PROVIDER_NAMES } from './providers/registry.ts';
 import { toBase64Url } from './base64.ts';
-import { RedisStore } from './redis-store.ts';
-import type { ProviderSlot } from './failover.ts';
+import { RedisStore } from './store/redis-store.ts';
+import type { ProviderSlot } from './providers/failover.ts';
 
 /** A configuration mistake found at startup. */
 export class ConfigError extends Error {

@@ -60,7 +60,7 @@ describe('framework typings', () => {
 
 describe('README documents the endpoint configuration', () => {
   it('has a row for every environment variable the server reads', () => {
-    const files = ['src/server/config.ts', 'src/server/cli.ts', 'src/server/limits-config.ts'];
+    const files = ['src/server/config.ts', 'src/server/runtimes/cli.ts', 'src/server/limits/limits-config.ts'];
     const read = new Set<string>();
     for (const file of files) {
       const text = readFileSync(new URL(file, root), 'utf8');

@@ -20,8 +20,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { startNodeServer } from '../../src/server/node.ts';
-import { signProxyQuery } from '../../src/server/shopify.ts';
+import { startNodeServer } from '../../src/server/runtimes/node.ts';
+import { signProxyQuery } from '../../src/server/shopify/shopify.ts';
 import { choosePhoto, openPanel, openWidget, requireWidgetBuild, ROOT, startBrowser, waitForResultImage, waitForStatus, watchProblems } from './helpers.ts';
 import { makeCertificate, productPage, startDemoProcess, startProxy, startShop, under, type Certificate, type Proxy, type ProxiedRequest } from './topology-servers.ts';
 

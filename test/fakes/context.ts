@@ -7,9 +7,9 @@ import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { MemoryStore } from '../../src/server/store.ts';
+import { MemoryStore } from '../../src/server/store/store.ts';
 import type { ProviderContext } from '../../src/server/providers/types.ts';
-import { createGarmentFetcher, createTransport } from '../../src/server/garment-fetch.ts';
+import { createGarmentFetcher, createTransport } from '../../src/server/garments/garment-fetch.ts';
 
 export interface TestContext {
   ctx: ProviderContext;

@@ -1,5 +1,5 @@
 /**
- * `try-on-endpoint` as a merchant runs it: a real process (src/server/bin.ts under tsx), its
+ * `try-on-endpoint` as a merchant runs it: a real process (src/server/runtimes/bin.ts under tsx), its
  * stdout, stderr and exit code, against the local provider fakes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { startFakeVistoure, type VistoureFake } from '../fakes/vistoure.ts';
 import { startFakeVtry } from '../fakes/vtry.ts';
 import type { FakeProvider } from '../fakes/common.ts';
 
-const BIN = fileURLToPath(new URL('../../src/server/bin.ts', import.meta.url));
+const BIN = fileURLToPath(new URL('../../src/server/runtimes/bin.ts', import.meta.url));
 const SECRET = 'bin-test-secret-0123456789abcdef0123456789';
 const VISTOURE_KEY = 'vistoure-live-key-7f3a9c1e5b';
 const VTRY_KEY = 'vtry-live-key-4d8e2b6a0c';

@@ -79,8 +79,8 @@ describe('the tarball', () => {
       'dist/worker/worker.js',
       'dist/server/index.js',
       'dist/server/index.d.ts',
-      'dist/server/node.js',
-      'dist/server/bin.js',
+      'dist/server/runtimes/node.js',
+      'dist/server/runtimes/bin.js',
       'dist/frameworks/react.d.ts',
       'dist/frameworks/vue.d.ts',
       'dist/cdn/try-on-button.js',
@@ -117,9 +117,9 @@ describe('the tarball', () => {
     expect(Object.keys(pkg.exports)).toEqual(
       expect.arrayContaining(['.', './define', './element', './server', './node', './express', './hono', './next', './cloudflare', './vercel', './react', './vue']),
     );
-    expect(pkg.bin).toEqual({ 'try-on-endpoint': 'dist/server/bin.js' });
+    expect(pkg.bin).toEqual({ 'try-on-endpoint': 'dist/server/runtimes/bin.js' });
     // The same modules in src/ too: this package's own builds (the CDN bundle, the demo) read the field.
-    expect(pkg.sideEffects).toEqual(['./dist/element/define.js', './dist/worker/worker.js', './dist/server/bin.js', './dist/cdn/**', './src/element/define.ts', './src/worker/worker.ts', './src/server/bin.ts', './src/cdn.ts']);
+    expect(pkg.sideEffects).toEqual(['./dist/element/define.js', './dist/worker/worker.js', './dist/server/runtimes/bin.js', './dist/cdn/**', './src/element/define.ts', './src/worker/worker.ts', './src/server/runtimes/bin.ts', './src/cdn.ts']);
     expect(pkg.customElements).toBe('dist/custom-elements.json');
   });
 

@@ -2,7 +2,7 @@
  * Builders for the access and hostile-input tests: Shopify-signed URLs, a fake siteverify
  * answer, raw multipart bodies and streamed bodies.
  */
-import { signProxyQuery } from '../../src/server/shopify.ts';
+import { signProxyQuery } from '../../src/server/shopify/shopify.ts';
 import { BASE } from './helpers.ts';
 
 export const SHOPIFY_SECRET = 'shpss_app_secret_for_tests_0123';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { optionsFromEnv, portFromEnv } from '../../src/server/config.ts';
 import { createTryOnHandler } from '../../src/server/handler.ts';
-import { startNodeServer } from '../../src/server/node.ts';
+import { startNodeServer } from '../../src/server/runtimes/node.ts';
 import { PROVIDER_NAMES, getAdapter } from '../../src/server/providers/registry.ts';
 import { FAKE_KEY } from './helpers.ts';
 

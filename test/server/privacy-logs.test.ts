@@ -8,7 +8,7 @@ import { BASE, CountingAdapter, errorOf, FAKE_KEY, get, SECRET, setup, submitReq
 import { photoPng } from './images.ts';
 import type { ProviderContext } from '../../src/server/providers/types.ts';
 import { shopifyUrl, SHOPIFY_SECRET } from './access-helpers.ts';
-import { PHOTO_TTL_MS } from '../../src/server/photos.ts';
+import { PHOTO_TTL_MS } from '../../src/server/jobs/photos.ts';
 import { scrub } from '../../src/server/log.ts';
 
 const PUBLIC = 'http://localhost:5173/api/try-on';

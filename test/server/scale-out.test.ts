@@ -5,8 +5,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CountingAdapter, errorOf, get, setup, submitRequest } from './helpers.ts';
-import { RedisStore } from '../../src/server/redis-store.ts';
-import type { Store } from '../../src/server/store.ts';
+import { RedisStore } from '../../src/server/store/redis-store.ts';
+import type { Store } from '../../src/server/store/store.ts';
 import { resolveSettings } from '../../src/server/settings.ts';
 import type { HandlerOptions } from '../../src/server/options.ts';
 import { startRedis, type TestRedis } from './redis-server.ts';

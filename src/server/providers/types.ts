@@ -7,7 +7,7 @@
  * everything first, so an adapter is only called with input worth spending credits on.
  */
 import type { Category, ErrorBody, JobStatus, PhotoType } from '../../protocol.ts';
-import type { Store } from '../store.ts';
+import type { Store } from '../store/store.ts';
 
 export interface ProviderPhoto {
   bytes: Uint8Array;

@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Category } from '../../../src/protocol.ts';
-import { startNodeServer } from '../../../src/server/node.ts';
+import { startNodeServer } from '../../../src/server/runtimes/node.ts';
 import { getAdapter } from '../../../src/server/providers/registry.ts';
 import type { FakeProvider } from '../../fakes/common.ts';
 import { startFakeVistoure } from '../../fakes/vistoure.ts';

@@ -8,7 +8,7 @@ import { createTestContext, type TestContext } from '../../fakes/context.ts';
 import { startFakeVirtufit, type VirtuFitFake } from '../../fakes/virtufit.ts';
 import { providerError as expectProviderError, pollUntilDone as pollJob, resetFake } from './harness.ts';
 import { BASE, Clock, SECRET, setup } from '../helpers.ts';
-import { MemoryStore } from '../../../src/server/store.ts';
+import { MemoryStore } from '../../../src/server/store/store.ts';
 import { ProviderError } from '../../../src/server/providers/errors.ts';
 import type { JobState, ProviderContext, SubmitInput } from '../../../src/server/providers/types.ts';
 import {

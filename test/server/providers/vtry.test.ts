@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CATEGORIES, type Category } from '../../../src/protocol.ts';
 import { ProviderError } from '../../../src/server/providers/errors.ts';
 import type { JobState, ProviderContext, SubmitInput } from '../../../src/server/providers/types.ts';
-import { MemoryStore } from '../../../src/server/store.ts';
+import { MemoryStore } from '../../../src/server/store/store.ts';
 import {
   VTRY_PREPARE_DEADLINE_MS,
   cleanDescription,

@@ -2,7 +2,7 @@
  * Next.js App Router: every method under /api/try-on/* goes to the endpoint.
  * Copy to app/api/try-on/[...path]/route.ts (import from the package instead of ../src).
  */
-import { tryOnNext } from '../../../../../../src/server/next.ts';
+import { tryOnNext } from '../../../../../../src/server/runtimes/next.ts';
 import { optionsFromEnv } from '../../../../../../src/server/config.ts';
 
 // The Node.js runtime: garment hosts get the full DNS address check there.
