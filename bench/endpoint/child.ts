@@ -47,6 +47,8 @@ async function endpoint(provider: string, providerUrl: string): Promise<void> {
       TRYON_PROVIDER_URL: providerUrl,
       TRYON_SECRET: 'bench-secret-0123456789abcdef0123456789',
       TRYON_GARMENT_HOSTS: host,
+      // The fakes and their garments run on this machine.
+      TRYON_DEV_ALLOW_LOOPBACK: '1',
       // All bench traffic comes from 127.0.0.1; limits set out of reach keep the limiter's code
       // on the measured path without refusing the load (the endpoint's defaults would).
       TRYON_RATE_LIMITS: 'submit-ip=999999999/1m,submit-shopper=999999999/1m,poll-ip=999999999/1m,poll-shopper=999999999/1m,shop-day=999999999',

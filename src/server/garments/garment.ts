@@ -36,7 +36,14 @@ export function checkGarmentUrl(value: string, allowed: readonly string[], devAl
   const loopback = devAllowLoopback && LOOPBACK.has(url.hostname.toLowerCase());
   // http is only tolerable on this machine in development (the local demo); anywhere else it could be tampered with.
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw new ApiError(400, 'garment_url_invalid', 'The garment image must be an https:// URL.');
+    const local = url.protocol === 'http:' && LOOPBACK.has(url.hostname.toLowerCase());
+    throw new ApiError(
+      400,
+      'garment_url_invalid',
+      local
+        ? 'The garment image must be an https:// URL. For a development server on this machine, the store owner can set TRYON_DEV_ALLOW_LOOPBACK=1.'
+        : 'The garment image must be an https:// URL.',
+    );
   }
   if (!hostAllowed(url, allowed)) {
     throw new ApiError(
