@@ -1,8 +1,9 @@
 /**
  * Cost control in front of the provider: per-IP and per-shopper request limits on submit and on
  * poll (separate budgets), a daily cap on generations per shop and a daily spend breaker across
- * everything. Counting is done by rate-limiter-flexible on the same backend as the Store (Redis
- * when configured, so every instance shares the counts; memory otherwise).
+ * everything. Counting is done on the Store, so every instance sharing it shares the counts: by
+ * rate-limiter-flexible where the store has a backend for it (memory, Redis), else by counters on
+ * the store's atomic `incr` (counter-limiter.ts).
  *
  * Who is a "shopper": an id the server derives and a client cannot forge or choose, never one the
  * widget makes up (an attacker would just rotate it):
@@ -12,13 +13,12 @@
  * An attacker can still vary photos; the per-IP budget and the daily caps bound that.
  */
 import type { Context, MiddlewareHandler } from 'hono';
-import type { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
-import RateLimiterMemory from 'rate-limiter-flexible/lib/RateLimiterMemory.js';
 import type { Store } from '../store/store.ts';
 import type { Logger } from '../log.ts';
 import { ApiError } from '../http/api-error.ts';
 import { ProviderError } from '../providers/errors.ts';
-import { RedisStore } from '../store/redis-store.ts';
+import type { Limiter, WindowCount } from '../store/limiter.ts';
+import { limiterFor } from './counter-limiter.ts';
 import { StoreUnavailableError } from '../store/store-unavailable.ts';
 import { clientIp } from '../http/client-ip.ts';
 import type { LimitsConfig, WindowPolicy } from './limits-config.ts';
@@ -41,9 +41,6 @@ export class LimitError extends ApiError {
   }
 }
 
-// Limiters over a MemoryStore are shared by every handler given that store, like the store itself.
-const memoryLimiters = new WeakMap<Store, Map<string, RateLimiterAbstract>>();
-
 /**
  * Failures that happened before anything was generated: our own refusals (an ApiError, e.g. a
  * garment redirect to a host that is not allowed) and provider answers that started nothing. The
@@ -53,15 +50,12 @@ const notCharged = (error: unknown) =>
   error instanceof ApiError ||
   (error instanceof ProviderError && (error.kind === 'auth' || error.kind === 'rejected' || error.kind === 'busy' || error.kind === 'unavailable'));
 
-const isLimiterRes = (value: unknown): value is RateLimiterRes =>
-  typeof value === 'object' && value !== null && 'msBeforeNext' in value && 'consumedPoints' in value;
-
 export class Limits {
   readonly #config: LimitsConfig;
   readonly #store: Store;
   readonly #now: () => number;
   readonly #log: Logger;
-  readonly #limiters = new Map<string, Promise<RateLimiterAbstract>>();
+  readonly #limiters = new Map<string, Promise<Limiter>>();
   readonly #applied = new WeakMap<Context, LimitState[]>();
   #warnedNoIp = false;
 
@@ -118,9 +112,9 @@ export class Limits {
     if (this.#config.shopDaily) caps.push({ policy: 'shop-day', cap: this.#config.shopDaily, key: `${day}:${shopOf(c)}` });
     if (this.#config.globalDaily) caps.push({ policy: 'endpoint-day', cap: this.#config.globalDaily, key: day });
 
-    const taken: Array<{ limiter: RateLimiterAbstract; key: string }> = [];
+    const taken: Array<{ limiter: Limiter; key: string }> = [];
     const giveBack = async () => {
-      await Promise.all(taken.map(({ limiter, key }) => limiter.reward(key, 1).catch(() => undefined)));
+      await Promise.all(taken.map(({ limiter, key }) => limiter.reward(key).catch(() => undefined)));
     };
     for (const { policy, cap, key } of caps) {
       // Two days of life: the key names its UTC day, so it only has to outlast that day.
@@ -173,45 +167,23 @@ export class Limits {
   }
 
   /** Consumes one point; an over-limit answer is returned (not thrown), a backend failure is a 503. */
-  async #consume(limiter: RateLimiterAbstract, key: string): Promise<RateLimiterRes> {
+  async #consume(limiter: Limiter, key: string): Promise<WindowCount> {
     try {
-      return await limiter.consume(key, 1);
-    } catch (rejection) {
-      if (isLimiterRes(rejection)) return rejection;
-      throw new StoreUnavailableError(rejection);
+      return await limiter.consume(key);
+    } catch (error) {
+      throw error instanceof StoreUnavailableError ? error : new StoreUnavailableError(error);
     }
   }
 
-  #limiter(policy: string, points: number, duration: number): Promise<RateLimiterAbstract> {
+  #limiter(policy: string, points: number, duration: number): Promise<Limiter> {
     const id = `${policy}:${points}:${duration}`;
     let limiter = this.#limiters.get(id);
     if (!limiter) {
-      limiter = this.#create(policy, points, duration);
+      limiter = limiterFor(this.#store, { keyPrefix: policy, points, durationSec: duration }, this.#now);
       // A failed first connection must not be cached: the next request tries again.
       limiter.catch(() => this.#limiters.delete(id));
       this.#limiters.set(id, limiter);
     }
-    return limiter;
-  }
-
-  async #create(policy: string, points: number, duration: number): Promise<RateLimiterAbstract> {
-    const store = this.#store;
-    if (store instanceof RedisStore) {
-      const { default: RateLimiterRedis } = await import('rate-limiter-flexible/lib/RateLimiterRedis.js');
-      return new RateLimiterRedis({
-        storeClient: await store.connection(),
-        keyPrefix: `${store.prefix}rl:${policy}`,
-        points,
-        duration,
-        // Fail at once while Redis is down (503), rather than wait on a dead connection.
-        rejectIfRedisNotReady: true,
-      });
-    }
-    let shared = memoryLimiters.get(store);
-    if (!shared) memoryLimiters.set(store, (shared = new Map()));
-    const id = `${policy}:${points}:${duration}`;
-    let limiter = shared.get(id);
-    if (!limiter) shared.set(id, (limiter = new RateLimiterMemory({ keyPrefix: policy, points, duration })));
     return limiter;
   }
 }

@@ -8,6 +8,7 @@
  */
 import type { Redis, RedisOptions } from 'ioredis';
 import type { Store } from './store.ts';
+import { flexibleLimiter, type Limiter, type LimiterOptions } from './limiter.ts';
 import { StoreUnavailableError } from './store-unavailable.ts';
 
 /** Every key this endpoint writes starts with this, so it can share a Redis with other apps. */
@@ -16,8 +17,8 @@ export const REDIS_PREFIX = 'tryon:';
 // INCR then set the expiry only on creation, in one atomic step: a crash between the two can
 // never leave a counter that lives forever, and later increments never extend the window.
 const INCR_WITH_EXPIRY = `
-local n = redis.call('INCR', KEYS[1])
-if n == 1 or redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local n = redis.call('INCRBY', KEYS[1], ARGV[2])
+if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return n`;
 
 // Compare-and-set: the value is replaced only if it is still the one the caller wrote, checked
@@ -28,7 +29,7 @@ redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 return 1`;
 
 type TryOnRedis = Redis & {
-  tryonIncr(key: string, ttlMs: number): Promise<number>;
+  tryonIncr(key: string, ttlMs: number, by: number): Promise<number>;
   tryonSetIfEquals(key: string, expected: string, value: string, ttlMs: number): Promise<number>;
 };
 
@@ -130,8 +131,23 @@ export class RedisStore implements Store {
     await this.#run((r) => r.del(this.#key(key)));
   }
 
-  async incr(key: string, ttlMs: number): Promise<number> {
-    return Number(await this.#run((r) => r.tryonIncr(this.#key(key), ttl(ttlMs))));
+  async incr(key: string, ttlMs: number, by = 1): Promise<number> {
+    return Number(await this.#run((r) => r.tryonIncr(this.#key(key), ttl(ttlMs), Math.trunc(by))));
+  }
+
+  /** rate-limiter-flexible's Redis limiter on this store's connection and prefix. */
+  async limiter(options: LimiterOptions): Promise<Limiter> {
+    const { default: RateLimiterRedis } = await import('rate-limiter-flexible/lib/RateLimiterRedis.js');
+    return flexibleLimiter(
+      new RateLimiterRedis({
+        storeClient: await this.connection(),
+        keyPrefix: `${this.prefix}rl:${options.keyPrefix}`,
+        points: options.points,
+        duration: options.durationSec,
+        // Fail at once while Redis is down (503), rather than wait on a dead connection.
+        rejectIfRedisNotReady: true,
+      }),
+    );
   }
 
   /** Closes the connection (tests, graceful shutdown); later calls fail with StoreUnavailableError. */

@@ -16,9 +16,23 @@ export interface Store {
    */
   setIfEquals(key: string, expected: string, value: string, ttlMs: number): Promise<boolean>;
   delete(key: string): Promise<void>;
-  /** Increments a counter that expires `ttlMs` after it was created; returns the new value. */
-  incr(key: string, ttlMs: number): Promise<number>;
+  /**
+   * Adds `by` (default 1; negative gives back) to a counter that expires `ttlMs` after it was
+   * created, in one atomic step; returns the new value.
+   */
+  incr(key: string, ttlMs: number, by?: number): Promise<number>;
+  /**
+   * Optional: a request limiter on this store's own backend (rate-limiter-flexible has one for
+   * Redis and for memory). A store without one is limited through `incr` (see limiter.ts), so
+   * every store works; callers never ask which class a store is.
+   */
+  limiter?(options: LimiterOptions): Promise<Limiter>;
 }
+
+
+import { flexibleLimiter, type Limiter, type LimiterOptions } from './limiter.ts';
+
+export type { Limiter, LimiterOptions, WindowCount } from './limiter.ts';
 
 interface Entry {
   value: string;
@@ -27,6 +41,8 @@ interface Entry {
 
 export class MemoryStore implements Store {
   #map = new Map<string, Entry>();
+  // Limiters are per store, like its data: two handlers given one store share their counts.
+  #limiters = new Map<string, Promise<Limiter>>();
   #now: () => number;
   #sweeps = 0;
 
@@ -78,11 +94,24 @@ export class MemoryStore implements Store {
     this.#map.delete(key);
   }
 
-  async incr(key: string, ttlMs: number): Promise<number> {
+  async incr(key: string, ttlMs: number, by = 1): Promise<number> {
     const entry = this.#live(key);
-    const next = (entry ? Number(entry.value) : 0) + 1;
+    const next = (entry ? Number(entry.value) : 0) + by;
     this.#maybeSweep();
     this.#map.set(key, { value: String(next), expiresAt: entry?.expiresAt ?? this.#now() + ttlMs });
     return next;
+  }
+
+  limiter(options: LimiterOptions): Promise<Limiter> {
+    const id = `${options.keyPrefix}:${options.points}:${options.durationSec}`;
+    let limiter = this.#limiters.get(id);
+    if (!limiter) {
+      limiter = import('rate-limiter-flexible/lib/RateLimiterMemory.js').then(
+        ({ default: RateLimiterMemory }) =>
+          flexibleLimiter(new RateLimiterMemory({ keyPrefix: options.keyPrefix, points: options.points, duration: options.durationSec })),
+      );
+      this.#limiters.set(id, limiter);
+    }
+    return limiter;
   }
 }

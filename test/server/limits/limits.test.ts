@@ -7,6 +7,7 @@ import { rateLimit, rateLimitPolicy } from '../../../src/server/http/ratelimit-h
 import { optionsFromEnv, ConfigError } from '../../../src/server/config.ts';
 import { ProviderError } from '../../../src/server/providers/errors.ts';
 import type { HandlerOptions } from '../../../src/server/options.ts';
+import { MemoryStore, type Store } from '../../../src/server/store/store.ts';
 
 const SHOP_A = 'https://a.example';
 const SHOP_B = 'https://b.example';
@@ -237,5 +238,48 @@ describe('daily caps', () => {
     expect(after.status).toBe(429);
     expect((await errorOf(after)).code).toBe('daily_limit_reached');
     expect(s.adapter.submits).toHaveLength(3);
+  });
+});
+
+describe('limits on any store', () => {
+  /** A store of someone else's making: the contract's operations only, no limiter of its own. */
+  function plainStore(clock: () => number): Store {
+    const inner = new MemoryStore(clock);
+    return {
+      get: (k) => inner.get(k),
+      set: (k, v, t) => inner.set(k, v, t),
+      setIfAbsent: (k, v, t) => inner.setIfAbsent(k, v, t),
+      setIfEquals: (k, e, v, t) => inner.setIfEquals(k, e, v, t),
+      delete: (k) => inner.delete(k),
+      incr: (k, t, by) => inner.incr(k, t, by),
+    };
+  }
+
+  it('a store without a limiter is limited by counters on its incr: per-IP windows and daily caps, shared by two handlers', async () => {
+    const first = limited({ rateLimits: { 'submit-ip': { points: 2, windowSec: 60 }, 'shop-day': 3 } });
+    const store = plainStore(first.clock.now);
+    const a = limited({ store, now: first.clock.now, rateLimits: { 'submit-ip': { points: 2, windowSec: 60 }, 'shop-day': 3 } });
+    const b = limited({ store, now: first.clock.now, rateLimits: { 'submit-ip': { points: 2, windowSec: 60 }, 'shop-day': 3 } });
+    expect((await a.handler(submitRequest({}, { headers: from('198.51.100.70') }))).status).toBe(202);
+    expect((await b.handler(submitRequest({}, { headers: from('198.51.100.70') }))).status).toBe(202);
+    const third = await a.handler(submitRequest({}, { headers: from('198.51.100.70') }));
+    expect(await errorOf(third)).toMatchObject({ status: 429, code: 'rate_limited' });
+    expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0);
+    // A new window lets the address in again; the shop's day is one budget across both handlers.
+    first.clock.advance(61_000);
+    expect((await b.handler(submitRequest({}, { headers: from('198.51.100.71') }))).status).toBe(202);
+    expect(await errorOf(await a.handler(submitRequest({}, { headers: from('198.51.100.72') })))).toMatchObject({ status: 429, code: 'daily_limit_reached' });
+    expect(a.adapter.submits.length + b.adapter.submits.length).toBe(3);
+  });
+
+  it('a give-back on a counter store restores the unit (a provider failure that cost nothing)', async () => {
+    const clock = { t: Date.UTC(2025, 0, 1) };
+    const store = plainStore(() => clock.t);
+    const s = limited({ store, now: () => clock.t, rateLimits: { 'shop-day': 1 } });
+    s.adapter.submitError = new ProviderError('busy', 'slow down', { retryAfterSec: 3 });
+    expect((await s.handler(submitRequest({}, { headers: from('198.51.100.80') }))).status).toBe(503);
+    s.adapter.submitError = undefined;
+    expect((await s.handler(submitRequest({}, { headers: from('198.51.100.81') }))).status).toBe(202);
+    expect(await errorOf(await s.handler(submitRequest({}, { headers: from('198.51.100.82') })))).toMatchObject({ status: 429, code: 'daily_limit_reached' });
   });
 });

@@ -84,6 +84,9 @@ describe.each([
     expect(await store.incr('counter', 300)).toBe(101);
     await sleep(150);
     expect(await store.incr('counter', 300)).toBe(1);
+    // A give-back (a negative step) counts down in the same window.
+    expect(await store.incr('counter', 300, -1)).toBe(0);
+    expect(await store.incr('counter', 300, 3)).toBe(3);
   });
 
   it('photos round-trip byte for byte (every byte value) and expire', async () => {
