@@ -270,6 +270,7 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
             ]),
             () => limits.generation(c, start),
             (error) => describe(error),
+            now,
           )
         : await limits.generation(c, start);
       return c.json(answer, 202, { 'cache-control': 'no-store' });

@@ -44,6 +44,7 @@ export async function createTestContext(init: {
     options: init.options ?? {},
     publicUrl: init.publicUrl ?? hostUrl,
     secret: 'test-secret-of-the-endpoint',
+    now: Date.now,
     async publishFile(bytes, contentType, ttlMs) {
       const id = randomBytes(18).toString('base64url');
       files.set(id, { bytes, type: contentType, expiresAt: Date.now() + ttlMs });

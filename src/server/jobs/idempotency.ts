@@ -11,6 +11,7 @@
  */
 import type { Store } from '../store/store.ts';
 import { ApiError } from '../http/api-error.ts';
+import { sleep } from '../../shared/time.ts';
 
 const ANSWER_TTL_MS = 24 * 60 * 60 * 1000;
 /**
@@ -81,7 +82,6 @@ export interface IdempotencyScope {
  */
 export const idempotencyRecordKey = ({ scope, provider, key }: IdempotencyScope) => `idem:${scope}:${provider}:${key}`;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Runs `work` once per key; every other call with the key and the same fingerprint gets the same
@@ -93,10 +93,12 @@ export async function once<T>(
   print: string,
   work: () => Promise<T>,
   toFailure: (error: unknown) => StoredFailure,
+  /** The handler's clock, for the bounded wait. */
+  now: () => number = Date.now,
 ): Promise<T> {
   const key = idempotencyRecordKey(scope);
   const claim = JSON.stringify({ state: 'pending', owner: crypto.randomUUID(), print } satisfies IdempotencyRecord<T>);
-  const started = Date.now();
+  const started = now();
   let delay = WAIT_FIRST_MS;
   for (;;) {
     if (await store.setIfAbsent(key, claim, PENDING_TTL_MS)) return runAsOwner(store, key, claim, print, work, toFailure);
@@ -111,7 +113,7 @@ export async function once<T>(
         throw new ApiError(f.status, f.code, f.message, f.retryAfterSec === undefined ? {} : { retryAfterSec: f.retryAfterSec });
       }
     }
-    if (Date.now() - started + delay > WAIT_LIMIT_MS) {
+    if (now() - started + delay > WAIT_LIMIT_MS) {
       throw new ApiError(503, 'provider_busy', 'This try-on is still being started. Please try again in a moment.', { retryAfterSec: 2 });
     }
     await sleep(delay);

@@ -8,6 +8,7 @@
  */
 import type { ProviderContext } from './types.ts';
 import { ProviderError } from './errors.ts';
+import { parseRetryAfter, sleep } from '../../shared/time.ts';
 
 export interface RetryPolicy {
   /** Attempts after the first, for 5xx / network errors on safe requests. */
@@ -37,30 +38,6 @@ export interface ProviderRequestInit extends Omit<RequestInit, 'signal'> {
   policy?: Partial<RetryPolicy>;
 }
 
-/** Parses Retry-After (delta seconds or HTTP date) into seconds; undefined when absent/bad. */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed);
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, Math.ceil((date - now) / 1000));
-}
-
-/** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
-export const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
 
 const backoff = (attempt: number, base: number) => Math.random() * base * 2 ** attempt;
 
@@ -105,7 +82,7 @@ export async function providerFetch(
       throw new ProviderError('auth', 'The provider refused the API key.', { providerStatus: status });
     }
     if (status === 429) {
-      const retryAfterSec = parseRetryAfter(response.headers.get('retry-after'));
+      const retryAfterSec = parseRetryAfter(response.headers.get('retry-after'), ctx.now());
       const waitMs = retryAfterSec !== undefined ? retryAfterSec * 1000 : backoff(busyTries, policy.backoffMs * 2);
       if (busyTries < policy.busyRetries && busyWaitedMs + waitMs <= policy.busyBudgetMs) {
         busyTries++;

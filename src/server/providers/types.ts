@@ -54,8 +54,8 @@ export interface ProviderContext {
   publicUrl?: string;
   /** Secret of this endpoint, for adapters that sign things (e.g. webhook secrets). */
   secret: string;
-  /** The endpoint's clock (ms since the epoch), e.g. to judge a callback's age; Date.now when absent. */
-  now?: () => number;
+  /** The endpoint's one clock (ms since the epoch): adapters never read Date.now, so tests control time. */
+  now: () => number;
   /**
    * Publishes bytes at an unguessable, expiring URL served by this endpoint
    * (`GET {endpoint}/files/{id}`), absolute, e.g. a demo result image. The URL is public only

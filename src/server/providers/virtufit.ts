@@ -250,7 +250,7 @@ async function readWebhook({ headers, body }: WebhookCallback, ctx: ProviderCont
   }
   // The signature proves VirtuFit wrote the body, not when: only a recent timestamp says it is not a replay.
   const sent = callbackTime(payload.timestamp);
-  const now = (ctx.now ?? Date.now)();
+  const now = ctx.now();
   if (sent === undefined || Math.abs(now - sent) > VIRTUFIT_WEBHOOK_TOLERANCE_MS) {
     throw new ProviderError('bad_webhook', 'The VirtuFit callback has no timestamp within 5 minutes of now.');
   }

@@ -28,7 +28,8 @@ import type { Category, ErrorBody, JobStatus } from '../../protocol.ts';
 import type { RetryPolicy } from './http.ts';
 import type { JobState, ProviderAdapter, ProviderContext, ProviderPhoto, SubmitInput, SubmitResult } from './types.ts';
 import { ProviderError, describeProviderError } from './errors.ts';
-import { providerFetch, providerJson, readJson, sleep } from './http.ts';
+import { providerFetch, providerJson, readJson } from './http.ts';
+import { sleep } from '../../shared/time.ts';
 import { mapFailure, type FailureCode } from './failures.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -363,9 +364,9 @@ const randomHex = (bytes: number) => hex(crypto.getRandomValues(new Uint8Array(b
  */
 async function withLock<T>(ctx: ProviderContext, key: string, fn: () => Promise<T>): Promise<T> {
   const lock = `${key}:lock`;
-  const deadline = Date.now() + LOCK_WAIT_MS;
+  const deadline = ctx.now() + LOCK_WAIT_MS;
   let held = await ctx.store.setIfAbsent(lock, '1', LOCK_TTL_MS);
-  while (!held && Date.now() < deadline) {
+  while (!held && ctx.now() < deadline) {
     await sleep(LOCK_POLL_MS, ctx.signal);
     held = await ctx.store.setIfAbsent(lock, '1', LOCK_TTL_MS);
   }
@@ -618,7 +619,7 @@ async function preparedJob(
 ): Promise<SubmitResult> {
   const nonce = randomHex(10);
   const record: JobRecord = {
-    at: Date.now(),
+    at: ctx.now(),
     model,
     category: input.category,
     photoRef: input.photo.ref,
@@ -704,10 +705,10 @@ async function advance(nonce: string, ctx: ProviderContext): Promise<JobState> {
   if (generation && 'id' in generation) return mapGenerationJob(await getJob(ctx, generation.id));
   if (generation && 'failed' in generation) return failed(generation.failed);
   if (record.failed) return failed(record.failed);
-  const overdue = Date.now() - record.at > VTRY_PREPARE_DEADLINE_MS;
+  const overdue = ctx.now() - record.at > VTRY_PREPARE_DEADLINE_MS;
   if (generation) {
     // Another poll is starting it right now (or died doing so: never start it a second time).
-    return Date.now() - generation.starting > STARTING_GRACE_MS ? failed(mapVtryFailure('generation', undefined)) : { status: 'queued' };
+    return ctx.now() - generation.starting > STARTING_GRACE_MS ? failed(mapVtryFailure('generation', undefined)) : { status: 'queued' };
   }
 
   const before = JSON.stringify(record);
@@ -726,7 +727,7 @@ async function advance(nonce: string, ctx: ProviderContext): Promise<JobState> {
     return overdue ? deadlineFailure(record) : { status: 'queued' };
   }
 
-  if (!(await ctx.store.setIfAbsent(genKey, JSON.stringify({ starting: Date.now() }), JOB_TTL_MS))) {
+  if (!(await ctx.store.setIfAbsent(genKey, JSON.stringify({ starting: ctx.now() }), JOB_TTL_MS))) {
     await save();
     return { status: 'queued' };
   }

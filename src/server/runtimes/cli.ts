@@ -67,6 +67,8 @@ function checkContext(slot: ProviderSlot, signal: AbortSignal): ProviderContext 
     store: new MemoryStore(),
     options: slot.providerOptions,
     secret: '',
+    // The command is a root of the program: the real clock is chosen here.
+    now: Date.now,
     publishFile: unavailable,
     fetchGarment: unavailable,
     signal,
