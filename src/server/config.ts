@@ -1,5 +1,5 @@
 /**
- * Handler options from the environment (the names in DESIGN.md's configuration table).
+ * Handler options from the environment (the names in the README's configuration table).
  * Mistakes are startup errors naming the variable, never printing a value (it may be a key).
  */
 import type { HandlerOptions } from './options.ts';

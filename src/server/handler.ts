@@ -2,7 +2,7 @@
  * The try-on endpoint as one web-standard `(Request) => Promise<Response>`, so the same code runs
  * on Node (node.ts), serverless and edge runtimes. Routes, under `basePath`:
  * `POST /jobs`, `GET /jobs/{job}`, `GET /health`, `POST /webhooks/{provider}`, `GET /files/{id}`.
- * See the protocol in DESIGN.md and src/protocol.ts.
+ * The protocol is in docs/architecture.md (the data flow) and src/protocol.ts (the types).
  */
 import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
