@@ -13,6 +13,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { createTryOnHandler } from '../src/server/handler.ts';
 import { optionsFromEnv, portFromEnv } from '../src/server/config.ts';
 import { createNodeServer } from '../src/server/runtimes/node-server.ts';
+import { createLogger } from '../src/server/log.ts';
 
 const SITE_DIR = fileURLToPath(new URL('./site/', import.meta.url));
 const CDN_DIR = fileURLToPath(new URL('../dist/cdn/', import.meta.url));
@@ -129,11 +130,32 @@ export async function startDemo(opts: DemoOptions = {}): Promise<DemoServer> {
   };
 }
 
+/**
+ * The endpoint's log for `npm start`: JSON lines as everywhere (through the server's own default
+ * sink), less the start-up warnings about what the demo chooses itself (a secret made for this
+ * process, garments served by this same machine), which a newcomer has nothing to do about. Setting
+ * TRYON_SECRET or TRYON_DEV_ALLOW_LOOPBACK is a choice of one's own, and its warning shows again.
+ */
+function demoLog(env: Record<string, string | undefined>): (entry: object) => void {
+  const demoDefaults = [
+    ...(env.TRYON_SECRET ? [] : ['TRYON_SECRET is not set']),
+    ...(env.TRYON_DEV_ALLOW_LOOPBACK === undefined ? ['TRYON_DEV_ALLOW_LOOPBACK is on'] : []),
+  ];
+  // An entry's own time and level win over the ones createLogger adds, and the default sink routes
+  // by level (warnings and errors to stderr): the line is exactly what the endpoint would print.
+  const print = createLogger(undefined, [], Date.now);
+  return (entry) => {
+    const { level, event, message } = entry as { level?: string; event?: string; message?: string };
+    if (level === 'warn' && event === 'config' && demoDefaults.some((text) => message?.startsWith(text))) return;
+    print.info(entry as Record<string, unknown>);
+  };
+}
+
 /** Tries the preferred port, then the next few, then any free port. */
-async function startOnFreePort(preferred: number): Promise<DemoServer> {
+async function startOnFreePort(preferred: number, log: (entry: object) => void): Promise<DemoServer> {
   for (const port of [preferred, preferred + 1, preferred + 2, preferred + 3, 0]) {
     try {
-      return await startDemo({ port });
+      return await startDemo({ port, log });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
       console.warn(`Port ${port} is busy, trying another.`);
@@ -144,11 +166,14 @@ async function startOnFreePort(preferred: number): Promise<DemoServer> {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   try {
-    const demo = await startOnFreePort(portFromEnv(process.env, 5173));
+    const demo = await startOnFreePort(portFromEnv(process.env, 5173), demoLog(process.env));
     if (!existsSync(CDN_DIR)) console.warn('Warning: dist/cdn is missing, run `npm run build:widget` so the page can load the widget.');
     const local = `http://localhost:${demo.port}`;
+    const provider = demo.provider === 'demo' ? 'demo — a built-in preview, no key needed' : demo.provider;
+    // A newcomer's whole start: where to go, what answers the try-on, how to stop.
     console.log(`\n  Demo store: ${local}/`);
-    console.log(`  Try-on endpoint: ${local}/api/try-on (provider: ${demo.provider})\n`);
+    console.log(`  Try-on endpoint: ${local}/api/try-on (provider: ${provider})`);
+    console.log('  Press Ctrl+C to stop.');
     const stop = () => void demo.close().finally(() => process.exit(0));
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

@@ -14,6 +14,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { formatReport, type SizeReport } from './bundle-size.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
@@ -81,6 +82,8 @@ function main(): void {
 
   // A test runner's NODE_ENV=test would make Vite pick Lit's development build.
   execFileSync(bin('vite'), ['build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+  // The size report goes to Vite's info log, which --logLevel warn leaves out: print it from its JSON.
+  console.log(formatReport(JSON.parse(readFileSync(join(dist, 'bundle-size.json'), 'utf8')) as SizeReport));
 
   const tsc = spawnSync(bin('tsc'), ['-p', 'tsconfig.build.json'], { cwd: root, encoding: 'utf8' });
   if (tsc.status !== 0) {

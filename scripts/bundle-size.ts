@@ -103,8 +103,9 @@ export function bundleSizeReport(options: { entryFile: string; jsonPath: string 
       const report = measureBundle(bundle as unknown as Record<string, OutputItem>, options.entryFile);
       mkdirSync(dirname(options.jsonPath), { recursive: true });
       writeFileSync(options.jsonPath, JSON.stringify(report, null, 2) + '\n');
-      // The size report is the point of this plugin, so it goes to the build log directly.
-      console.log(formatReport(report));
+      // The size report is the point of this plugin, so it goes to the build log, through Vite's
+      // logger: `vite build` shows it, and `npm start` (--logLevel error) keeps a newcomer's start quiet.
+      this.environment.logger.info(formatReport(report));
     },
   };
 }

@@ -6,7 +6,7 @@
  *
  * Run after a widget build: `npm run test:e2e`.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
@@ -27,7 +27,7 @@ let photoPath: string;
 let sizes: SizeReport;
 const logs: Record<string, unknown>[] = [];
 
-before(async () => {
+beforeAll(async () => {
   requireWidgetBuild('bundle-size.json');
   sizes = JSON.parse(await readFile(`${ROOT}dist/bundle-size.json`, 'utf8')) as SizeReport;
   // A fixed environment: the developer's own TRYON_* variables must not leak into the test.
@@ -37,7 +37,7 @@ before(async () => {
   ({ browser, photoPath } = await startBrowser(SHOTS, { camera: true }));
 });
 
-after(async () => {
+afterAll(async () => {
   await browser?.close();
   await demo?.close();
 });

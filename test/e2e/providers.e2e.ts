@@ -7,7 +7,7 @@
  * The fakes fetch the demo's garment images over http on 127.0.0.1 (the real APIs get https).
  * Run after a widget build: `npm run test:e2e`.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { startDemo } from '../../demo/server.ts';
@@ -20,12 +20,12 @@ const SHOTS = `${ROOT}test-results/e2e/providers/`;
 let browser: Browser;
 let photoPath: string;
 
-before(async () => {
+beforeAll(async () => {
   requireWidgetBuild();
   ({ browser, photoPath } = await startBrowser(SHOTS));
 });
 
-after(async () => {
+afterAll(async () => {
   await browser?.close();
 });
 

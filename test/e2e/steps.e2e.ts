@@ -7,7 +7,7 @@
  *
  * Run after a widget build: `npm run test:e2e`.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { startDemo, type DemoServer } from '../../demo/server.ts';
@@ -19,13 +19,13 @@ let demo: DemoServer;
 let browser: Browser;
 let photoPath: string;
 
-before(async () => {
+beforeAll(async () => {
   requireWidgetBuild();
   demo = await startDemo({ port: 0, env: { TRYON_PROVIDER: 'demo', TRYON_SECRET: 'steps-secret-0123456789abcdef0123456789' }, log: () => {} });
   ({ browser, photoPath } = await startBrowser(SHOTS, { camera: true }));
 });
 
-after(async () => {
+afterAll(async () => {
   await browser?.close();
   await demo?.close();
 });

@@ -14,7 +14,7 @@
  *
  * Run after a widget build: `npm run test:e2e`.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -40,7 +40,7 @@ let photoPath: string;
 let scratch: string;
 let certificate: Certificate;
 
-before(async () => {
+beforeAll(async () => {
   requireWidgetBuild();
   scratch = await mkdtemp(join(tmpdir(), 'try-on-topologies-'));
   certificate = await makeCertificate(scratch);
@@ -48,7 +48,7 @@ before(async () => {
   ({ browser, photoPath } = await startBrowser(SHOTS, { ignoreCertificateErrors: true }));
 });
 
-after(async () => {
+afterAll(async () => {
   await browser?.close();
   if (scratch) await rm(scratch, { recursive: true, force: true });
 });
