@@ -33,7 +33,7 @@ import { dropPending, productKey, readPending, writePending, type PendingJob } f
 import { renderConsentDetails } from './views/consent.ts';
 import { PanelMemory } from './views/memory.ts';
 import { memoryStyles } from './views/memory-styles.ts';
-import type { TryOnButton } from './try-on-button.ts';
+import type { TryOnHost } from './host.ts';
 import type { TurnstileGate } from './turnstile.ts';
 
 /** Refusals of the photo itself: sending the same photo again cannot help, only another photo. */
@@ -91,7 +91,7 @@ const icons = {
  * element's shadow root (so every `::part` is reachable from the page).
  */
 export class TryOnPanel implements ReactiveController {
-  readonly host: TryOnButton;
+  readonly host: TryOnHost;
   #status: TryOnStatus = 'idle';
   #consented = false;
   #file: File | undefined;
@@ -131,7 +131,7 @@ export class TryOnPanel implements ReactiveController {
   #progress = new ProgressTracker(() => this.host.requestUpdate());
   #result: ResultTools;
 
-  constructor(host: TryOnButton) {
+  constructor(host: TryOnHost) {
     this.host = host;
     host.addController(this);
     this.#result = new ResultTools(host);
@@ -192,7 +192,6 @@ export class TryOnPanel implements ReactiveController {
     const next = transition(this.#status, action);
     if (next === this.#status) return;
     this.#status = next;
-    this.host.status = next;
     if (next !== 'processing') this.#progress.stop();
     this.#focusAfterRender = true;
     this.host.requestUpdate();

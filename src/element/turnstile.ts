@@ -9,7 +9,7 @@
  */
 import type { ReactiveController } from 'lit';
 import { ClientError } from '../client/errors.ts';
-import type { TryOnButton } from './try-on-button.ts';
+import type { TryOnHost } from './host.ts';
 
 /** Cloudflare's script, explicit rendering (no scan of the page for `.cf-turnstile`). */
 export const TURNSTILE_SCRIPT = 'https://challenges.cloudflare.com/turnstile/v0/api.js?render=explicit';
@@ -95,7 +95,7 @@ interface Waiter {
  * chunk of its own, one more request before first use.
  */
 export class TurnstileGate implements ReactiveController {
-  readonly #host: TryOnButton;
+  readonly #host: TryOnHost;
   readonly #language: () => string;
   #api: TurnstileApi | undefined;
   #container: HTMLElement | undefined;
@@ -107,7 +107,7 @@ export class TurnstileGate implements ReactiveController {
   readonly #waiters = new Set<Waiter>();
 
   /** `language`: the panel's language (a shipped locale), for the widget's texts. */
-  constructor(host: TryOnButton, language: () => string) {
+  constructor(host: TryOnHost, language: () => string) {
     this.#host = host;
     this.#language = language;
     host.addController(this);

@@ -18,13 +18,13 @@ import {
 import { deleteRemotePhoto } from '../../client/photo-ref.ts';
 import { dropAllPending } from '../pending.ts';
 import type { TryOnStrings } from '../strings.ts';
-import type { TryOnButton } from '../try-on-button.ts';
+import type { TryOnHost } from '../host.ts';
 
 const trash = html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M5 7h14M10 7V5h4v2M7 7l1 12h8l1-12" /></svg>`;
 
 /** What the shopper keeps on this device, as the panel shows and changes it. */
 export class PanelMemory {
-  readonly #host: TryOnButton;
+  readonly #host: TryOnHost;
   readonly #strings: () => TryOnStrings;
   readonly #onPhoto: (photo: RememberedPhoto) => void;
   #loaded: Promise<void> | undefined;
@@ -41,7 +41,7 @@ export class PanelMemory {
   /**
    * @param onPhoto - called once when a remembered photo is found, so the panel can offer it.
    */
-  constructor(host: TryOnButton, strings: () => TryOnStrings, onPhoto: (photo: RememberedPhoto) => void) {
+  constructor(host: TryOnHost, strings: () => TryOnStrings, onPhoto: (photo: RememberedPhoto) => void) {
     this.#host = host;
     this.#strings = strings;
     this.#onPhoto = onPhoto;
