@@ -25,7 +25,7 @@ import { ProgressTracker } from './progress-tracker.ts';
 import { ResultTools } from './result-tools.ts';
 import { renderProgress } from './views/progress.ts';
 import { progressResultStyles } from './views/progress-result-styles.ts';
-import { anchorPanel, clearAnchor, SHEET_QUERY } from './position.ts';
+import { PositionController } from './controllers/position.ts';
 import { mergeOver } from './merge-strings.ts';
 import type { TryOnStrings } from './strings.ts';
 import { adoptCss } from './css.ts';
@@ -103,11 +103,8 @@ export class TryOnPanel implements ReactiveController {
   #error: ShownError | undefined;
   #announcement = '';
   #work: AbortController | undefined;
-  #sheet = false;
-  #media: MediaQueryList | undefined;
-  #unanchor: (() => void) | undefined;
   #focusAfterRender = false;
-  #savedOverflow: string | null = null;
+  readonly #position: PositionController;
   // ---- 4A capture ----
   #camera = new CameraSession();
   #cameraState: 'off' | 'starting' | 'live' = 'off';
@@ -133,6 +130,9 @@ export class TryOnPanel implements ReactiveController {
 
   constructor(host: TryOnHost) {
     this.host = host;
+    // Controllers' hooks run in the order they were added: the panel is shown (position) before
+    // focus moves into it (the panel's own hostUpdated).
+    this.#position = new PositionController(host, () => this.#panelElement);
     host.addController(this);
     this.#result = new ResultTools(host);
     this.#memory = new PanelMemory(host, () => this.#strings, (photo) => this.#offerRemembered(photo));
@@ -200,17 +200,16 @@ export class TryOnPanel implements ReactiveController {
   /** Opens the panel (no-op when already open). */
   async open(): Promise<void> {
     if (this.#status !== 'idle') return;
-    // Open straight in the shopper's language: the locale chunk is small and usually cached.
+    // Open straight in the shopper's language (the locale chunk is small and usually cached),
+    // and on a wide screen with the anchored panel's code.
     try {
-      await this.#syncLocale();
+      await Promise.all([this.#syncLocale(), this.#position.prepare()]);
     } catch {
       this.host.emit('try-on-error', { code: 'network_error', message: 'The try-on could not load. Check your connection and try again.' });
       return;
     }
     if (this.#status !== 'idle') return;
-    this.#media ??= matchMedia(SHEET_QUERY);
-    this.#sheet = this.#media.matches;
-    this.#media.addEventListener('change', this.#onMediaChange);
+    this.#position.attach();
     document.addEventListener('keydown', this.#onDocumentKeydown);
     document.addEventListener('paste', this.#onPaste);
     document.addEventListener('visibilitychange', this.#onVisibility);
@@ -233,7 +232,6 @@ export class TryOnPanel implements ReactiveController {
     if (this.#status === 'idle') return;
     this.#work?.abort(new DOMException('The try-on panel was closed.', 'AbortError'));
     this.#work = undefined;
-    this.#media?.removeEventListener('change', this.#onMediaChange);
     document.removeEventListener('keydown', this.#onDocumentKeydown);
     document.removeEventListener('paste', this.#onPaste);
     document.removeEventListener('visibilitychange', this.#onVisibility);
@@ -241,8 +239,7 @@ export class TryOnPanel implements ReactiveController {
     this.#stopCamera();
     this.#prepared?.work.abort(new DOMException('The try-on panel was closed.', 'AbortError'));
     this.#dragDepth = 0;
-    this.#stopAnchoring();
-    this.#unlockScroll();
+    this.#position.detach();
     this.#dispatch({ type: 'close' });
     if (options.restoreFocus !== false) void this.host.updateComplete.then(() => this.host.buttonElement?.focus());
     if (!options.silent) this.host.emit('try-on-close', {});
@@ -255,15 +252,6 @@ export class TryOnPanel implements ReactiveController {
   hostUpdated(): void {
     const panel = this.#panelElement;
     if (!panel) return;
-    if (typeof panel.showPopover === 'function' && !panel.matches(':popover-open')) panel.showPopover();
-    if (this.#sheet) {
-      this.#stopAnchoring();
-      this.#lockScroll();
-    } else {
-      this.#unlockScroll();
-      const button = this.host.buttonElement;
-      if (!this.#unanchor && button) this.#unanchor = anchorPanel(button, panel);
-    }
     if (this.#focusAfterRender) {
       this.#focusAfterRender = false;
       this.#moveFocus(panel);
@@ -272,26 +260,6 @@ export class TryOnPanel implements ReactiveController {
 
   get #panelElement(): HTMLElement | null {
     return this.host.renderRoot.querySelector<HTMLElement>('[part="panel"]');
-  }
-
-  #stopAnchoring(): void {
-    this.#unanchor?.();
-    this.#unanchor = undefined;
-    const panel = this.#panelElement;
-    if (panel) clearAnchor(panel);
-  }
-
-  // The sheet covers the page; the page behind it should not scroll under the shopper's thumb.
-  #lockScroll(): void {
-    if (this.#savedOverflow !== null) return;
-    this.#savedOverflow = document.documentElement.style.overflow;
-    document.documentElement.style.overflow = 'hidden';
-  }
-
-  #unlockScroll(): void {
-    if (this.#savedOverflow === null) return;
-    document.documentElement.style.overflow = this.#savedOverflow;
-    this.#savedOverflow = null;
   }
 
   /** After a status change the old view's controls are gone: put focus on the new view's main one. */
@@ -304,11 +272,6 @@ export class TryOnPanel implements ReactiveController {
     (preferred ?? focusables(panel)[0] ?? panel).focus();
   }
 
-  #onMediaChange = (): void => {
-    this.#sheet = this.#media?.matches ?? false;
-    this.host.requestUpdate();
-  };
-
   #onDocumentKeydown = (event: KeyboardEvent): void => {
     if (event.key !== 'Escape' || event.defaultPrevented) return;
     const path = event.composedPath();
@@ -320,7 +283,7 @@ export class TryOnPanel implements ReactiveController {
   };
 
   #onPanelKeydown = (event: KeyboardEvent): void => {
-    if (!this.#sheet) return;
+    if (!this.#position.sheet) return;
     const panel = this.#panelElement;
     if (panel && trapTab(panel, event, (this.host.renderRoot as ShadowRoot).activeElement)) event.preventDefault();
   };
@@ -863,7 +826,7 @@ export class TryOnPanel implements ReactiveController {
   render(): TemplateResult | typeof nothing {
     if (this.#status === 'idle') return nothing;
     const s = this.#strings;
-    const sheet = this.#sheet;
+    const sheet = this.#position.sheet;
     return html`<div
       id="panel"
       part="panel"
