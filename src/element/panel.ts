@@ -16,21 +16,21 @@ import { dragHasFiles, guidanceSeen, imageFromTransfer, markGuidanceSeen } from 
 import { expectsPortrait, renderCamera, renderCameraProblem, renderDropTarget, renderGuidance, renderPhotoChecks } from './views/capture.ts';
 import { captureStyles } from './views/capture-styles.ts';
 import type { TryOnStage } from './events.ts';
-import { focusables, trapTab } from './focus.ts';
-import { declaredLanguage, matchLocale, resolveLocale, type Locale } from './language.ts';
-import { loadLocale } from './locales/index.ts';
-import { transition, type TryOnAction, type TryOnStatus } from './machine.ts';
+import { FocusController } from './controllers/focus.ts';
+import { LocaleController } from './controllers/locale.ts';
+import { IDLE, transition, type ShownError, type TryOnAction, type TryOnState, type TryOnStatus } from './machine.ts';
 import { panelStyles } from './panel-styles.ts';
 import { ProgressTracker } from './progress-tracker.ts';
 import { ResultTools } from './result-tools.ts';
 import { renderProgress } from './views/progress.ts';
 import { progressResultStyles } from './views/progress-result-styles.ts';
 import { PositionController } from './controllers/position.ts';
-import { mergeOver } from './merge-strings.ts';
 import type { TryOnStrings } from './strings.ts';
 import { adoptCss } from './css.ts';
 import { dropPending, productKey, readPending, writePending, type PendingJob } from './pending.ts';
 import { renderConsentDetails } from './views/consent.ts';
+import { renderError } from './views/error.ts';
+import { icons } from './views/icons.ts';
 import { PanelMemory } from './views/memory.ts';
 import { memoryStyles } from './views/memory-styles.ts';
 import type { TryOnHost } from './host.ts';
@@ -59,32 +59,11 @@ interface Attempt {
   definitive: boolean;
 }
 
-interface ShownError {
-  code: ErrorCode;
-  message: string;
-  details: string[] | undefined;
-  /** Sending the same photo again could help (false when the photo itself was refused). */
-  retryable: boolean;
-}
 
 const PANEL_CSS = panelStyles + captureStyles + memoryStyles + progressResultStyles;
 
-/**
- * Starts loading the strings of the language `host` is in, so they arrive with the panel's code
- * rather than after the click. Called by the element on intent (hover, focus, touch).
- */
-export function prefetchLocale(host: Element): void {
-  loadLocale(resolveLocale(host)).catch(() => {
-    // Reported when the panel opens, which tries again.
-  });
-}
+export { prefetchLocale } from './controllers/locale.ts';
 
-const icons = {
-  close: html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18" /></svg>`,
-  photo: html`<svg viewBox="0 0 24 24" aria-hidden="true"><rect x="3" y="5" width="18" height="14" rx="2.5" /><circle cx="9" cy="10" r="1.8" /><path d="M21 16l-5-5-8 8" /></svg>`,
-  camera: html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 8.5A1.5 1.5 0 0 1 5.5 7h2l1.5-2h6l1.5 2h2A1.5 1.5 0 0 1 20 8.5v9a1.5 1.5 0 0 1-1.5 1.5h-13A1.5 1.5 0 0 1 4 17.5z" /><circle cx="12" cy="12.5" r="3.2" /></svg>`,
-  alert: html`<svg viewBox="0 0 24 24" aria-hidden="true"><circle cx="12" cy="12" r="9" /><path d="M12 7.5v5.5M12 16.5v.01" /></svg>`,
-};
 
 /**
  * Controller of the panel, created by the element the first time it opens. Renders into the
@@ -92,18 +71,17 @@ const icons = {
  */
 export class TryOnPanel implements ReactiveController {
   readonly host: TryOnHost;
-  #status: TryOnStatus = 'idle';
+  #state: TryOnState = IDLE;
   #consented = false;
   #file: File | undefined;
   #previewUrl: string | undefined;
   #processed: ProcessedPhoto | undefined;
   #attempt: Attempt | undefined;
   #stage: TryOnStage = 'preparing';
-  #images: string[] = [];
-  #error: ShownError | undefined;
   #announcement = '';
   #work: AbortController | undefined;
-  #focusAfterRender = false;
+  readonly #focus: FocusController;
+  readonly #language: LocaleController;
   readonly #position: PositionController;
   // ---- 4A capture ----
   #camera = new CameraSession();
@@ -134,6 +112,14 @@ export class TryOnPanel implements ReactiveController {
     // focus moves into it (the panel's own hostUpdated).
     this.#position = new PositionController(host, () => this.#panelElement);
     host.addController(this);
+    this.#language = new LocaleController(host, () => this.#state.status !== 'idle');
+    this.#focus = new FocusController(host, {
+      panel: () => this.#panelElement,
+      trap: () => this.#position.sheet,
+      // A new step of the progress gets the cancel button focused even if focus was still inside.
+      force: () => this.#state.status === 'processing',
+      onEscape: () => this.close(),
+    });
     this.#result = new ResultTools(host);
     this.#memory = new PanelMemory(host, () => this.#strings, (photo) => this.#offerRemembered(photo));
     // One sheet for the whole panel, after the button's (which defines the theme tokens).
@@ -147,70 +133,36 @@ export class TryOnPanel implements ReactiveController {
 
   /** The machine's current status (mirrored on the host's `status` attribute). */
   get status(): TryOnStatus {
-    return this.#status;
+    return this.#state.status;
   }
 
   get #strings(): TryOnStrings {
-    // Set before the panel first opens (open() waits for it), and nothing reads strings before that.
-    return mergeOver(this.host.strings, this.#localeStrings!);
-  }
-
-  #locale: Locale = 'en';
-  #localeStrings: TryOnStrings | undefined;
-
-  /**
-   * Loads the strings of the language the element is in now (its `lang`, the page's, the
-   * browser's). Rejects only when not even English could be loaded (offline).
-   */
-  async #syncLocale(): Promise<void> {
-    const locale = resolveLocale(this.host);
-    if (locale === this.#locale && this.#localeStrings) return;
-    const strings = await loadLocale(locale);
-    // The page may have switched language again while this one loaded.
-    if (resolveLocale(this.host) !== locale) return;
-    this.#locale = locale;
-    this.#localeStrings = strings;
-    this.host.requestUpdate();
-  }
-
-  /**
-   * `lang` for the panel when its text is not in the language the page declares (a German
-   * browser on an undeclared or Italian page), so screen readers pronounce it right. Merchant
-   * strings are in the page's language by assumption, so they inherit it.
-   */
-  #panelLang(): Locale | undefined {
-    if (this.host.strings) return undefined;
-    return matchLocale(declaredLanguage(this.host)) === this.#locale ? undefined : this.#locale;
-  }
-
-  hostUpdate(): void {
-    // A page switching language (its own `lang`, or the element's) while the panel is open.
-    if (this.#status !== 'idle' && resolveLocale(this.host) !== this.#locale) this.#syncLocale().catch(() => {});
+    return this.#language.strings;
   }
 
   #dispatch(action: TryOnAction): void {
-    const next = transition(this.#status, action);
-    if (next === this.#status) return;
-    this.#status = next;
-    if (next !== 'processing') this.#progress.stop();
-    this.#focusAfterRender = true;
+    const next = transition(this.#state, action);
+    if (next === this.#state) return;
+    this.#state = next;
+    if (next.status !== 'processing') this.#progress.stop();
+    this.#focus.request();
     this.host.requestUpdate();
   }
 
   /** Opens the panel (no-op when already open). */
   async open(): Promise<void> {
-    if (this.#status !== 'idle') return;
+    if (this.#state.status !== 'idle') return;
     // Open straight in the shopper's language (the locale chunk is small and usually cached),
     // and on a wide screen with the anchored panel's code.
     try {
-      await Promise.all([this.#syncLocale(), this.#position.prepare()]);
+      await Promise.all([this.#language.sync(), this.#position.prepare()]);
     } catch {
       this.host.emit('try-on-error', { code: 'network_error', message: 'The try-on could not load. Check your connection and try again.' });
       return;
     }
-    if (this.#status !== 'idle') return;
+    if (this.#state.status !== 'idle') return;
     this.#position.attach();
-    document.addEventListener('keydown', this.#onDocumentKeydown);
+    this.#focus.attach();
     document.addEventListener('paste', this.#onPaste);
     document.addEventListener('visibilitychange', this.#onVisibility);
     window.addEventListener('pagehide', this.#onVisibility);
@@ -229,10 +181,9 @@ export class TryOnPanel implements ReactiveController {
 
   /** Closes the panel, abandoning work in flight. */
   close(options: { restoreFocus?: boolean; silent?: boolean } = {}): void {
-    if (this.#status === 'idle') return;
+    if (this.#state.status === 'idle') return;
     this.#work?.abort(new DOMException('The try-on panel was closed.', 'AbortError'));
     this.#work = undefined;
-    document.removeEventListener('keydown', this.#onDocumentKeydown);
     document.removeEventListener('paste', this.#onPaste);
     document.removeEventListener('visibilitychange', this.#onVisibility);
     window.removeEventListener('pagehide', this.#onVisibility);
@@ -241,7 +192,7 @@ export class TryOnPanel implements ReactiveController {
     this.#dragDepth = 0;
     this.#position.detach();
     this.#dispatch({ type: 'close' });
-    if (options.restoreFocus !== false) void this.host.updateComplete.then(() => this.host.buttonElement?.focus());
+    this.#focus.detach(options.restoreFocus !== false);
     if (!options.silent) this.host.emit('try-on-close', {});
   }
 
@@ -249,44 +200,9 @@ export class TryOnPanel implements ReactiveController {
     this.close({ restoreFocus: false, silent: true });
   }
 
-  hostUpdated(): void {
-    const panel = this.#panelElement;
-    if (!panel) return;
-    if (this.#focusAfterRender) {
-      this.#focusAfterRender = false;
-      this.#moveFocus(panel);
-    }
-  }
-
   get #panelElement(): HTMLElement | null {
     return this.host.renderRoot.querySelector<HTMLElement>('[part="panel"]');
   }
-
-  /** After a status change the old view's controls are gone: put focus on the new view's main one. */
-  #moveFocus(panel: HTMLElement): void {
-    const root = this.host.renderRoot as ShadowRoot;
-    const active = root.activeElement;
-    const lost = !active || !panel.contains(active) || !active.isConnected;
-    if (!lost && this.#status !== 'processing') return;
-    const preferred = panel.querySelector<HTMLElement>('[data-autofocus]:not([disabled])');
-    (preferred ?? focusables(panel)[0] ?? panel).focus();
-  }
-
-  #onDocumentKeydown = (event: KeyboardEvent): void => {
-    if (event.key !== 'Escape' || event.defaultPrevented) return;
-    const path = event.composedPath();
-    // Esc closes when focus is in the widget, or nowhere in particular (body).
-    if (path.includes(this.host) || document.activeElement === document.body || document.activeElement === null) {
-      event.preventDefault();
-      this.close();
-    }
-  };
-
-  #onPanelKeydown = (event: KeyboardEvent): void => {
-    if (!this.#position.sheet) return;
-    const panel = this.#panelElement;
-    if (panel && trapTab(panel, event, (this.host.renderRoot as ShadowRoot).activeElement)) event.preventDefault();
-  };
 
   // ---- shopper actions -------------------------------------------------------------------
 
@@ -333,9 +249,8 @@ export class TryOnPanel implements ReactiveController {
     this.#photoRef = undefined;
     this.#fromMemory = false;
     this.#attempt = undefined;
-    this.#error = undefined;
     this.#dispatch({ type: 'pick-another' });
-    this.#focusAfterRender = true;
+    this.#focus.request();
     this.host.requestUpdate();
   }
 
@@ -351,7 +266,7 @@ export class TryOnPanel implements ReactiveController {
 
   #gate(): Promise<TurnstileGate> {
     this.#turnstile ??= import('./turnstile.ts').then(
-      (module) => new module.TurnstileGate(this.host, () => this.#locale),
+      (module) => new module.TurnstileGate(this.host, () => this.#language.locale),
       () => {
         this.#turnstile = undefined;
         throw new ClientError({ code: 'turnstile_unavailable', message: 'The security check could not load. Check your connection and try again.' });
@@ -363,7 +278,7 @@ export class TryOnPanel implements ReactiveController {
   /** Starts the job, once Turnstile (when on) has a token: most shoppers never wait here. */
   async #afterCheck(action: TryOnAction): Promise<void> {
     if (this.host.turnstileSitekey) {
-      const from = this.#status;
+      const from = this.#state.status;
       this.#work?.abort();
       const work = (this.#work = new AbortController());
       this.#checking = true;
@@ -372,11 +287,10 @@ export class TryOnPanel implements ReactiveController {
       try {
         await (await this.#gate()).whenReady(work.signal);
         // The shopper moved on meanwhile (unticked consent, closed the panel).
-        if (this.#status !== from || work.signal.aborted) return;
+        if (this.#state.status !== from || work.signal.aborted) return;
       } catch (error) {
         if (work.signal.aborted || isAbortError(error)) return;
-        this.#dispatch(action);
-        this.#fail(error, 'photo'); // Nothing was sent.
+        this.#fail(error, 'photo'); // Nothing was sent: from capture (or the error shown) straight to the error.
         return;
       } finally {
         this.#checking = false;
@@ -421,8 +335,7 @@ export class TryOnPanel implements ReactiveController {
       (error: unknown) => {
         if (work.signal.aborted || this.#file !== file || isAbortError(error)) return;
         // A photo the browser cannot read (HEIC on Chromium, not an image) is refused now, not after submit.
-        if (this.#status !== 'capture') return;
-        this.#dispatch({ type: 'submit' });
+        if (this.#state.status !== 'capture') return;
         this.#fail(error, 'photo');
       },
     );
@@ -460,17 +373,17 @@ export class TryOnPanel implements ReactiveController {
       this.#cameraProblem = error instanceof CameraError ? error.reason : 'none';
       const s = this.#strings;
       this.#announcement = { denied: s.cameraDenied, none: s.cameraNone, in_use: s.cameraInUse, unsupported: s.cameraUnsupported }[this.#cameraProblem];
-      this.#focusAfterRender = true;
+      this.#focus.request();
       this.host.requestUpdate();
       return;
     }
-    if (this.#status !== 'capture') {
+    if (this.#state.status !== 'capture') {
       this.#camera.stop();
       return;
     }
     this.#cameraState = 'live';
     this.#announcement = '';
-    this.#focusAfterRender = true;
+    this.#focus.request();
     this.host.requestUpdate();
   };
 
@@ -517,7 +430,7 @@ export class TryOnPanel implements ReactiveController {
 
   /** Whether a dropped or pasted photo may be taken now. */
   get #accepting(): boolean {
-    return this.#status === 'capture' || this.#status === 'complete' || this.#status === 'error';
+    return this.#state.status === 'capture' || this.#state.status === 'complete' || this.#state.status === 'error';
   }
 
   #takeTransferred(transfer: DataTransfer | null, source: 'drop' | 'paste'): boolean {
@@ -534,7 +447,7 @@ export class TryOnPanel implements ReactiveController {
   }
 
   #onPaste = (event: ClipboardEvent): void => {
-    if (this.#status === 'idle' || this.#status === 'processing') return;
+    if (this.#state.status === 'idle' || this.#state.status === 'processing') return;
     // Text pasted into a field of the page stays text.
     if (!imageFromTransfer(event.clipboardData)) return;
     if (this.#takeTransferred(event.clipboardData, 'paste')) event.preventDefault();
@@ -698,9 +611,8 @@ export class TryOnPanel implements ReactiveController {
       this.#setStage('finishing', signal);
       await preload(images[0]!, signal);
       if (signal.aborted) return;
-      this.#images = images;
       this.#announcement = this.#strings.announceComplete;
-      this.#dispatch({ type: 'complete' });
+      this.#dispatch({ type: 'complete', images });
       this.#afterResult(endpoint, images);
       host.emit('try-on-complete', { images });
     } catch (error) {
@@ -730,10 +642,10 @@ export class TryOnPanel implements ReactiveController {
       this.#attempt.definitive ||= isDefinitiveFailure(error, phase === 'job' ? 'job' : 'request');
     }
     const message = s.errors[code] ?? fallback;
-    this.#error = { code, message, details, retryable: !PHOTO_REFUSALS.has(code) && !(error instanceof PhotoError) };
+    const shown: ShownError = { code, message, details, retryable: !PHOTO_REFUSALS.has(code) && !(error instanceof PhotoError) };
     // The error part is role="alert" (assertive); repeating it in the polite region would say it twice.
     this.#announcement = '';
-    this.#dispatch({ type: 'fail' });
+    this.#dispatch({ type: 'fail', error: shown });
     this.host.emit('try-on-error', { code, message });
   }
 
@@ -773,14 +685,14 @@ export class TryOnPanel implements ReactiveController {
 
   /** A photo saved on this device, found after consent: offered unless the shopper already chose one. */
   #offerRemembered(photo: RememberedPhoto): void {
-    if (this.#file || this.#status !== 'capture') return;
+    if (this.#file || this.#state.status !== 'capture') return;
     this.#file = new File([photo.blob], 'saved-photo.jpg', { type: photo.blob.type || 'image/jpeg' });
     this.#previewUrl = URL.createObjectURL(photo.blob);
     // Checked on the device when it was first taken; nothing to warn about again.
     this.#processed = { blob: photo.blob, width: photo.width, height: photo.height, bytes: photo.blob.size, type: 'image/jpeg', ms: 0, checks: [] } as ProcessedPhoto;
     this.#photoRef = photo.photoRef;
     this.#fromMemory = true;
-    this.#focusAfterRender = true;
+    this.#focus.request();
     this.host.requestUpdate();
   }
 
@@ -824,7 +736,7 @@ export class TryOnPanel implements ReactiveController {
   // ---- rendering -------------------------------------------------------------------------
 
   render(): TemplateResult | typeof nothing {
-    if (this.#status === 'idle') return nothing;
+    if (this.#state.status === 'idle') return nothing;
     const s = this.#strings;
     const sheet = this.#position.sheet;
     return html`<div
@@ -832,13 +744,13 @@ export class TryOnPanel implements ReactiveController {
       part="panel"
       class="panel ${sheet ? 'sheet' : 'anchored'}"
       role="dialog"
-      lang=${this.#panelLang() ?? nothing}
+      lang=${this.#language.lang ?? nothing}
       aria-modal=${sheet ? 'true' : nothing}
       aria-labelledby="title"
       popover="manual"
       tabindex="-1"
-      data-status=${this.#status}
-      @keydown=${this.#onPanelKeydown}
+      data-status=${this.#state.status}
+      @keydown=${this.#focus.onPanelKeydown}
       @dragenter=${this.#onDragEnter}
       @dragover=${this.#onDragOver}
       @dragleave=${this.#onDragLeave}
@@ -867,13 +779,20 @@ export class TryOnPanel implements ReactiveController {
   }
 
   #renderBody(s: TryOnStrings): TemplateResult {
-    switch (this.#status) {
+    const state = this.#state;
+    switch (state.status) {
       case 'processing':
         return this.#renderProgress(s);
       case 'complete':
-        return this.#renderResult(s);
+        return this.#result.render(s, { image: state.images[0] ?? '', before: this.#processed?.blob, onTryAnother: this.#pickAnother });
       case 'error':
-        return this.#renderError(s);
+        return renderError(s, {
+          error: state.error,
+          canRetry: state.error.retryable && !!this.#file,
+          checking: this.#checking,
+          onRetry: this.#retry,
+          onPickAnother: this.#pickAnother,
+        });
       default:
         return this.#renderCapture(s);
     }
@@ -933,31 +852,6 @@ export class TryOnPanel implements ReactiveController {
       previewUrl: this.#previewUrl,
       onCancel: this.#cancel,
     });
-  }
-
-  #renderResult(s: TryOnStrings): TemplateResult {
-    return this.#result.render(s, { image: this.#images[0] ?? '', before: this.#processed?.blob, onTryAnother: this.#pickAnother });
-  }
-
-  #renderError(s: TryOnStrings): TemplateResult {
-    const error = this.#error;
-    const retryable = !!error?.retryable && !!this.#file;
-    return html`
-      <div part="error" class="error" role="alert" data-code=${error?.code ?? 'internal_error'}>
-        ${icons.alert}
-        <div>
-          <h3>${s.errorTitle}</h3>
-          <p>${error?.message ?? s.errors.default}</p>
-          ${error?.details?.length ? html`<ul>${error.details.map((d) => html`<li>${d}</li>`)}</ul>` : nothing}
-        </div>
-      </div>
-      <div class="actions">
-        <button part="pick-another" class="button secondary" type="button" ?data-autofocus=${!retryable} @click=${this.#pickAnother}>${s.pickAnother}</button>
-        ${retryable
-          ? html`<button part="retry" class="button primary" type="button" aria-disabled=${this.#checking ? 'true' : nothing} data-autofocus @click=${this.#retry}>${this.#checking ? s.checkingBrowser : s.retry}</button>`
-          : nothing}
-      </div>
-    `;
   }
 }
 
