@@ -62,11 +62,6 @@ export class ResultTools implements ReactiveController {
     clearTimeout(this.#toastTimer);
   }
 
-  /** Where the slider stands (0..100), for tests and styling. */
-  get split(): number {
-    return this.#split;
-  }
-
   #sync(image: string, before: Blob | undefined): void {
     if (image !== this.#image) {
       this.#image = image;

@@ -218,8 +218,12 @@ export class TryOnButton extends ReactiveHost implements TryOnHost {
 
   /** Opens the panel, loading its code first if needed. Resolves once the panel is shown. */
   async open(): Promise<void> {
-    const panel = await this.#ensurePanel();
-    if (panel) await panel.open();
+    try {
+      await (await this.#ensurePanel()).open();
+    } catch {
+      // The panel's code or its strings did not load (offline): the next click tries again.
+      this.emit('try-on-error', { code: 'network_error', message: 'The try-on could not load. Check your connection and try again.' });
+    }
   }
 
   /** Closes the panel, abandoning any job in flight, and returns focus to the button. */
@@ -263,18 +267,9 @@ export class TryOnButton extends ReactiveHost implements TryOnHost {
     }
   }
 
-  async #ensurePanel(): Promise<TryOnPanel | undefined> {
+  async #ensurePanel(): Promise<TryOnPanel> {
     if (this._panel) return this._panel;
-    let module: PanelModule;
-    try {
-      module = await loadPanelModule();
-    } catch {
-      this.emit('try-on-error', {
-        code: 'network_error',
-        message: 'The try-on could not load. Check your connection and try again.',
-      });
-      return undefined;
-    }
+    const module = await loadPanelModule();
     if (!this._panel) {
       this._panel = new module.TryOnPanel(this);
       this.requestUpdate();
