@@ -100,7 +100,7 @@ function main(): void {
 
   execFileSync(
     bin('cem'),
-    ['analyze', '--litelement', '--globs', 'src/element/try-on-button.ts', 'src/element/define.ts', '--outdir', 'dist', '--quiet'],
+    ['analyze', '--litelement', '--globs', 'src/element/try-on-button.ts', 'src/element/reactive-host.ts', 'src/element/define.ts', '--outdir', 'dist', '--quiet'],
     { cwd: root, stdio: 'inherit' },
   );
   finishManifest(join(dist, 'custom-elements.json'));

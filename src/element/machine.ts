@@ -1,7 +1,11 @@
 /**
- * The widget's single status state machine. `status` is reflected on the element as an
- * attribute so merchants can style and script against it. Pure: no DOM, no timers.
+ * The widget's single state machine: what happens next is decided here and nowhere else, and
+ * each state carries what its view shows (the result's images, the error). `status` is
+ * reflected on the element as an attribute so merchants can style and script against it.
+ * Pure: no DOM, no timers.
  */
+import type { ErrorCode } from '../protocol.ts';
+
 export type TryOnStatus =
   /** Panel closed. Nothing read, nothing in flight. */
   | 'idle'
@@ -18,39 +22,63 @@ export type TryOnStatus =
 
 export const TRY_ON_STATUSES: readonly TryOnStatus[] = ['idle', 'consent', 'capture', 'processing', 'complete', 'error'];
 
+/** A failure as the error view shows it. */
+export interface ShownError {
+  code: ErrorCode;
+  /** In the panel's language. */
+  message: string;
+  /** Extra lines from the endpoint (a provider's list of photo issues). */
+  details: readonly string[] | undefined;
+  /** Sending the same photo again could help (false when the photo itself was refused). */
+  retryable: boolean;
+}
+
+export type TryOnState =
+  | { status: 'idle' | 'consent' | 'capture' | 'processing' }
+  | { status: 'complete'; images: readonly string[] }
+  | { status: 'error'; error: ShownError };
+
 export type TryOnAction =
   | { type: 'open'; consented: boolean }
   | { type: 'close' }
   | { type: 'consent'; given: boolean }
   | { type: 'submit' }
   | { type: 'cancel' }
-  | { type: 'complete' }
-  | { type: 'fail' }
+  | { type: 'complete'; images: readonly string[] }
+  /** From processing; also from capture and error when a photo or a check is refused before anything is sent. */
+  | { type: 'fail'; error: ShownError }
   | { type: 'retry' }
   | { type: 'pick-another' };
 
+export const IDLE: TryOnState = { status: 'idle' };
+
+const at = (status: 'idle' | 'consent' | 'capture' | 'processing'): TryOnState => ({ status });
+
 /**
- * The next status for an action. An action that does not apply in the current status leaves it
- * unchanged, so a stale callback (a late worker result after cancel) cannot move the machine.
+ * The next state for an action. An action that does not apply in the current state returns the
+ * same state object, so a stale callback (a late worker result after cancel) cannot move the
+ * machine, and the caller can tell nothing happened.
  */
-export function transition(status: TryOnStatus, action: TryOnAction): TryOnStatus {
-  if (action.type === 'close') return 'idle';
-  switch (status) {
+export function transition(state: TryOnState, action: TryOnAction): TryOnState {
+  if (action.type === 'close') return state.status === 'idle' ? state : IDLE;
+  switch (state.status) {
     case 'idle':
-      return action.type === 'open' ? (action.consented ? 'capture' : 'consent') : status;
+      return action.type === 'open' ? at(action.consented ? 'capture' : 'consent') : state;
     case 'consent':
-      return action.type === 'consent' && action.given ? 'capture' : status;
+      return action.type === 'consent' && action.given ? at('capture') : state;
     case 'capture':
-      if (action.type === 'consent' && !action.given) return 'consent';
-      return action.type === 'submit' ? 'processing' : status;
+      if (action.type === 'consent' && !action.given) return at('consent');
+      if (action.type === 'fail') return { status: 'error', error: action.error };
+      return action.type === 'submit' ? at('processing') : state;
     case 'processing':
-      if (action.type === 'complete') return 'complete';
-      if (action.type === 'fail') return 'error';
-      return action.type === 'cancel' ? 'capture' : status;
+      if (action.type === 'complete') return { status: 'complete', images: action.images };
+      if (action.type === 'fail') return { status: 'error', error: action.error };
+      return action.type === 'cancel' ? at('capture') : state;
     case 'complete':
-      return action.type === 'pick-another' ? 'capture' : status;
+      return action.type === 'pick-another' ? at('capture') : state;
     case 'error':
-      if (action.type === 'retry') return 'processing';
-      return action.type === 'pick-another' ? 'capture' : status;
+      if (action.type === 'retry') return at('processing');
+      if (action.type === 'fail') return { status: 'error', error: action.error };
+      return action.type === 'pick-another' ? at('capture') : state;
   }
 }

@@ -6,12 +6,12 @@
  */
 import type { ReactiveController } from 'lit';
 import { dropPending, endpointBase, productKey, readPending, type PendingJob } from './pending.ts';
-import type { TryOnButton } from './try-on-button.ts';
+import type { TryOnHost } from './host.ts';
 
 export type BadgeState = 'none' | 'progress' | 'ready';
 
 export class PendingBadge implements ReactiveController {
-  readonly #host: TryOnButton;
+  readonly #host: TryOnHost;
   #job: PendingJob | undefined;
   #ready = false;
   /** The job token last asked about, so one page asks once per job. */
@@ -20,7 +20,7 @@ export class PendingBadge implements ReactiveController {
   /** Until the page has settled: the first render skips the storage read (see hostUpdate). */
   #deferred = true;
 
-  constructor(host: TryOnButton) {
+  constructor(host: TryOnHost) {
     this.#host = host;
     host.addController(this);
   }

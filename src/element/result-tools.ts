@@ -8,7 +8,7 @@ import { html, nothing, type TemplateResult } from 'lit/html.js';
 import { resolveGarment } from '../client/endpoint.ts';
 import { downloadName, shareResult, type ShareNavigator } from './share.ts';
 import type { TryOnStrings } from './strings.ts';
-import type { TryOnButton } from './try-on-button.ts';
+import type { TryOnHost } from './host.ts';
 import { ZoomView } from './zoom.ts';
 
 const icons = {
@@ -30,7 +30,7 @@ export interface ResultViewInput {
 }
 
 export class ResultTools implements ReactiveController {
-  readonly host: TryOnButton;
+  readonly host: TryOnHost;
   readonly zoom: ZoomView;
   #image: string | undefined;
   #before: Blob | undefined;
@@ -45,7 +45,7 @@ export class ResultTools implements ReactiveController {
   #toastTimer: ReturnType<typeof setTimeout> | undefined;
   #strings: TryOnStrings | undefined;
 
-  constructor(host: TryOnButton) {
+  constructor(host: TryOnHost) {
     this.host = host;
     host.addController(this);
     this.zoom = new ZoomView(host, () => host.renderRoot);
@@ -60,11 +60,6 @@ export class ResultTools implements ReactiveController {
   hostDisconnected(): void {
     this.zoom.close({ restoreFocus: false });
     clearTimeout(this.#toastTimer);
-  }
-
-  /** Where the slider stands (0..100), for tests and styling. */
-  get split(): number {
-    return this.#split;
   }
 
   #sync(image: string, before: Blob | undefined): void {

@@ -1,5 +1,4 @@
 import type { ErrorCode } from '../protocol.ts';
-import { mergeOver } from './merge-strings.ts';
 import type { PhotoCheckCode } from '../worker/checks.ts';
 
 /** How much of the body a photo should show: set by the garment's category. */
@@ -310,11 +309,3 @@ export const defaultStrings: TryOnStrings = {
   announceResumed: 'Picking up your try-on where you left off.',
 };
 
-/**
- * Merges a partial override over a locale's strings (English by default); `errors` is merged
- * one level deeper. Keys a locale lacks fall back to English.
- */
-export function mergeStrings(override: Partial<TryOnStrings> | undefined, base: TryOnStrings = defaultStrings): TryOnStrings {
-  if (!override && base === defaultStrings) return defaultStrings;
-  return mergeOver(override, mergeOver(base, defaultStrings));
-}

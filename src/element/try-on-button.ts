@@ -1,10 +1,11 @@
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { buttonStyles } from './button-styles.ts';
 import { adoptCss } from './css.ts';
 import type { TryOnEventDetails, TryOnEventMap, TryOnEventName } from './events.ts';
+import type { TryOnHost } from './host.ts';
 import { BUTTON_LABELS, resolveLocale } from './language.ts';
 import type { TryOnStatus } from './machine.ts';
 import { PendingBadge } from './pending-badge.ts';
+import { ReactiveHost } from './reactive-host.ts';
 import type { TryOnStrings } from './strings.ts';
 // Type-only: the panel's code (and Lit with it) arrives by dynamic import on first use.
 import type { TryOnPanel } from './panel.ts';
@@ -40,9 +41,6 @@ const ATTRIBUTE_PROPERTIES = {
   'turnstile-script': 'turnstileScript',
 } as const;
 
-type PropertyName = (typeof ATTRIBUTE_PROPERTIES)[keyof typeof ATTRIBUTE_PROPERTIES] | 'status' | 'strings';
-
-const PROPERTIES: readonly PropertyName[] = [...Object.values(ATTRIBUTE_PROPERTIES), 'status', 'strings'];
 
 const BUTTON = `<button part="button" type="button" aria-haspopup="dialog" aria-expanded="false"><slot><svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 6.5a2 2 0 1 1 2-2M12 6.5v1.3L3.6 13.4A1.6 1.6 0 0 0 4.5 16.3h15a1.6 1.6 0 0 0 .9-2.9L12 7.8" fill="none" stroke="currentColor" stroke-width="1.7" stroke-linecap="round" stroke-linejoin="round"/></svg><span></span></slot></button>`;
 
@@ -51,10 +49,10 @@ const BUTTON = `<button part="button" type="button" aria-haspopup="dialog" aria-
  * picks a photo and sees themselves wearing the product, generated through the merchant's
  * try-on endpoint. The panel's code is loaded only when the button is first used.
  *
- * The element itself is plain DOM, without Lit, so a product page pays about 3 KB for it; the
+ * The element itself is plain DOM, without Lit, so a product page pays about 4 KB for it; the
  * panel's chunk brings Lit and renders into this element's shadow root after the button.
  * Like a Lit element it has `updateComplete` (resolves after pending rendering) and
- * `requestUpdate()`, and accepts Lit reactive controllers (`addController`).
+ * `requestUpdate()`, and accepts Lit reactive controllers (`addController`): see ReactiveHost.
  *
  * Register the tag by importing `try-on-button/define` (src/element/define.ts).
  *
@@ -143,10 +141,14 @@ const BUTTON = `<button part="button" type="button" aria-haspopup="dialog" aria-
  * @cssprop [--try-on-panel-width=380px] - Width of the anchored panel.
  * @cssprop [--try-on-z-index=2147483000] - Stacking order of the panel where the Popover API is missing.
  */
-export class TryOnButton extends HTMLElement implements ReactiveControllerHost {
+export class TryOnButton extends ReactiveHost implements TryOnHost {
   static get observedAttributes(): string[] {
     // `lang` stays the native property; observing the attribute re-renders the label in the new language.
     return [...Object.keys(ATTRIBUTE_PROPERTIES), 'status', 'lang'];
+  }
+
+  static {
+    this.reactive([...Object.values(ATTRIBUTE_PROPERTIES), 'strings']);
   }
 
   /** Base URL of the try-on endpoint (attribute `endpoint`). */
@@ -171,65 +173,36 @@ export class TryOnButton extends HTMLElement implements ReactiveControllerHost {
   declare turnstileSitekey: string | undefined;
   /** URL of Turnstile's script (attribute `turnstile-script`): Cloudflare's unless a test serves a fake. */
   declare turnstileScript: string | undefined;
-  /** Current status, reflected as the `status` attribute. Set by the widget; read it, don't write it. */
-  declare status: TryOnStatus;
   /**
    * Partial override of the strings (see TryOnStrings in strings.ts), merged over the locale in
    * use: `el.strings = { button: 'Essayez-le', errors: { rate_limited: '…' } }`.
    */
   declare strings: Partial<TryOnStrings> | undefined;
 
+  /** Current status, reflected as the `status` attribute. Set by the widget; read it, don't write it. */
+  get status(): TryOnStatus {
+    return this._panel?.status ?? 'idle';
+  }
+
+  set status(_ignored: TryOnStatus) {
+    // `status` belongs to the state machine: a page writing it cannot move it, and the next
+    // update puts the attribute back.
+    this.requestUpdate();
+  }
+
   /** The panel, once its code has loaded and the button was first used. */
   _panel: TryOnPanel | undefined;
 
-  readonly #values = new Map<PropertyName, unknown>([
-    ['endpoint', ''],
-    ['category', ''],
-    ['consentVersion', '2026-11'],
-    ['status', 'idle'],
-  ]);
-  /** Properties a page set before this element was defined, applied at the first update (as Lit does). */
-  #early: Map<PropertyName, unknown> | undefined;
-  readonly #controllers = new Set<ReactiveController>();
   readonly #root: ShadowRoot;
   readonly #button: HTMLButtonElement;
   readonly #label: HTMLElement;
   readonly #badge: PendingBadge;
-  #updatePending = false;
-  #updateDone: Promise<boolean> = Promise.resolve(true);
   #reflecting = false;
-  #connect!: () => void;
-  /** Updates wait for the first connection: before it, attributes are still arriving. */
-  readonly #connected = new Promise<void>((resolve) => (this.#connect = resolve));
-
-  static {
-    // Accessors like Lit's reactive properties: a change schedules one batched update.
-    for (const name of PROPERTIES) {
-      Object.defineProperty(this.prototype, name, {
-        configurable: true,
-        get(this: TryOnButton) {
-          return this.#values.get(name);
-        },
-        set(this: TryOnButton, value: unknown) {
-          const old = this.#values.get(name);
-          // NaN-safe inequality, as Lit compares.
-          if (old === value || (old !== old && value !== value)) return;
-          this.#values.set(name, value);
-          this.requestUpdate();
-        },
-      });
-    }
-  }
 
   constructor() {
-    super();
-    // A module script runs after the parser: a page (or framework) may have set properties on
-    // the not-yet-defined element, and those own properties would hide the accessors.
-    for (const name of PROPERTIES) {
-      if (!Object.hasOwn(this, name)) continue;
-      (this.#early ??= new Map()).set(name, (this as Record<string, unknown>)[name]);
-      delete (this as Record<string, unknown>)[name];
-    }
+    super({ endpoint: '', category: '', consentVersion: '2026-11' });
+    // A status a page set before the element was defined would hide the accessor.
+    if (Object.hasOwn(this, 'status')) delete (this as { status?: unknown }).status;
     this.#root = this.attachShadow({ mode: 'open' });
     adoptCss(this.#root, buttonStyles);
     this.#root.innerHTML = BUTTON;
@@ -241,13 +214,16 @@ export class TryOnButton extends HTMLElement implements ReactiveControllerHost {
     // Passive, so listening for intent never delays scrolling on touch screens.
     this.#button.addEventListener('touchstart', this.#prefetch, { passive: true });
     this.#badge = new PendingBadge(this);
-    this.requestUpdate();
   }
 
   /** Opens the panel, loading its code first if needed. Resolves once the panel is shown. */
   async open(): Promise<void> {
-    const panel = await this.#ensurePanel();
-    if (panel) await panel.open();
+    try {
+      await (await this.#ensurePanel()).open();
+    } catch {
+      // The panel's code or its strings did not load (offline): the next click tries again.
+      this.emit('try-on-error', { code: 'network_error', message: 'The try-on could not load. Check your connection and try again.' });
+    }
   }
 
   /** Closes the panel, abandoning any job in flight, and returns focus to the button. */
@@ -280,64 +256,20 @@ export class TryOnButton extends HTMLElement implements ReactiveControllerHost {
     return this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true, cancelable: false }));
   }
 
-  /** Adds a Lit reactive controller: its hooks run around this element's updates. */
-  addController(controller: ReactiveController): void {
-    this.#controllers.add(controller);
-    if (this.isConnected) controller.hostConnected?.();
-  }
-
-  /** Removes a controller added with addController. */
-  removeController(controller: ReactiveController): void {
-    this.#controllers.delete(controller);
-  }
-
-  /** Schedules an update (batched in a microtask, as in Lit). */
-  requestUpdate(): void {
-    if (this.#updatePending) return;
-    this.#updatePending = true;
-    this.#updateDone = this.#connected.then(() => {
-      this.#update();
-      return !this.#updatePending;
-    });
-  }
-
-  /** Resolves after the pending update has rendered; `true` when no further update was requested meanwhile. */
-  get updateComplete(): Promise<boolean> {
-    return this.#updateDone;
-  }
-
-  connectedCallback(): void {
-    this.#connect();
-    for (const controller of this.#controllers) controller.hostConnected?.();
-  }
-
-  disconnectedCallback(): void {
-    for (const controller of this.#controllers) controller.hostDisconnected?.();
-  }
-
   attributeChangedCallback(name: string, old: string | null, value: string | null): void {
     if (name === 'lang') {
       if (old !== value) this.requestUpdate();
     } else if (name === 'status') {
       // A page writing the attribute: the next update puts the machine's status back.
-      if (!this.#reflecting) this.status = value as TryOnStatus;
+      if (!this.#reflecting) this.requestUpdate();
     } else if (name in ATTRIBUTE_PROPERTIES) {
       (this as Record<string, unknown>)[ATTRIBUTE_PROPERTIES[name as keyof typeof ATTRIBUTE_PROPERTIES]] = value;
     }
   }
 
-  async #ensurePanel(): Promise<TryOnPanel | undefined> {
+  async #ensurePanel(): Promise<TryOnPanel> {
     if (this._panel) return this._panel;
-    let module: PanelModule;
-    try {
-      module = await loadPanelModule();
-    } catch {
-      this.emit('try-on-error', {
-        code: 'network_error',
-        message: 'The try-on could not load. Check your connection and try again.',
-      });
-      return undefined;
-    }
+    const module = await loadPanelModule();
     if (!this._panel) {
       this._panel = new module.TryOnPanel(this);
       this.requestUpdate();
@@ -345,16 +277,8 @@ export class TryOnButton extends HTMLElement implements ReactiveControllerHost {
     return this._panel;
   }
 
-  #update(): void {
-    this.#updatePending = false;
-    if (this.#early) {
-      for (const [name, value] of this.#early) this.#values.set(name, value);
-      this.#early = undefined;
-    }
-    // `status` belongs to the state machine; a page writing it cannot move it.
-    const status = this._panel?.status ?? 'idle';
-    this.#values.set('status', status);
-    for (const controller of this.#controllers) controller.hostUpdate?.();
+  protected update(): void {
+    const status = this.status;
     if (this.getAttribute('status') !== status) {
       this.#reflecting = true;
       this.setAttribute('status', status);
@@ -369,7 +293,6 @@ export class TryOnButton extends HTMLElement implements ReactiveControllerHost {
     if (this.#label.textContent !== label) this.#label.textContent = label;
     this.#badge.renderInto(button, { progress: this.strings?.badgeInProgress ?? 'In progress', ready: this.strings?.badgeReady ?? 'Ready' });
     this._panel?.renderInto(this.#root);
-    for (const controller of this.#controllers) controller.hostUpdated?.();
   }
 
   #prefetch = (): void => this.prefetch();

@@ -7,8 +7,9 @@ import type { ReactiveControllerHost } from 'lit';
 import { html, nothing, type TemplateResult } from 'lit/html.js';
 import { clampPan, FITTED, panBy, toggleAt, zoomAt, type ZoomBox, type ZoomState } from './zoom-math.ts';
 import type { TryOnStrings } from './strings.ts';
+import { icons } from './views/icons.ts';
+import { trapTab } from './controllers/focus.ts';
 
-const closeIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18" /></svg>`;
 
 /** A pointer that moved less than this between down and up is a tap. */
 const TAP_SLOP_PX = 6;
@@ -192,16 +193,12 @@ export class ZoomView {
     this.#set(action());
   };
 
-  /** Tab stays inside the zoom (two stops: close, the image) while it covers the panel. */
+  /** Tab stays inside the zoom (two stops: the image, close) while it covers the panel. */
   #onOverlayKeydown = (event: KeyboardEvent): void => {
     if (event.key !== 'Tab') return;
-    event.preventDefault();
+    // The panel's own trap must not act on it too: the zoom covers the panel.
     event.stopPropagation();
-    const stops = [this.#root().querySelector<HTMLElement>('.zoom-close'), this.#stage].filter((el): el is HTMLElement => !!el);
-    const active = (this.#host.renderRoot as ShadowRoot).activeElement;
-    const index = stops.indexOf(active as HTMLElement);
-    const next = stops[(index + (event.shiftKey ? -1 : 1) + stops.length) % stops.length];
-    next?.focus();
+    if (trapTab(event.currentTarget as HTMLElement, event, (this.#host.renderRoot as ShadowRoot).activeElement)) event.preventDefault();
   };
 
   render(s: TryOnStrings, src: string): TemplateResult | typeof nothing {
@@ -225,7 +222,7 @@ export class ZoomView {
         <img src=${src} alt="" draggable="false" style="${sized} transform: translate(${x}px, ${y}px) scale(${scale});" @load=${this.#measure} />
       </div>
       <p class="zoom-hint" aria-hidden="true">${s.zoomHint}</p>
-      <button part="zoom-close" class="zoom-close icon-button" type="button" aria-label=${s.zoomClose} @click=${() => this.close()}>${closeIcon}</button>
+      <button part="zoom-close" class="zoom-close icon-button" type="button" aria-label=${s.zoomClose} @click=${() => this.close()}>${icons.close}</button>
     </div>`;
   }
 }

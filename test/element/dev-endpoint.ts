@@ -18,6 +18,7 @@
 import { getRequestListener } from '@hono/node-server';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createTryOnHandler } from '../../src/server/handler.ts';
+import type { HandlerOptions } from '../../src/server/options.ts';
 import { IDEMPOTENCY_HEADER, SUBMIT_FIELDS } from '../../src/protocol.ts';
 import { FAKE_SECRET, FAKE_SITEVERIFY_URL, TurnstileFake } from './turnstile-fake.ts';
 import { FAKE_ISSUE_PATH, FAKE_SCRIPT_PATH, FAKE_UNAVAILABLE_SCRIPT_PATH, TURNSTILE_ENDPOINT } from './turnstile-fake-config.ts';
@@ -60,17 +61,16 @@ export function tryOnMiddleware() {
   const quiet = (entry: object) => {
     if ((entry as { level?: string }).level === 'error') console.error('[endpoint]', JSON.stringify(entry));
   };
-  // The test garments are served by this dev server on loopback: the development setting.
-  const dev = { garmentHosts: ['localhost', '127.0.0.1'], devAllowLoopback: true };
-  const flakyHandler = createTryOnHandler({ basePath: '/api/flaky-try-on', provider: 'demo', log: quiet, ...dev });
+  // The garment fixtures are served by this dev server, on this machine over plain http: the
+  // endpoint's development setting for that, and this host as the only allowed garment host.
+  const local = { provider: 'demo', log: quiet, devAllowLoopback: true, garmentHosts: ['127.0.0.1', 'localhost'] } satisfies HandlerOptions;
+  const flakyHandler = createTryOnHandler({ ...local, basePath: '/api/flaky-try-on' });
   const submits: SubmitRecord[] = [];
   let failSubmits = 0;
   const turnstile = new TurnstileFake();
   const turnstileHandler = createTryOnHandler({
+    ...local,
     basePath: TURNSTILE_ENDPOINT,
-    provider: 'demo',
-    log: quiet,
-    ...dev,
     turnstile: { secret: FAKE_SECRET, verifyUrl: FAKE_SITEVERIFY_URL },
     fetch: turnstile.fetchFor((input, init) => globalThis.fetch(input, init)),
   });
@@ -97,7 +97,7 @@ export function tryOnMiddleware() {
     });
 
   const flaky = record('/api/flaky-try-on', flakyHandler);
-  const plainRecorded = record('/api/try-on', createTryOnHandler({ basePath: '/api/try-on', provider: 'demo', log: quiet, ...dev }));
+  const plainRecorded = record('/api/try-on', createTryOnHandler({ ...local, basePath: '/api/try-on' }));
   const turnstileRecorded = record('/api/turnstile-try-on', turnstileHandler);
 
   return async (ctx: KoaLikeContext, next: () => Promise<unknown>) => {

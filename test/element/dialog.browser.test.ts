@@ -84,6 +84,17 @@ describe('<try-on-button> dialog behaviour', () => {
     expect(panel.getAttribute('aria-modal')).to.equal('true');
   });
 
+  it('a sheet opened on a narrow screen becomes the anchored panel when the screen widens', async () => {
+    await setViewport({ width: 390, height: 844 });
+    const el = mount();
+    const panel = await openPanel(el);
+    expect(panel.classList.contains('sheet')).to.equal(true);
+    await setViewport({ width: 1280, height: 800 });
+    await until(() => panel.classList.contains('anchored') && panel.dataset.placement !== undefined, 5000, 'anchored and placed after widening');
+    expect(panel.hasAttribute('aria-modal')).to.equal(false);
+    expect(getComputedStyle(document.documentElement).overflow, 'the page scrolls again').to.not.equal('hidden');
+  });
+
   it('status is owned by the state machine: a page writing the attribute cannot move it', async () => {
     const el = mount();
     await el.updateComplete;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BUTTON_LABELS, LOCALES, matchLocale, type Locale } from '../../src/element/language.ts';
-import { defaultStrings, mergeStrings, type TryOnStrings } from '../../src/element/strings.ts';
+import { defaultStrings, type TryOnStrings } from '../../src/element/strings.ts';
+import { mergeOver } from '../../src/element/merge-strings.ts';
 import de from '../../src/element/locales/de.ts';
 import en from '../../src/element/locales/en.ts';
 import es from '../../src/element/locales/es.ts';
@@ -95,11 +96,11 @@ describe('locales', () => {
   });
 
   it('merchant overrides apply over a locale, errors one level deeper, the rest stays translated', () => {
-    const merged = mergeStrings({ button: 'Jetzt anprobieren', errors: { default: 'Hoppla.' } }, de);
+    const merged = mergeOver({ button: 'Jetzt anprobieren', errors: { default: 'Hoppla.' } }, de);
     expect(merged.button).toBe('Jetzt anprobieren');
     expect(merged.errors.default).toBe('Hoppla.');
     expect(merged.errors.rate_limited).toBe(de.errors.rate_limited);
     expect(merged.title).toBe(de.title);
-    expect(mergeStrings(undefined)).toBe(defaultStrings);
+    expect(mergeOver(undefined, de)).toBe(de);
   });
 });

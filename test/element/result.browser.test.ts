@@ -156,6 +156,17 @@ describe('result tools: compare slider, zoom, download, share, add to cart (real
     const axe = await axeCheck(el);
     expect(axe.all, 'axe on the open zoom').to.deep.equal([]);
 
+    // Tab and Shift+Tab stay inside the zoom while it covers the panel: its close button and the image.
+    const seen: (Element | null)[] = [];
+    for (const back of [false, false, false, true, true]) {
+      if (back) await sendKeys({ down: 'Shift' });
+      await sendKeys({ press: 'Tab' });
+      if (back) await sendKeys({ up: 'Shift' });
+      seen.push(active(el));
+    }
+    const close = part(el, 'zoom-close');
+    expect(seen).to.deep.equal([stage, close, stage, close, stage]);
+
     stage.focus();
     await sendKeys({ press: '+' });
     await el.updateComplete;

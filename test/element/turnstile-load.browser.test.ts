@@ -47,7 +47,7 @@ describe('Turnstile loading', function () {
     const el = mount({ product: 'no-turnstile' });
     await submitPhoto(el);
     await untilStatus(el, 'complete', 20_000);
-    expect(requested(/\/turnstile-fake\/|challenges\.cloudflare\.com|\/src\/element\/turnstile\.ts/)).to.deep.equal([]);
+    expect(requested(/\/turnstile-fake\/|challenges\.cloudflare\.com|\/src\/element\/controllers\/turnstile-gate\.ts/)).to.deep.equal([]);
     expect(document.querySelector('script[src*="turnstile"]')).to.equal(null);
     expect('turnstile' in window).to.equal(false);
     expect(el.shadowRoot!.querySelector('slot[name="turnstile"]')).to.equal(null);

@@ -25,9 +25,10 @@ async function startShop(cdnUrl: string, logs: Record<string, unknown>[]): Promi
     provider: 'demo',
     basePath: '/api/try-on',
     secret: 'cross-origin-secret-0123456789abcdef012345',
-    // The shop's garment is on this machine: the development setting, and its host by name.
-    garmentHosts: ['127.0.0.1'],
+    // The shop serves its garment itself, on this machine over plain http: the endpoint's
+    // development setting for that, and this host as the allowed garment host.
     devAllowLoopback: true,
+    garmentHosts: ['127.0.0.1', 'localhost'],
     log: (entry) => logs.push(entry as Record<string, unknown>),
   });
   const app = new Hono();

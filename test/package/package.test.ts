@@ -8,32 +8,27 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Browser } from 'playwright-core';
 import { build as viteBuild } from 'vite';
 import { publint } from 'publint';
 import { ROOT, buildPackage, launchChromium, run, serveDir } from './helpers.ts';
+import { budgetSets, type BuiltFile, type SizeReport } from '../../scripts/bundle-size.ts';
 import { crossOriginTryOn } from './cross-origin.ts';
 
-/** Shopify's guidance for an app block's script; what a product page loads before first use. */
-const INITIAL_BUDGET_GZIP = 10 * 1024;
-/** Issue 6's aim for the loader before first use (reported as a ratio, not enforced). */
-const INITIAL_AIM_GZIP = 3 * 1024;
+/** What a product page loads before the button is used (issue 12). */
+const BEFORE_USE_BUDGET_GZIP = 4.5 * 1024;
 /**
- * "The whole widget including the panel and worker", as a shopper downloads it: the loader, the
- * panel (Lit, the client, every view), the photo worker and ONE locale, the largest, since a
- * panel loads exactly the one language it shows. The other four locales sit on the merchant's
- * CDN but never reach that shopper, so they are reported (total) and not budgeted.
+ * A whole try-on, everything fetched from tap to result (the panel with Lit, the client, the
+ * photo worker, Turnstile's chunk and ONE locale, the largest: a panel loads exactly the language
+ * it shows). On a phone the panel is the sheet, which never loads floating-ui; on a desktop it is
+ * the anchored panel, which does (issue 12).
  */
-const SHOPPER_BUDGET_GZIP = 40 * 1024;
-/**
- * The issue's 40 KB is NOT met yet (49.1 KB with every feature of issue 4): the only cuts big
- * enough replace design-card packages (@floating-ui/dom, comlink), which is the design owner's
- * call, so the issue stays open on it. Until then this ceiling keeps the widget from growing
- * further; lower it with every saving, and delete it once SHOPPER_BUDGET_GZIP holds.
- */
-const SHOPPER_CEILING_GZIP = 50 * 1024;
+const PHONE_BUDGET_GZIP = 45 * 1024;
+const DESKTOP_BUDGET_GZIP = 50 * 1024;
+/** floating-ui's middleware keep their names as strings through minification. */
+const FLOATING_UI = /name:\s*[`"']flip[`"']/;
 
 const NPM = 'npm';
 let work: string;
@@ -264,60 +259,81 @@ export type ReactCategory = TryOnButtonProps['category'];
 });
 
 describe('the script-tag build', () => {
-  /** Gzip sizes recomputed from the files on disk, so a stale or hand-edited report cannot pass. */
-  async function measured(): Promise<{ initial: number; shopper: number; total: number; files: string[] }> {
-    const report = JSON.parse(await readFile(join(ROOT, 'dist/bundle-size.json'), 'utf8')) as {
-      initial: { files: { file: string }[] };
-      shopper: { files: { file: string }[]; locale: string };
-      total: { files: { file: string }[] };
-    };
-    const onDisk = async (file: string) => gzipSync(await readFile(join(ROOT, 'dist/cdn', file)), { level: 9 }).byteLength;
+  /**
+   * The build's chunk graph (dist/bundle-size.json, from Rolldown's own chunk records), checked
+   * against the files on disk: the same files, the same imports as their code names, gzip sizes
+   * recomputed from the bytes. A stale or hand-edited report cannot pass.
+   */
+  async function measured(): Promise<{ files: Map<string, BuiltFile & { code: string }>; sets: ReturnType<typeof budgetSets>; sum: (names: string[]) => number; table: string }> {
+    const report = JSON.parse(await readFile(join(ROOT, 'dist/bundle-size.json'), 'utf8')) as SizeReport;
     const jsOnDisk = (await readdir(join(ROOT, 'dist/cdn'), { recursive: true })).map(String).filter((f) => f.endsWith('.js'));
-    expect(report.total.files.map((f) => f.file).sort()).toEqual(jsOnDisk.sort());
-    expect(report.initial.files.map((f) => f.file)).toContain('try-on-button.js');
-    // The shopper's set: every file but four of the five locale chunks, and the one kept is the largest.
-    const locales = jsOnDisk.filter((f) => /^chunks\/(en|de|fr|es|ja)-[\w-]+\.js$/.test(f));
-    expect(locales).toHaveLength(5);
-    const shopperFiles = report.shopper.files.map((f) => f.file).sort();
-    expect(shopperFiles).toEqual(jsOnDisk.filter((f) => !locales.includes(f) || f === report.shopper.locale).sort());
-    const localeSizes = await Promise.all(locales.map(onDisk));
-    expect(await onDisk(report.shopper.locale)).toBe(Math.max(...localeSizes));
-    const sumOf = async (files: { file: string }[]) => (await Promise.all(files.map((f) => onDisk(f.file)))).reduce((a, b) => a + b, 0);
-    const lines: string[] = [];
-    for (const f of report.total.files) {
-      lines.push(`${report.initial.files.some((i) => i.file === f.file) ? '*' : ' '} ${f.file}: ${kb(await onDisk(f.file))} gzip`);
+    expect(report.files.map((f) => f.file).sort()).toEqual(jsOnDisk.sort());
+    const files = new Map<string, BuiltFile & { code: string }>();
+    for (const f of report.files) {
+      const bytes = await readFile(join(ROOT, 'dist/cdn', f.file));
+      const code = bytes.toString('utf8');
+      // Every relative import the code makes, static or dynamic, is in the graph, and nothing else.
+      const named = [...code.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*[`"'](\.\/[^`"']+\.js)[`"']/g)].map((m) => join(dirname(f.file), m[1]!)).sort();
+      expect(named, `imports of ${f.file}`).toEqual([...f.imports, ...f.dynamicImports].sort());
+      files.set(f.file, { ...f, code, bytes: bytes.byteLength, gzip: gzipSync(bytes, { level: 9 }).byteLength });
     }
-    return { initial: await sumOf(report.initial.files), shopper: await sumOf(report.shopper.files), total: await sumOf(report.total.files), files: lines };
+    const sets = budgetSets([...files.values()]);
+    // The report's sets are the ones its own graph gives.
+    expect(report.initial.files.map((f) => f.file)).toEqual(sets.initial);
+    expect(report.phone.files.map((f) => f.file)).toEqual(sets.phone);
+    expect(report.desktop.files.map((f) => f.file)).toEqual(sets.desktop);
+    const sum = (names: string[]) => names.reduce((n, name) => n + files.get(name)!.gzip, 0);
+    const mark = (names: string[], letter: string, file: string) => (names.includes(file) ? letter : '.');
+    const table = [...files.values()]
+      .map((f) => `${mark(sets.initial, 'B', f.file)}${mark(sets.phone, 'P', f.file)}${mark(sets.desktop, 'D', f.file)} ${f.file} (${f.kind}): ${kb(f.gzip)} gzip`)
+      .join('\n[size]   ');
+    return { files, sets, sum, table };
   }
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 
-  it(`what a product page loads before the button is used is at most ${INITIAL_BUDGET_GZIP / 1024} KB gzip`, async () => {
-    const { initial, shopper, total, files } = await measured();
+  it(`before the button is used a product page loads at most ${BEFORE_USE_BUDGET_GZIP / 1024} KB gzip`, async () => {
+    const { sets, sum, table } = await measured();
     console.log(
-      `[size] before first use (*): ${kb(initial)} gzip, ${(initial / INITIAL_AIM_GZIP).toFixed(2)}x the 3 KB aim; ` +
-        `one shopper's whole try-on: ${kb(shopper)} gzip; everything hosted: ${kb(total)} gzip\n[size]   ${files.join('\n[size]   ')}`,
+      `[size] before use (B): ${kb(sum(sets.initial))}; a try-on on a phone (P): ${kb(sum(sets.phone))}; on a desktop (D): ${kb(sum(sets.desktop))} (gzip -9)\n[size]   ${table}`,
     );
-    expect(initial, `before first use: ${kb(initial)} gzip`).toBeLessThanOrEqual(INITIAL_BUDGET_GZIP);
+    expect(sets.initial).toContain('try-on-button.js');
+    expect(sum(sets.initial), `before use: ${kb(sum(sets.initial))} gzip`).toBeLessThanOrEqual(BEFORE_USE_BUDGET_GZIP);
   });
 
   it('the loader does not bring Lit, and no lazy chunk imports the entry (its URL may carry a ?v= query)', async () => {
-    const report = JSON.parse(await readFile(join(ROOT, 'dist/bundle-size.json'), 'utf8')) as { initial: { files: { file: string }[] } };
-    for (const { file } of report.initial.files) {
-      const code = await readFile(join(ROOT, 'dist/cdn', file), 'utf8');
+    const { files, sets } = await measured();
+    for (const file of sets.initial) {
       // Every Lit build registers its version on globalThis under these names.
-      expect(code, file).not.toMatch(/litHtmlVersions|reactiveElementVersions|litElementVersions/);
+      expect(files.get(file)!.code, file).not.toMatch(/litHtmlVersions|reactiveElementVersions|litElementVersions/);
     }
-    const chunks = (await readdir(join(ROOT, 'dist/cdn/chunks'))).filter((f) => f.endsWith('.js'));
-    for (const chunk of chunks) {
-      expect(await readFile(join(ROOT, 'dist/cdn/chunks', chunk), 'utf8'), chunk).not.toMatch(/from\s*["']\.\.\/try-on-button\.js["']/);
+    for (const [file, { code }] of files) {
+      if (file.startsWith('chunks/')) expect(code, file).not.toMatch(/from\s*["'`]\.\.\/try-on-button\.js["'`]/);
     }
   });
 
-  it(`one shopper's whole widget (loader, panel with Lit, worker, one locale) does not grow past ${SHOPPER_CEILING_GZIP / 1024} KB gzip`, async () => {
-    const { shopper } = await measured();
-    const status = shopper <= SHOPPER_BUDGET_GZIP ? 'within' : `${kb(shopper - SHOPPER_BUDGET_GZIP)} over`;
-    console.log(`one shopper's whole try-on: ${kb(shopper)} gzip, ${status} the issue's ${SHOPPER_BUDGET_GZIP / 1024} KB budget`);
-    expect(shopper, `one shopper's whole try-on: ${kb(shopper)} gzip`).toBeLessThanOrEqual(SHOPPER_CEILING_GZIP);
+  it(`a whole try-on on a phone fetches at most ${PHONE_BUDGET_GZIP / 1024} KB gzip, and none of it is floating-ui`, async () => {
+    const { files, sets, sum } = await measured();
+    // Counted: the panel, the worker and exactly one locale, the largest.
+    const locales = [...files.values()].filter((f) => f.kind === 'locale');
+    expect(locales.map((f) => f.file.replace(/-[\w-]+\.js$/, '')).sort()).toEqual(['chunks/de', 'chunks/en', 'chunks/es', 'chunks/fr', 'chunks/ja']);
+    expect(sets.phone.filter((f) => files.get(f)!.kind === 'locale')).toEqual([sets.locale]);
+    expect(files.get(sets.locale)!.gzip).toBe(Math.max(...locales.map((f) => f.gzip)));
+    expect(sets.phone.some((f) => files.get(f)!.kind === 'worker'), 'the photo worker').toBe(true);
+    expect(sets.phone.filter((f) => FLOATING_UI.test(files.get(f)!.code))).toEqual([]);
+    const phone = sum(sets.phone);
+    expect(phone, `a try-on on a phone: ${kb(phone)} gzip`).toBeLessThanOrEqual(PHONE_BUDGET_GZIP);
+  });
+
+  it(`a whole try-on on a desktop fetches at most ${DESKTOP_BUDGET_GZIP / 1024} KB gzip: the phone's files and the anchored panel's floating-ui`, async () => {
+    const { files, sets, sum } = await measured();
+    const extra = sets.desktop.filter((f) => !sets.phone.includes(f));
+    expect(sets.phone.every((f) => sets.desktop.includes(f))).toBe(true);
+    expect(extra.map((f) => files.get(f)!.kind)).toEqual(['anchor']);
+    expect(FLOATING_UI.test(files.get(extra[0]!)!.code), 'floating-ui is in the anchored panel chunk').toBe(true);
+    // Only ever fetched by import(): nothing loads it along with another chunk.
+    expect([...files.values()].filter((f) => f.imports.includes(extra[0]!))).toEqual([]);
+    const desktop = sum(sets.desktop);
+    expect(desktop, `a try-on on a desktop: ${kb(desktop)} gzip`).toBeLessThanOrEqual(DESKTOP_BUDGET_GZIP);
   });
 
   it('loaded from a CDN on another origin, runs a whole try-on with its worker', async () => {

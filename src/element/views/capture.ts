@@ -1,23 +1,20 @@
 /**
- * Render functions of the capture step (area 4A): the one-time photo guidance, the live camera,
- * why the camera is unavailable, the on-device check hints and the drop target. Stateless: the
- * panel passes state and callbacks in.
+ * The capture step (statuses `consent` and `capture`): consent, the one-time photo guidance, the
+ * picker, the live camera or why it is unavailable, the chosen photo with its on-device check
+ * hints, and the drop target. Functions of the state the panel passes in.
  */
 import { html, nothing, svg, type TemplateResult } from 'lit/html.js';
 import type { PhotoCheck } from '../../worker/index.ts';
-import type { CameraFailure } from '../camera.ts';
+import type { CameraFailure, CameraState, CameraView } from '../controllers/camera.ts';
 import type { Framing, TryOnStrings } from '../strings.ts';
+import { renderConsentDetails } from './consent.ts';
+import { icons } from './icons.ts';
 
 /** How much of the body the photo should show for a garment category. */
 export function framingFor(category: string): Framing {
   if (category === 'accessory') return 'shoulders';
   if (category === 'top' || category === 'outerwear') return 'knees';
   return 'feet';
-}
-
-/** Whether a category needs a standing figure, which a landscape photo rarely holds. */
-export function expectsPortrait(category: string): boolean {
-  return category !== 'accessory';
 }
 
 const stroke = (body: TemplateResult) => html`<svg class="tip-art" viewBox="0 0 48 48" aria-hidden="true">${body}</svg>`;
@@ -48,21 +45,6 @@ export function renderGuidance(s: TryOnStrings, category: string, onDone: () => 
     </ul>
     <button part="guidance-done" class="text-button" type="button" @click=${onDone}>${s.guidanceDone}</button>
   </section>`;
-}
-
-/** State and callbacks of the live camera view. */
-export interface CameraView {
-  starting: boolean;
-  canSwitch: boolean;
-  /** The front camera is shown mirrored, as shoppers expect from a selfie view; a rear one is not. */
-  mirrored: boolean;
-  /** The live stream the preview shows: a property binding, since Lit's `ref` directive would add 0.8 KB gzip of directive machinery. */
-  stream: MediaStream | null;
-  /** Starts playback once the stream's first frame is known. */
-  onReady: (event: Event) => void;
-  onCapture: () => void;
-  onSwitch: () => void;
-  onBack: () => void;
 }
 
 const switchIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 8.5A1.5 1.5 0 0 1 5.5 7h2l1.5-2h6l1.5 2h2A1.5 1.5 0 0 1 20 8.5v9a1.5 1.5 0 0 1-1.5 1.5h-13A1.5 1.5 0 0 1 4 17.5z" /><path d="M9 12.5a3 3 0 0 1 5.2-2M15 12.5a3 3 0 0 1-5.2 2M14.5 9v2h-2M9.5 16v-2h2" /></svg>`;
@@ -105,4 +87,87 @@ export function renderPhotoChecks(s: TryOnStrings, checks: readonly PhotoCheck[]
 export function renderDropTarget(s: TryOnStrings, visible: boolean): TemplateResult | typeof nothing {
   if (!visible) return nothing;
   return html`<div part="drop-target" class="drop-target" aria-hidden="true"><span>${s.dropHere}</span></div>`;
+}
+
+/** Everything the capture step shows, and what its controls do. */
+export interface CaptureView {
+  consented: boolean;
+  merchant: string | undefined;
+  policyUrl: string | undefined;
+  retention: string | undefined;
+  category: string;
+  /** The live camera (controllers/camera.ts). */
+  camera: { readonly state: CameraState; readonly problem: CameraFailure | undefined; view(): CameraView };
+  /** The chosen photo (controllers/photo.ts). */
+  photo: {
+    readonly previewUrl: string | undefined;
+    /** The chosen photo is the one saved on this device. */
+    readonly fromMemory: boolean;
+    /** The photo came from the live camera: "Retake" opens it again. */
+    readonly retaking: boolean;
+    readonly checks: readonly PhotoCheck[];
+    readonly showGuidance: boolean;
+    readonly dismissGuidance: () => void;
+  };
+  /** The security check is earning its token before the submit can go. */
+  checking: boolean;
+  /** "Remember my photo" or "Delete my photo", and the earlier results (views/memory.ts). */
+  memory: TemplateResult | typeof nothing;
+  onConsent: (event: Event) => void;
+  onChoose: () => void;
+  onTakePhoto: () => void;
+  onChangePhoto: () => void;
+  onSubmit: () => void;
+}
+
+export function renderCapture(s: TryOnStrings, view: CaptureView): TemplateResult {
+  const { consented, checking, camera, photo } = view;
+  const { previewUrl, checks, fromMemory, retaking } = photo;
+  const merchant = view.merchant || s.fallbackMerchant;
+  const hasCamera = typeof navigator !== 'undefined' && !!navigator.mediaDevices?.getUserMedia;
+  // Guidance (first time only) and why the live camera is unavailable, above the photo area.
+  const notes =
+    consented && camera.state === 'off'
+      ? html`${camera.problem ? renderCameraProblem(s, camera.problem) : nothing}
+        ${photo.showGuidance && !previewUrl ? renderGuidance(s, view.category, photo.dismissGuidance) : nothing}`
+      : nothing;
+  return html`
+    <p class="intro">${s.intro}</p>
+    <label class="consent">
+      <input part="consent-checkbox" type="checkbox" aria-describedby=${consented ? nothing : 'consent-details'} .checked=${consented} ?data-autofocus=${!consented} @change=${view.onConsent} />
+      <span
+        >${s.consentLabel(merchant)}
+        ${view.policyUrl ? html`<a href=${view.policyUrl} target="_blank" rel="noopener">${s.privacyPolicy}</a>` : nothing}</span
+      >
+    </label>
+    ${consented ? nothing : renderConsentDetails(s, merchant, view.retention)}
+    ${notes}
+    ${camera.state !== 'off'
+      ? renderCamera(s, camera.view())
+      : previewUrl
+      ? html`<figure class="preview">
+            <img part="preview" src=${previewUrl} alt=${s.previewAlt} />
+            ${fromMemory ? html`<figcaption class="saved-caption">${s.savedPhotoCaption}</figcaption>` : nothing}
+          </figure>
+          ${renderPhotoChecks(s, checks)}
+          <div class="actions">
+            <button part=${retaking ? 'retake' : 'change-photo'} class="button secondary" type="button" ?disabled=${!consented} @click=${view.onChangePhoto}>
+              ${fromMemory ? s.useAnotherPhoto : retaking ? s.retake : s.changePhoto}
+            </button>
+            <button part="submit" class="button primary" type="button" ?disabled=${!consented} aria-disabled=${checking ? 'true' : nothing} ?data-autofocus=${consented} @click=${view.onSubmit}>
+              ${checking ? s.checkingBrowser : fromMemory ? s.useSavedPhoto : checks.length ? s.useAnyway : s.submit}
+            </button>
+          </div>`
+      : html`<div class="picker ${consented ? '' : 'locked'}">
+          <button part="choose" class="button primary wide" type="button" ?disabled=${!consented} ?data-autofocus=${consented} @click=${view.onChoose}>
+            ${icons.photo}<span>${s.choosePhoto}</span>
+          </button>
+          <button part="take-photo" class="button secondary wide" type="button" ?hidden=${!hasCamera} ?disabled=${!consented} @click=${view.onTakePhoto}>
+            ${icons.camera}<span>${s.camera}</span>
+          </button>
+          <p class="hint">${consented ? s.photoTips : s.consentNeeded}</p>
+          ${consented ? html`<p class="hint drop-hint">${s.dropOrPaste}</p>` : nothing}
+        </div>`}
+    ${view.memory}
+  `;
 }

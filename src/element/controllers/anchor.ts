@@ -1,12 +1,12 @@
+/**
+ * The anchored panel's placement, by floating-ui: under the button (or over it when the content
+ * needs the room), inside the viewport, no taller than the room there is. The only module that
+ * imports floating-ui, and itself imported only when an anchored panel opens (position.ts), so
+ * the phone sheet never fetches it.
+ */
 import { autoUpdate, computePosition, flip, offset, shift, size } from '@floating-ui/dom';
 
-/** Below this viewport width the panel is a full-screen sheet instead of an anchored popover. */
-export const SHEET_QUERY = '(max-width: 599.98px)';
-
-/**
- * Keeps `panel` anchored under (or, when its content needs the room, over) `button`, inside the viewport, and no
- * taller than the room available. Returns the cleanup function.
- */
+/** Keeps `panel` anchored to `button` until the returned cleanup function is called. */
 export function anchorPanel(button: HTMLElement, panel: HTMLElement): () => void {
   const update = async () => {
     // flip() judges the panel at its current, already clamped height, so a panel placed below
@@ -52,13 +52,4 @@ export function anchorPanel(button: HTMLElement, panel: HTMLElement): () => void
     });
   };
   return autoUpdate(button, panel, () => void update());
-}
-
-/** Removes what anchoring wrote, so the sheet's stylesheet rules apply unopposed. */
-export function clearAnchor(panel: HTMLElement): void {
-  panel.style.removeProperty('left');
-  panel.style.removeProperty('top');
-  panel.style.removeProperty('max-height');
-  panel.style.removeProperty('--_panel-max-height');
-  delete panel.dataset.placement;
 }

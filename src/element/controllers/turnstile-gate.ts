@@ -1,15 +1,16 @@
 /**
  * Cloudflare Turnstile before each submit, for endpoints that set `TRYON_TURNSTILE_SECRET`
- * (attribute `turnstile-sitekey`). The panel imports this module only when the attribute is set,
- * so a page without Turnstile loads neither it nor Cloudflare's script.
+ * (attribute `turnstile-sitekey`). The panel's TurnstileController (turnstile.ts) imports this
+ * module only when the attribute is set, so a page without Turnstile loads neither it nor
+ * Cloudflare's script.
  *
  * The widget renders with `appearance: 'interaction-only'`, so most shoppers never see it; it
  * earns its token while the shopper consents and picks a photo. Tokens are single-use: each
  * submit attempt takes the token and resets the widget, which starts earning the next one.
  */
 import type { ReactiveController } from 'lit';
-import { ClientError } from '../client/errors.ts';
-import type { TryOnButton } from './try-on-button.ts';
+import { ClientError, turnstileUnavailable } from '../../client/errors.ts';
+import type { TryOnHost } from '../host.ts';
 
 /** Cloudflare's script, explicit rendering (no scan of the page for `.cf-turnstile`). */
 export const TURNSTILE_SCRIPT = 'https://challenges.cloudflare.com/turnstile/v0/api.js?render=explicit';
@@ -44,9 +45,6 @@ export interface TurnstileApi {
 
 const pageTurnstile = (): TurnstileApi | undefined => (window as { turnstile?: TurnstileApi }).turnstile;
 
-const unavailable = (): ClientError =>
-  new ClientError({ code: 'turnstile_unavailable', message: 'The security check could not load. Check your connection and try again.' });
-
 const failed = (): ClientError =>
   new ClientError({ code: 'turnstile_failed', message: 'We could not confirm this request came from a person. Please try again.' });
 
@@ -69,7 +67,7 @@ export function loadTurnstile(src: string): Promise<TurnstileApi> {
       if (api) return resolve(api);
       script.remove();
       loading = undefined;
-      reject(unavailable());
+      reject(turnstileUnavailable());
     };
     timer = setTimeout(() => settle(undefined), LOAD_TIMEOUT_MS);
     script.onload = () => settle(pageTurnstile());
@@ -95,7 +93,7 @@ interface Waiter {
  * chunk of its own, one more request before first use.
  */
 export class TurnstileGate implements ReactiveController {
-  readonly #host: TryOnButton;
+  readonly #host: TryOnHost;
   readonly #language: () => string;
   #api: TurnstileApi | undefined;
   #container: HTMLElement | undefined;
@@ -107,7 +105,7 @@ export class TurnstileGate implements ReactiveController {
   readonly #waiters = new Set<Waiter>();
 
   /** `language`: the panel's language (a shipped locale), for the widget's texts. */
-  constructor(host: TryOnButton, language: () => string) {
+  constructor(host: TryOnHost, language: () => string) {
     this.#host = host;
     this.#language = language;
     host.addController(this);
@@ -192,7 +190,7 @@ export class TurnstileGate implements ReactiveController {
         if (this.#container === container) this.#render(api, container, sitekey);
       },
       (error: unknown) => {
-        if (this.#container === container) this.#fail(error instanceof ClientError ? error : unavailable());
+        if (this.#container === container) this.#fail(error instanceof ClientError ? error : turnstileUnavailable());
       },
     );
   }
@@ -231,7 +229,7 @@ export class TurnstileGate implements ReactiveController {
         }) ?? undefined;
     } catch (error) {
       console.warn('[try-on-button] Cloudflare Turnstile could not render.', error);
-      this.#fail(unavailable());
+      this.#fail(turnstileUnavailable());
     }
   }
 

@@ -1,0 +1,34 @@
+/** The error view: what failed, in the shopper's words, and what they can do next. */
+import { html, nothing, type TemplateResult } from 'lit/html.js';
+import type { ShownError } from '../machine.ts';
+import type { TryOnStrings } from '../strings.ts';
+import { icons } from './icons.ts';
+
+export interface ErrorView {
+  error: ShownError;
+  /** Sending the same photo again could help and there is a photo to send. */
+  canRetry: boolean;
+  /** The security check is earning its token before the retry can go. */
+  checking: boolean;
+  onRetry: () => void;
+  onPickAnother: () => void;
+}
+
+export function renderError(s: TryOnStrings, { error, canRetry, checking, onRetry, onPickAnother }: ErrorView): TemplateResult {
+  return html`
+    <div part="error" class="error" role="alert" data-code=${error.code}>
+      ${icons.alert}
+      <div>
+        <h3>${s.errorTitle}</h3>
+        <p>${error.message}</p>
+        ${error.details?.length ? html`<ul>${error.details.map((d) => html`<li>${d}</li>`)}</ul>` : nothing}
+      </div>
+    </div>
+    <div class="actions">
+      <button part="pick-another" class="button secondary" type="button" ?data-autofocus=${!canRetry} @click=${onPickAnother}>${s.pickAnother}</button>
+      ${canRetry
+        ? html`<button part="retry" class="button primary" type="button" aria-disabled=${checking ? 'true' : nothing} data-autofocus @click=${onRetry}>${checking ? s.checkingBrowser : s.retry}</button>`
+        : nothing}
+    </div>
+  `;
+}
