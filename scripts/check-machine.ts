@@ -1,6 +1,6 @@
 /**
  * Runs before `npm test`, so the README's two commands are enough on a fresh Debian machine:
- * as root it installs what the suites need (Chromium, redis-server, php-cli) from Debian's
+ * as root it installs what the suites need (Chromium, redis-server, php-cli, openssl) from Debian's
  * packages; otherwise it says in one sentence what is missing and how to get it, instead of
  * letting a browser or Redis test fail with a launcher's stack trace.
  */
@@ -21,6 +21,7 @@ const missing: Array<[what: string, debianPackage: string]> = [];
 if (!existsSync(chromium)) missing.push([`Chromium at ${chromium}`, 'chromium']);
 if (!has('redis-server')) missing.push(['redis-server', 'redis-server']);
 if (!has('php')) missing.push(['php', 'php-cli']);
+if (!has('openssl')) missing.push(['openssl', 'openssl']);
 
 const packages = missing.map(([, pkg]) => pkg);
 if (missing.length > 0 && process.getuid?.() === 0 && has('apt-get') && !process.env.CHROMIUM_PATH) {

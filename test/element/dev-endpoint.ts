@@ -60,7 +60,9 @@ export function tryOnMiddleware() {
   const quiet = (entry: object) => {
     if ((entry as { level?: string }).level === 'error') console.error('[endpoint]', JSON.stringify(entry));
   };
-  const flakyHandler = createTryOnHandler({ basePath: '/api/flaky-try-on', provider: 'demo', log: quiet });
+  // The test garments are served by this dev server on loopback: the development setting.
+  const dev = { garmentHosts: ['localhost', '127.0.0.1'], devAllowLoopback: true };
+  const flakyHandler = createTryOnHandler({ basePath: '/api/flaky-try-on', provider: 'demo', log: quiet, ...dev });
   const submits: SubmitRecord[] = [];
   let failSubmits = 0;
   const turnstile = new TurnstileFake();
@@ -68,6 +70,7 @@ export function tryOnMiddleware() {
     basePath: TURNSTILE_ENDPOINT,
     provider: 'demo',
     log: quiet,
+    ...dev,
     turnstile: { secret: FAKE_SECRET, verifyUrl: FAKE_SITEVERIFY_URL },
     fetch: turnstile.fetchFor((input, init) => globalThis.fetch(input, init)),
   });
@@ -94,7 +97,7 @@ export function tryOnMiddleware() {
     });
 
   const flaky = record('/api/flaky-try-on', flakyHandler);
-  const plainRecorded = record('/api/try-on', createTryOnHandler({ basePath: '/api/try-on', provider: 'demo', log: quiet }));
+  const plainRecorded = record('/api/try-on', createTryOnHandler({ basePath: '/api/try-on', provider: 'demo', log: quiet, ...dev }));
   const turnstileRecorded = record('/api/turnstile-try-on', turnstileHandler);
 
   return async (ctx: KoaLikeContext, next: () => Promise<unknown>) => {
