@@ -28,9 +28,15 @@ if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 return 1`;
 
+// Release by the owner only: the key is deleted only while it still holds the owner's value.
+const DELETE_IF_EQUALS = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+return redis.call('DEL', KEYS[1])`;
+
 type TryOnRedis = Redis & {
   tryonIncr(key: string, ttlMs: number, by: number): Promise<number>;
   tryonSetIfEquals(key: string, expected: string, value: string, ttlMs: number): Promise<number>;
+  tryonDeleteIfEquals(key: string, expected: string): Promise<number>;
 };
 
 export interface RedisStoreOptions {
@@ -56,6 +62,7 @@ const DEFAULTS: RedisOptions = {
 };
 
 export class RedisStore implements Store {
+  readonly shared = true;
   readonly prefix: string;
   readonly #url: string;
   readonly #options: RedisStoreOptions;
@@ -80,6 +87,7 @@ export class RedisStore implements Store {
       const client = new Redis(this.#url, { ...DEFAULTS, ...this.#options.redisOptions }) as TryOnRedis;
       client.defineCommand('tryonIncr', { numberOfKeys: 1, lua: INCR_WITH_EXPIRY });
       client.defineCommand('tryonSetIfEquals', { numberOfKeys: 1, lua: SET_IF_EQUALS });
+      client.defineCommand('tryonDeleteIfEquals', { numberOfKeys: 1, lua: DELETE_IF_EQUALS });
       let lastReported = '';
       client.on('error', (error: Error) => {
         // A down Redis reports every reconnect attempt; one line per distinct problem is enough.
@@ -125,6 +133,20 @@ export class RedisStore implements Store {
 
   async setIfEquals(key: string, expected: string, value: string, ttlMs: number): Promise<boolean> {
     return Number(await this.#run((r) => r.tryonSetIfEquals(this.#key(key), expected, value, ttl(ttlMs)))) === 1;
+  }
+
+  async deleteIfEquals(key: string, expected: string): Promise<boolean> {
+    return Number(await this.#run((r) => r.tryonDeleteIfEquals(this.#key(key), expected))) === 1;
+  }
+
+  async getBytes(key: string): Promise<Uint8Array | undefined> {
+    const buffer = await this.#run((r) => r.getBuffer(this.#key(key)));
+    return buffer ? new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength) : undefined;
+  }
+
+  /** Binary-safe: Redis keeps the bytes as they are (a 10 MB photo is 10 MB, not 13.3 of base64). */
+  async setBytes(key: string, bytes: Uint8Array, ttlMs: number): Promise<void> {
+    await this.#run((r) => r.set(this.#key(key), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'PX', ttl(ttlMs)));
   }
 
   async delete(key: string): Promise<void> {

@@ -43,6 +43,28 @@ describe('status cache', () => {
     expect(a.adapter.statusCalls).toBe(1);
   });
 
+  it("a provider call slower than the poll interval keeps its instance's claim: the other instance answers from the cache", async () => {
+    const clock = new Clock();
+    const store = new MemoryStore(clock.now);
+    const a = setup({ store, now: clock.now });
+    const b = setup({ store, now: clock.now }, a.adapter);
+    const { job } = (await (await a.handler(submitRequest())).json()) as { job: string };
+    clock.advance(3000);
+    a.adapter.statusDelayMs = 300;
+    const first = a.handler(get(`/jobs/${job}`));
+    await new Promise((r) => setTimeout(r, 50));
+    // A's call is still at the provider, longer than pollIntervalMs (3 s) now.
+    clock.advance(5000);
+    const second = await b.handler(get(`/jobs/${job}`));
+    expect(((await second.json()) as { status: string }).status).toBe('queued');
+    expect(((await (await first).json()) as { status: string }).status).toBe('processing');
+    expect(a.adapter.statusCalls).toBe(1);
+    // Released by its owner when the call ended: the next stale poll on B refreshes.
+    clock.advance(3000);
+    await b.handler(get(`/jobs/${job}`));
+    expect(a.adapter.statusCalls).toBe(2);
+  });
+
   it('a completed job is never asked about again until its token expires', async () => {
     const s = setup();
     const { job } = (await (await s.handler(submitRequest())).json()) as { job: string };

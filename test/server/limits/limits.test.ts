@@ -250,7 +250,10 @@ describe('limits on any store', () => {
       set: (k, v, t) => inner.set(k, v, t),
       setIfAbsent: (k, v, t) => inner.setIfAbsent(k, v, t),
       setIfEquals: (k, e, v, t) => inner.setIfEquals(k, e, v, t),
+      deleteIfEquals: (k, e) => inner.deleteIfEquals(k, e),
       delete: (k) => inner.delete(k),
+      getBytes: (k) => inner.getBytes(k),
+      setBytes: (k, b, t) => inner.setBytes(k, b, t),
       incr: (k, t, by) => inner.incr(k, t, by),
     };
   }
