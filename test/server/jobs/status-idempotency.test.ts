@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BASE, Clock, errorOf, GARMENT_URL, get, setup, submitRequest, SECRET } from '../helpers.ts';
+import { BASE, Clock, errorOf, GARMENT_URL, get, setup, submitRequest, SECRET, PROVIDER_SECRET } from '../helpers.ts';
 import { ProviderError } from '../../../src/server/providers/errors.ts';
 import { MemoryStore } from '../../../src/server/store/store.ts';
 import { stalledStream, zeroStream } from '../access-helpers.ts';
@@ -173,7 +173,7 @@ describe('webhooks', () => {
     const s = setup();
     const { job } = (await (await s.handler(submitRequest())).json()) as { job: string };
     const done = { status: 'completed', images: ['https://r.example/hook.png'] };
-    const response = await s.handler(hook({ id: 'job-1', state: done }, { 'x-signature': SECRET }));
+    const response = await s.handler(hook({ id: 'job-1', state: done }, { 'x-signature': PROVIDER_SECRET }));
     expect(response.status).toBe(200);
     s.clock.advance(60_000);
     expect(await (await s.handler(get(`/jobs/${job}`))).json()).toEqual(done);
@@ -207,12 +207,12 @@ describe('webhooks', () => {
     const declared = new Request(`${BASE}/webhooks/counting`, {
       method: 'POST',
       body: 'x',
-      headers: { 'x-signature': SECRET, 'content-length': String(300 * 1024) },
+      headers: { 'x-signature': PROVIDER_SECRET, 'content-length': String(300 * 1024) },
     });
     const error = await errorOf(await s.handler(declared));
     expect(error).toMatchObject({ status: 413, code: 'body_too_large', message: 'The callback is larger than 256 KB.' });
     const body = zeroStream(200 * 1024 * 1024);
-    const response = await s.handler(streamedHook(body.stream, { 'x-signature': SECRET }));
+    const response = await s.handler(streamedHook(body.stream, { 'x-signature': PROVIDER_SECRET }));
     expect(await errorOf(response)).toMatchObject({ status: 413, code: 'body_too_large' });
     expect(response.headers.get('connection')).toBe('close');
     expect(body.pulled()).toBeLessThan(1024 * 1024);
@@ -221,7 +221,7 @@ describe('webhooks', () => {
 
   it('a signed callback whose body never ends → 408 body_timeout', async () => {
     const s = setup({ bodyTimeoutMs: 150 });
-    const response = await s.handler(streamedHook(stalledStream(), { 'x-signature': SECRET }));
+    const response = await s.handler(streamedHook(stalledStream(), { 'x-signature': PROVIDER_SECRET }));
     expect(await errorOf(response)).toMatchObject({ status: 408, code: 'body_timeout' });
     expect(s.adapter.webhookReads).toBe(0);
   });

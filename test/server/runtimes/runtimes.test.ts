@@ -19,7 +19,7 @@ import { codeOf, rawExchange } from '../raw-client.ts';
 const servers: Server[] = [];
 afterAll(() => Promise.all(servers.map((s) => new Promise<void>((resolve) => (s.closeAllConnections(), s.close(() => resolve()))))));
 // The shop's garments are served on loopback beside the endpoint: the development setting.
-const ENV = { TRYON_PROVIDER: 'demo', TRYON_SECRET: 'runtime-test-secret-0123456789', TRYON_GARMENT_HOSTS: '127.0.0.1', TRYON_DEV_ALLOW_LOOPBACK: '1' };
+const ENV = { TRYON_PROVIDER: 'demo', TRYON_SECRET: 'runtime-test-secret-0123456789abcdef', TRYON_GARMENT_HOSTS: '127.0.0.1', TRYON_DEV_ALLOW_LOOPBACK: '1' };
 
 async function listen(start: (port: number) => Server): Promise<string> {
   const server = start(0);
