@@ -3,7 +3,7 @@
  * submit to completed result), and the Next.js, Cloudflare Workers and Vercel entries called
  * through their exported handlers with web Requests.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createApp as expressApp } from '../../../examples/express/server.ts';
@@ -103,13 +103,20 @@ describe('runtime entries', () => {
     expect(preflight.status).toBe(403);
   });
 
-  it('Cloudflare Workers: settings from the Worker env; origins enforced', async () => {
-    const env = { ...ENV, TRYON_ALLOWED_ORIGINS: 'https://shop.example', SOME_BINDING: { not: 'a string' } };
-    const health = await worker.fetch(new Request('https://tryon.workers.dev/api/try-on/health', { headers: { origin: 'https://shop.example' } }), env);
-    expect(health.status).toBe(200);
-    expect(health.headers.get('access-control-allow-origin')).toBe('https://shop.example');
-    const foreign = await worker.fetch(new Request('https://tryon.workers.dev/api/try-on/jobs', { method: 'POST', headers: { origin: 'https://evil.example' } }), env);
-    expect(foreign.status).toBe(403);
+  it('Cloudflare Workers: without the Durable Object and R2 bindings the entry refuses to serve, naming what is missing (run for real in cloudflare-worker.test.ts)', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const env = { ...ENV, TRYON_ALLOWED_ORIGINS: 'https://shop.example', SOME_BINDING: { not: 'a string' } };
+      const health = await worker.fetch(new Request('https://tryon.workers.dev/api/try-on/health', { headers: { origin: 'https://shop.example' } }), env);
+      expect(health.status).toBe(503);
+      expect(((await health.json()) as { error: { code: string } }).error.code).toBe('service_unavailable');
+      expect(String(errors.mock.calls.at(-1))).toMatch(/Configuration error: The Durable Object binding TRYON_STORE/);
+      const redis = await worker.fetch(new Request('https://tryon.workers.dev/api/try-on/health'), { ...env, REDIS_URL: 'redis://10.0.0.5:6379' });
+      expect(redis.status).toBe(503);
+      expect(String(errors.mock.calls.at(-1))).toMatch(/REDIS_URL cannot be used on Cloudflare Workers/);
+    } finally {
+      errors.mockRestore();
+    }
   });
 
   it('Vercel: the exported fetch serves the endpoint', async () => {
