@@ -12,7 +12,7 @@ import type { HandlerOptions } from './options.ts';
 import type { ProviderContext } from './providers/types.ts';
 import { ProviderError, describeProviderError } from './providers/errors.ts';
 import { ApiError, errorResponse } from './http/api-error.ts';
-import { resolveSettings } from './settings.ts';
+import { checkRuntime, resolveSettings } from './settings.ts';
 import { createLogger, loggedPath } from './log.ts';
 import { TokenSigner } from './jobs/tokens.ts';
 import { checkPhoto } from './jobs/photo.ts';
@@ -75,6 +75,7 @@ function describe(error: unknown): { status: number; code: ErrorCode; message: s
  * work, e.g. a provider other than `demo` without `apiKey`.
  */
 export function createTryOnHandler(options: HandlerOptions = {}): (request: Request) => Promise<Response> {
+  checkRuntime(options);
   const settings = resolveSettings(options);
   const { adapter, store, now, basePath } = settings;
   const secrets = [settings.apiKey, settings.secret, settings.shopifySecret ?? '', settings.turnstile?.secret ?? '', ...settings.fallbacks.map((f) => f.apiKey)];

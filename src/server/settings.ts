@@ -89,6 +89,21 @@ function redisStore(options: HandlerOptions, url: string): RedisStore {
   });
 }
 
+/** Vercel's (and Next.js's) Edge runtime names itself in this global; Node and Workers have none. */
+const onEdgeRuntime = () => typeof (globalThis as { EdgeRuntime?: unknown }).EdgeRuntime === 'string';
+
+/**
+ * Refuses a handler on the Edge runtime without a store of its own: per-isolate memory there would
+ * charge a retried submit again in the next isolate, and ioredis (REDIS_URL) cannot run there.
+ */
+export function checkRuntime(options: HandlerOptions): void {
+  if (onEdgeRuntime() && !options.store) {
+    throw new ConfigError(
+      "On the Edge runtime every request may run in another isolate and the endpoint has no store there, so quotas, idempotency and photos would not be shared (and REDIS_URL cannot connect). Run it on the Node.js runtime with REDIS_URL (export const runtime = 'nodejs'), or pass `store`, one Store every isolate shares.",
+    );
+  }
+}
+
 /** The secret's size in bytes (the rule is on bytes: 32 of them carry 256 bits at best). */
 const byteLength = (text: string) => new TextEncoder().encode(text).length;
 export const SECRET_MIN_BYTES = 32;

@@ -4,12 +4,14 @@
  * going away answers 503 and heals by itself.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CountingAdapter, errorOf, get, setup, submitRequest } from './helpers.ts';
+import { CountingAdapter, errorOf, GARMENT_URL, get, setup, submitRequest } from './helpers.ts';
 import { RedisStore } from '../../src/server/store/redis-store.ts';
 import type { Store } from '../../src/server/store/store.ts';
 import { resolveSettings } from '../../src/server/settings.ts';
 import type { HandlerOptions } from '../../src/server/options.ts';
 import { startRedis, type TestRedis } from './redis-server.ts';
+import { tryOnVercel } from '../../src/server/runtimes/vercel.ts';
+import { startGarmentHost } from './contract/providers.ts';
 
 let redis: TestRedis;
 let stores: RedisStore[] = [];
@@ -192,6 +194,27 @@ describe('deployments and failures on one Redis', () => {
       expect(s.adapter.calls).toBe(0);
     } finally {
       await full.destroy();
+    }
+  });
+});
+
+describe('Vercel Functions on the Node.js runtime with REDIS_URL (the documented path)', () => {
+  it('two function instances from tryOnVercel share the job, the photo and the daily cap', async () => {
+    const env = { TRYON_PROVIDER: 'demo', REDIS_URL: redis.url, TRYON_REDIS_PREFIX: `vercel-${Date.now()}`, TRYON_SECRET: 'vercel-test-secret-0123456789abcdef', TRYON_DAILY_LIMIT: '2', TRYON_GARMENT_HOSTS: new URL(GARMENT_URL).host, TRYON_DEV_ALLOW_LOOPBACK: '1' };
+    const garments = await startGarmentHost();
+    try {
+      const functionEnv = { ...env, TRYON_GARMENT_HOSTS: garments.host };
+      const one = tryOnVercel({ basePath: '/api/try-on', log: () => {} }, functionEnv);
+      const two = tryOnVercel({ basePath: '/api/try-on', log: () => {} }, functionEnv);
+      const garment = garments.url('shirt');
+      const first = await one.fetch(submitRequest({ garment }));
+      expect(first.status).toBe(202);
+      const { job, photoRef } = (await first.json()) as { job: string; photoRef: string };
+      expect((await two.fetch(get(`/jobs/${job}`))).status).toBe(200);
+      expect((await two.fetch(submitRequest({ photoRef, garment }))).status).toBe(202);
+      expect((await errorOf(await one.fetch(submitRequest({ garment }))))).toMatchObject({ status: 429, code: 'daily_limit_reached' });
+    } finally {
+      await garments.close();
     }
   });
 });

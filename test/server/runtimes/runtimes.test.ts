@@ -15,6 +15,10 @@ import { photoPng } from '../images.ts';
 import { createNodeServer } from '../../../src/server/runtimes/node.ts';
 import { startDemo } from '../../../demo/server.ts';
 import { codeOf, rawExchange } from '../raw-client.ts';
+import { tryOnVercel } from '../../../src/server/runtimes/vercel.ts';
+import { tryOnNext } from '../../../src/server/runtimes/next.ts';
+import { ConfigError } from '../../../src/server/settings.ts';
+import { MemoryStore } from '../../../src/server/store/store.ts';
 
 const servers: Server[] = [];
 afterAll(() => Promise.all(servers.map((s) => new Promise<void>((resolve) => (s.closeAllConnections(), s.close(() => resolve()))))));
@@ -117,6 +121,23 @@ describe('runtime entries', () => {
     } finally {
       errors.mockRestore();
     }
+  });
+
+  it('Vercel Edge (or Next.js edge): without a shared store the handler refuses to start with a sentence pointing at the Node.js runtime and REDIS_URL', () => {
+    const global = globalThis as { EdgeRuntime?: string };
+    global.EdgeRuntime = 'edge-runtime';
+    try {
+      expect(() => tryOnVercel({ basePath: '/api/try-on' }, ENV)).toThrow(ConfigError);
+      expect(() => tryOnVercel({}, ENV)).toThrow(/On the Edge runtime .* Run it on the Node\.js runtime with REDIS_URL \(export const runtime = 'nodejs'\), or pass `store`/);
+      expect(() => tryOnVercel({}, { ...ENV, REDIS_URL: 'redis://10.0.0.5:6379' })).toThrow(/REDIS_URL cannot connect/);
+      expect(() => tryOnNext({ provider: 'demo' })).toThrow(/On the Edge runtime/);
+      // Given a store every isolate shares, it runs.
+      const shared = Object.assign(Object.create(new MemoryStore()) as MemoryStore, { shared: true });
+      expect(() => tryOnVercel({ store: shared }, ENV)).not.toThrow();
+    } finally {
+      delete global.EdgeRuntime;
+    }
+    expect(() => tryOnVercel({}, ENV)).not.toThrow();
   });
 
   it('Vercel: the exported fetch serves the endpoint', async () => {
