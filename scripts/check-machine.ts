@@ -1,6 +1,6 @@
 /**
  * Runs before `npm test`, so the README's two commands are enough on a fresh Debian machine:
- * as root it installs what the suites need (Chromium, redis-server, php-cli, openssl) from Debian's
+ * as root it installs what the suites need (Chromium, redis-server and redis-cli, php-cli, openssl) from Debian's
  * packages; otherwise it says in one sentence what is missing and how to get it, instead of
  * letting a browser or Redis test fail with a launcher's stack trace.
  */
@@ -20,6 +20,7 @@ const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const missing: Array<[what: string, debianPackage: string]> = [];
 if (!existsSync(chromium)) missing.push([`Chromium at ${chromium}`, 'chromium']);
 if (!has('redis-server')) missing.push(['redis-server', 'redis-server']);
+if (!has('redis-cli')) missing.push(['redis-cli', 'redis-tools']);
 if (!has('php')) missing.push(['php', 'php-cli']);
 if (!has('openssl')) missing.push(['openssl', 'openssl']);
 

@@ -80,6 +80,13 @@ export function optionsFromEnv(env: Record<string, string | undefined>): Handler
   if (Object.keys(extra).length) options.providerOptions = extra;
   const redisUrl = value('REDIS_URL');
   if (redisUrl) options.redisUrl = redisUrl;
+  const redisPrefix = value('TRYON_REDIS_PREFIX');
+  if (redisPrefix) options.redisPrefix = redisPrefix;
+  const redisCluster = value('TRYON_REDIS_CLUSTER');
+  if (redisCluster !== undefined) {
+    if (!/^(1|true|0|false)$/i.test(redisCluster)) throw new ConfigError('TRYON_REDIS_CLUSTER must be 1 (REDIS_URL names a Redis Cluster) or 0.');
+    options.redisCluster = /^(1|true)$/i.test(redisCluster);
+  }
   const rateLimits = value('TRYON_RATE_LIMITS');
   if (rateLimits) options.rateLimits = parseRateLimits(rateLimits);
   const dailyLimit = value('TRYON_DAILY_LIMIT');
@@ -92,8 +99,8 @@ export function optionsFromEnv(env: Record<string, string | undefined>): Handler
     options.devAllowLoopback = /^(1|true)$/i.test(devLoopback);
   }
   resolveLimits(options);
-  // Fail now, at startup, rather than on the first shopper's request.
-  resolveSettings({ ...options, secret: options.secret ?? 'x'.repeat(32) });
+  // Fail now, at startup, rather than on the first shopper's request (TRYON_SECRET's rules included).
+  resolveSettings(options);
   return options;
 }
 

@@ -12,7 +12,7 @@ import type { HandlerOptions } from './options.ts';
 import type { ProviderContext } from './providers/types.ts';
 import { ProviderError, describeProviderError } from './providers/errors.ts';
 import { ApiError, errorResponse } from './http/api-error.ts';
-import { resolveSettings } from './settings.ts';
+import { checkRuntime, resolveSettings } from './settings.ts';
 import { createLogger, loggedPath } from './log.ts';
 import { TokenSigner } from './jobs/tokens.ts';
 import { checkPhoto } from './jobs/photo.ts';
@@ -23,7 +23,8 @@ import { checkIdempotencyKey, fingerprint, once } from './jobs/idempotency.ts';
 import { readSubmitFields } from './jobs/submit-form.ts';
 import { forwardedOrigin, originAccess, type AccessVariables } from './http/origin.ts';
 import { CLOSE_CONNECTION, readBody, readForm } from './http/body.ts';
-import { scopeMismatch } from './jobs/tokens.ts';
+import { deriveProviderSecret, scopeMismatch } from './jobs/tokens.ts';
+import { StoreUnavailableError } from './store/store-unavailable.ts';
 import { endJobPhoto, fileIdOf, forgetJobFiles, forgetPhoto, publishJobPhoto, recordJobFiles } from './jobs/privacy.ts';
 import { productResolver } from './garments/catalog.ts';
 import { createGarmentFetcher, createTransport, defaultTransport, precheckGarmentAddress } from './garments/garment-fetch.ts';
@@ -74,9 +75,11 @@ function describe(error: unknown): { status: number; code: ErrorCode; message: s
  * work, e.g. a provider other than `demo` without `apiKey`.
  */
 export function createTryOnHandler(options: HandlerOptions = {}): (request: Request) => Promise<Response> {
+  checkRuntime(options);
   const settings = resolveSettings(options);
   const { adapter, store, now, basePath } = settings;
-  const log = createLogger(options.log, [settings.apiKey, settings.secret, settings.shopifySecret ?? '', settings.turnstile?.secret ?? '', ...settings.fallbacks.map((f) => f.apiKey)], now);
+  const secrets = [settings.apiKey, settings.secret, settings.shopifySecret ?? '', settings.turnstile?.secret ?? '', ...settings.fallbacks.map((f) => f.apiKey)];
+  const log = createLogger(options.log, secrets, now);
   if (settings.secretGenerated) {
     log.warn({
       event: 'config',
@@ -84,6 +87,12 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
     });
   }
   const signer = new TokenSigner(settings.secret, now);
+  // The adapters' own secret (ctx.secret), derived once; requests wait for it in the first middleware.
+  let providerSecret = '';
+  const providerSecretReady = deriveProviderSecret(settings.secret).then((derived) => {
+    providerSecret = derived;
+    secrets.push(derived);
+  });
   const statusCache = new StatusCache(store, now);
   const resolveProduct = productResolver(settings.products, settings.resolveProduct);
   if (settings.devAllowLoopback) {
@@ -124,7 +133,7 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
       store,
       options: slot.providerOptions,
       ...(settings.publicUrl ? { publicUrl: settings.publicUrl } : {}),
-      secret: settings.secret,
+      secret: providerSecret,
       now,
       publishFile: async (bytes, type, ttlMs) => {
         const url = await files.publish(bytes, type, ttlMs);
@@ -138,6 +147,7 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
   const app = new Hono<Env>().basePath(basePath || '/');
 
   app.use('*', async (c, next) => {
+    await providerSecretReady;
     const requestId = crypto.randomUUID();
     c.set('requestId', requestId);
     const started = now();
@@ -165,6 +175,8 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
     const d = describe(error);
     const entry: Record<string, unknown> = { event: 'error', requestId: c.get('requestId'), code: d.code, status: d.status };
     if (error instanceof ProviderError) Object.assign(entry, { kind: error.kind, providerStatus: error.providerStatus, detail: error.message });
+    // Why the store failed (safe to log: never a key, a value or a photo), so an outage is diagnosable.
+    else if (error instanceof StoreUnavailableError && error.detail) Object.assign(entry, { event: 'store', detail: error.detail });
     else if (!(error instanceof ApiError)) Object.assign(entry, { detail: error instanceof Error ? `${error.name}: ${error.message}` : 'non-error thrown' });
     if (d.status >= 500 || error instanceof ProviderError) log.error(entry);
     return errorResponse(d.status, d.code, d.message, {

@@ -15,9 +15,12 @@ export interface HandlerOptions {
   /** Base URL override for the provider API (`TRYON_PROVIDER_URL`), e.g. a local fake or a staging host. */
   providerUrl?: string;
   /**
-   * Secret for signing job tokens and photo handles (`TRYON_SECRET`). When absent a random
-   * per-process secret is generated (and a warning logged): tokens then do not survive a restart
-   * and are not shared between instances.
+   * The endpoint's secret (`TRYON_SECRET`), at least 32 bytes (`openssl rand -base64 32`): the job
+   * tokens' key, the photo handles' key and the providers' (VirtuFit's webhook secret) are each
+   * derived from it by HKDF. Required whenever state is shared (`redisUrl`, a Durable Object, any
+   * `store` whose `shared` is true): every instance must hold the same one. Without shared state it
+   * may be left out: a random per-process secret is made (and a warning logged), and tokens then
+   * do not survive a restart.
    */
   secret?: string;
   /** Storefront origins allowed to call the endpoint from a browser (`TRYON_ALLOWED_ORIGINS`), exact match, e.g. `https://shop.example`. Same-origin calls are always allowed. */
@@ -49,9 +52,17 @@ export interface HandlerOptions {
   /**
    * Redis for all endpoint state (`REDIS_URL`, e.g. `redis://:password@10.0.0.5:6379/0`, `rediss://` for
    * TLS), so several instances share limits, caps, idempotency and the status cache. Ignored when
-   * `store` is given. While Redis is unreachable requests get 503 with Retry-After.
+   * `store` is given. While Redis is unreachable requests get 503 with Retry-After. With
+   * `redisCluster`, one or more seed nodes of a Redis Cluster, comma-separated. Node runtimes only.
    */
   redisUrl?: string;
+  /**
+   * Prefix of every Redis key (`TRYON_REDIS_PREFIX`, default `tryon:`): give each deployment
+   * sharing one Redis its own (e.g. `tryon:shop-a:`), or they share daily caps and idempotency keys.
+   */
+  redisPrefix?: string;
+  /** `redisUrl` names a Redis Cluster's seed nodes (`TRYON_REDIS_CLUSTER=1`). */
+  redisCluster?: boolean;
   /**
    * Request limits per policy (`TRYON_RATE_LIMITS=submit-ip=30/1m,poll-shopper=120/1m,shop-day=1000`),
    * over the defaults in limits-config.ts; `false` (env `off`) turns one off.

@@ -8,7 +8,7 @@ import type { Store } from './store/store.ts';
 import { MemoryStore } from './store/store.ts';
 import { getAdapter, PROVIDER_NAMES } from './providers/registry.ts';
 import { toBase64Url } from './base64.ts';
-import { RedisStore } from './store/redis-store.ts';
+import { parseRedisUrl, REDIS_PREFIX, RedisStore } from './store/redis-store.ts';
 import type { ProviderSlot } from './providers/failover.ts';
 
 /** A configuration mistake found at startup. */
@@ -61,13 +61,52 @@ function checkUrl(value: string, setting: string): string {
 }
 
 /** A Redis store for `REDIS_URL`; connects on first use, reports connection trouble to the log sink. */
-function redisStore(url: string, log: HandlerOptions['log']): RedisStore {
-  if (!/^rediss?:\/\/[^\s]+$/i.test(url.trim())) {
-    throw new ConfigError('REDIS_URL (option redisUrl) must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379/0.');
+function redisStore(options: HandlerOptions, url: string): RedisStore {
+  const urls = url.split(',').map((u) => u.trim());
+  if (urls.length > 1 && !options.redisCluster) {
+    throw new ConfigError('REDIS_URL (option redisUrl) lists several addresses: that is a Redis Cluster\'s seed nodes, so set TRYON_REDIS_CLUSTER=1 (option redisCluster), or give one redis:// URL.');
   }
-  const sink = log ?? ((entry: object) => console.error(JSON.stringify(entry)));
-  return new RedisStore(url.trim(), { onError: (message) => sink({ level: 'warn', event: 'store', message }) });
+  for (const u of urls) {
+    let ok = /^rediss?:\/\/[^\s]+$/i.test(u);
+    try {
+      if (ok) parseRedisUrl(u);
+    } catch {
+      ok = false;
+    }
+    if (!ok) throw new ConfigError('REDIS_URL (option redisUrl) must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379/0 (rediss:// for TLS).');
+  }
+  let prefix = options.redisPrefix?.trim() || REDIS_PREFIX;
+  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(prefix)) {
+    // No braces either: a hash tag in the prefix would put every key in one Cluster slot.
+    throw new ConfigError('TRYON_REDIS_PREFIX (option redisPrefix) must be 1 to 64 letters, digits, "_", ".", "-" or ":", e.g. tryon:shop-a:.');
+  }
+  if (!prefix.endsWith(':')) prefix += ':';
+  const sink = options.log ?? ((entry: object) => console.error(JSON.stringify(entry)));
+  return new RedisStore(urls.join(','), {
+    prefix,
+    cluster: options.redisCluster ?? false,
+    onError: (message) => sink({ level: 'warn', event: 'store', message }),
+  });
 }
+
+/** Vercel's (and Next.js's) Edge runtime names itself in this global; Node and Workers have none. */
+const onEdgeRuntime = () => typeof (globalThis as { EdgeRuntime?: unknown }).EdgeRuntime === 'string';
+
+/**
+ * Refuses a handler on the Edge runtime without a store of its own: per-isolate memory there would
+ * charge a retried submit again in the next isolate, and ioredis (REDIS_URL) cannot run there.
+ */
+export function checkRuntime(options: HandlerOptions): void {
+  if (onEdgeRuntime() && !options.store) {
+    throw new ConfigError(
+      "On the Edge runtime every request may run in another isolate and the endpoint has no store there, so quotas, idempotency and photos would not be shared (and REDIS_URL cannot connect). Run it on the Node.js runtime with REDIS_URL (export const runtime = 'nodejs'), or pass `store`, one Store every isolate shares.",
+    );
+  }
+}
+
+/** The secret's size in bytes (the rule is on bytes: 32 of them carry 256 bits at best). */
+const byteLength = (text: string) => new TextEncoder().encode(text).length;
+export const SECRET_MIN_BYTES = 32;
 
 /** Resolves options, throwing ConfigError for anything that would fail later at a shopper's expense. */
 export function resolveSettings(options: HandlerOptions = {}): Settings {
@@ -121,11 +160,19 @@ export function resolveSettings(options: HandlerOptions = {}): Settings {
   let basePath = stripSlash(options.basePath?.trim() ?? '');
   if (basePath && !basePath.startsWith('/')) basePath = `/${basePath}`;
 
-  const secret = options.secret ?? '';
-  if (secret && secret.length < 16) {
-    throw new ConfigError('TRYON_SECRET (option secret) must be at least 16 characters; use a long random string.');
-  }
   const now = options.now ?? Date.now;
+  const store = options.store ?? (options.redisUrl ? redisStore(options, options.redisUrl) : new MemoryStore(now));
+  const secret = options.secret ?? '';
+  if (secret && byteLength(secret) < SECRET_MIN_BYTES) {
+    throw new ConfigError(
+      `TRYON_SECRET (option secret) must be at least ${SECRET_MIN_BYTES} bytes; make one with \`openssl rand -base64 32\` and give every instance the same.`,
+    );
+  }
+  if (!secret && store.shared) {
+    throw new ConfigError(
+      'TRYON_SECRET (option secret) is required when state is shared (REDIS_URL, a Durable Object): every instance must read the job tokens and photo handles the others make. Set the same value, at least 32 bytes (`openssl rand -base64 32`), on every instance.',
+    );
+  }
   return {
     adapter,
     apiKey,
@@ -137,7 +184,7 @@ export function resolveSettings(options: HandlerOptions = {}): Settings {
     devAllowLoopback: options.devAllowLoopback ?? false,
     publicUrl,
     basePath,
-    store: options.store ?? (options.redisUrl ? redisStore(options.redisUrl, options.log) : new MemoryStore(now)),
+    store,
     fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     providerOptions: options.providerOptions ?? {},
     fallbacks,

@@ -11,7 +11,7 @@ describe('optionsFromEnv', () => {
       TRYON_PROVIDER: 'demo',
       TRYON_API_KEY: FAKE_KEY,
       TRYON_PROVIDER_URL: 'http://127.0.0.1:9999',
-      TRYON_SECRET: 'a-long-enough-secret-value',
+      TRYON_SECRET: 'a-long-enough-secret-value-0123456789',
       TRYON_ALLOWED_ORIGINS: 'https://shop.example, https://www.shop.example',
       TRYON_GARMENT_HOSTS: 'cdn.shop.example,*.images.example',
       TRYON_PUBLIC_URL: 'https://shop.example/api/try-on',
@@ -21,7 +21,7 @@ describe('optionsFromEnv', () => {
       provider: 'demo',
       apiKey: FAKE_KEY,
       providerUrl: 'http://127.0.0.1:9999',
-      secret: 'a-long-enough-secret-value',
+      secret: 'a-long-enough-secret-value-0123456789',
       allowedOrigins: ['https://shop.example', 'https://www.shop.example'],
       garmentHosts: ['cdn.shop.example', '*.images.example'],
       publicUrl: 'https://shop.example/api/try-on',
@@ -89,7 +89,7 @@ describe('optionsFromEnv', () => {
 
 describe('startNodeServer', () => {
   it('serves the handler over real HTTP on 127.0.0.1 and closes', async () => {
-    const server = await startNodeServer({ port: 0, env: { TRYON_SECRET: 'node-server-secret-123456' }, handlerOptions: { log: () => {} } });
+    const server = await startNodeServer({ port: 0, env: { TRYON_SECRET: 'node-server-secret-0123456789abcdef' }, handlerOptions: { log: () => {} } });
     try {
       expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const response = await fetch(`${server.url}/health`);

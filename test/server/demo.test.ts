@@ -38,7 +38,7 @@ function demoSetup() {
   const clock = new Clock();
   const handler = createTryOnHandler({
     basePath: '/api/try-on',
-    secret: 'demo-test-secret-0123456789',
+    secret: 'demo-test-secret-0123456789abcdef0123',
     garmentHosts: [garmentHost], devAllowLoopback: true,
     now: clock.now,
     log: () => {},

@@ -6,6 +6,7 @@ import { createTryOnHandler } from '../../src/server/handler.ts';
 import type { HandlerOptions } from '../../src/server/options.ts';
 import type { JobState, ProviderAdapter, ProviderContext, SubmitInput, WebhookCallback } from '../../src/server/providers/types.ts';
 import { ProviderError } from '../../src/server/providers/errors.ts';
+import { deriveProviderSecret } from '../../src/server/jobs/tokens.ts';
 import { photoPng } from './images.ts';
 
 export const ORIGIN = 'http://localhost:5173';
@@ -13,7 +14,9 @@ export const BASE = `${ORIGIN}/api/try-on`;
 export const GARMENT_URL = `${ORIGIN}/garments/shirt.png`;
 /** Recognizable, so a test can search every byte that left the endpoint for it. */
 export const FAKE_KEY = 'sk_test_KEY-must-never-leak-7f3a9c';
-export const SECRET = 'test-secret-0123456789abcdef';
+export const SECRET = 'test-secret-0123456789abcdef0123456789';
+/** What adapters get as ctx.secret for SECRET: derived by HKDF, never the raw secret. */
+export const PROVIDER_SECRET = await deriveProviderSecret(SECRET);
 
 export class Clock {
   constructor(public t = Date.UTC(2025, 0, 1)) {}
@@ -59,7 +62,7 @@ export class CountingAdapter implements ProviderAdapter {
     return this.state;
   }
 
-  /** Callbacks carry `x-signature: <secret>`; anything else is refused. Counts the callbacks read. */
+  /** Callbacks carry `x-signature: <ctx.secret>` (PROVIDER_SECRET); anything else is refused. Counts the callbacks read. */
   webhookReads = 0;
   readonly webhook = {
     signatureHeader: 'x-signature',

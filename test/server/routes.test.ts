@@ -100,7 +100,7 @@ describe('routes', () => {
       expect(e.message).toMatch(/send the photo again/);
     }
     // A handle from an endpoint with another secret is refused too.
-    const other = setup({ secret: 'another-secret-0123456789' });
+    const other = setup({ secret: 'another-secret-0123456789abcdef0123456' });
     expect(await errorOf(await other.handler(submitRequest({ photoRef })))).toMatchObject({ code: 'photo_ref_invalid' });
     s.clock.advance(61 * 60 * 1000);
     expect(await errorOf(await s.handler(submitRequest({ photoRef })))).toMatchObject({ code: 'photo_ref_invalid' });

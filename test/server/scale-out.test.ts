@@ -4,12 +4,14 @@
  * going away answers 503 and heals by itself.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CountingAdapter, errorOf, get, setup, submitRequest } from './helpers.ts';
+import { CountingAdapter, errorOf, GARMENT_URL, get, setup, submitRequest } from './helpers.ts';
 import { RedisStore } from '../../src/server/store/redis-store.ts';
 import type { Store } from '../../src/server/store/store.ts';
 import { resolveSettings } from '../../src/server/settings.ts';
 import type { HandlerOptions } from '../../src/server/options.ts';
 import { startRedis, type TestRedis } from './redis-server.ts';
+import { tryOnVercel } from '../../src/server/runtimes/vercel.ts';
+import { startGarmentHost } from './contract/providers.ts';
 
 let redis: TestRedis;
 let stores: RedisStore[] = [];
@@ -57,7 +59,7 @@ const xff = (ip: string) => ({ 'x-forwarded-for': ip });
 
 describe('two endpoint instances on one Redis', () => {
   it('REDIS_URL (option redisUrl) puts the state in Redis', async () => {
-    const settings = resolveSettings({ redisUrl: redis.url });
+    const settings = resolveSettings({ redisUrl: redis.url, secret: 'scale-out-secret-0123456789abcdef012' });
     expect(settings.store).toBeInstanceOf(RedisStore);
     stores.push(settings.store as RedisStore);
     await settings.store.set('probe', 'yes', 10_000);
@@ -150,6 +152,70 @@ describe('two endpoint instances on one Redis', () => {
     await b.handler(get(`/jobs/${job}`));
     await a.handler(get(`/jobs/${job}`));
     expect(adapter.statusCalls).toBe(2);
+  });
+});
+
+describe('deployments and failures on one Redis', () => {
+  it('two deployments with their own TRYON_REDIS_PREFIX share neither the daily cap nor an Idempotency-Key', async () => {
+    const secret = 'prefix-test-secret-0123456789abcdef';
+    const deployment = (prefix: string, adapter = new CountingAdapter()) => {
+      const store = resolveSettings({ redisUrl: redis.url, redisPrefix: prefix, secret }).store as RedisStore;
+      stores.push(store);
+      return setup({ store, dailyLimit: 1 }, adapter);
+    };
+    const shopA = deployment(`shop-a-${Date.now()}`);
+    const shopB = deployment(`shop-b-${Date.now()}`);
+    const headers = { 'idempotency-key': 'same-key-both-shops' };
+    expect((await shopA.handler(submitRequest({}, { headers }))).status).toBe(202);
+    expect((await shopB.handler(submitRequest({}, { headers }))).status).toBe(202);
+    expect(shopA.adapter.submits).toHaveLength(1);
+    expect(shopB.adapter.submits).toHaveLength(1);
+    expect((await errorOf(await shopA.handler(submitRequest()))).code).toBe('daily_limit_reached');
+  });
+
+  it("a Redis refusing writes (maxmemory reached, noeviction): 503s, and the log names Redis's reason, never a key or a photo", async () => {
+    const full = await startRedis({ args: ['--maxmemory-policy', 'noeviction'] });
+    try {
+      const store = new RedisStore(full.url, { prefix: 'tryon:full:' });
+      stores.push(store);
+      // Two megabytes held, then a limit below that: every write is refused from now on.
+      for (let i = 0; i < 8; i++) await store.setBytes(`ballast:${i}`, new Uint8Array(256 * 1024), 60_000);
+      await (await store.connection()).config('SET', 'maxmemory', '1mb');
+      const s = setup({ store });
+      const response = await s.handler(submitRequest());
+      expect(response.status).toBe(503);
+      expect((await errorOf(response)).code).toBe('service_unavailable');
+      const entry = s.logs.find((l) => (l as { event?: string }).event === 'store') as { level: string; detail: string } | undefined;
+      expect(entry?.level).toBe('error');
+      expect(entry?.detail).toMatch(/OOM command not allowed/);
+      const logText = JSON.stringify(s.logs);
+      expect(logText).not.toContain('tryon:full:');
+      expect(logText).not.toMatch(/iVBORw0KGgo/);
+      expect(s.adapter.calls).toBe(0);
+    } finally {
+      await full.destroy();
+    }
+  });
+});
+
+describe('Vercel Functions on the Node.js runtime with REDIS_URL (the documented path)', () => {
+  it('two function instances from tryOnVercel share the job, the photo and the daily cap', async () => {
+    const env = { TRYON_PROVIDER: 'demo', REDIS_URL: redis.url, TRYON_REDIS_PREFIX: `vercel-${Date.now()}`, TRYON_SECRET: 'vercel-test-secret-0123456789abcdef', TRYON_DAILY_LIMIT: '2', TRYON_GARMENT_HOSTS: new URL(GARMENT_URL).host, TRYON_DEV_ALLOW_LOOPBACK: '1' };
+    const garments = await startGarmentHost();
+    try {
+      const functionEnv = { ...env, TRYON_GARMENT_HOSTS: garments.host };
+      const one = tryOnVercel({ basePath: '/api/try-on', log: () => {} }, functionEnv);
+      const two = tryOnVercel({ basePath: '/api/try-on', log: () => {} }, functionEnv);
+      const garment = garments.url('shirt');
+      const first = await one.fetch(submitRequest({ garment }));
+      expect(first.status).toBe(202);
+      const { job, photoRef } = (await first.json()) as { job: string; photoRef: string };
+      expect((await two.fetch(get(`/jobs/${job}`))).status).toBe(200);
+      expect((await two.fetch(submitRequest({ photoRef, garment }))).status).toBe(202);
+      expect((await errorOf(await one.fetch(submitRequest({ garment }))))).toMatchObject({ status: 429, code: 'daily_limit_reached' });
+    } finally {
+      await garments.close();
+    }
   });
 });
 

@@ -1,15 +1,16 @@
 /**
  * Files the endpoint serves at `GET {base}/files/{id}`: demo results and, for providers that
- * fetch photos by URL, the shopper photo. Kept in the store (never on disk) under an
- * unguessable id until they expire.
+ * fetch photos by URL, the shopper photo. Kept in the store as raw bytes (never on disk) under an
+ * unguessable id until they expire, so whichever instance a provider's fetch reaches serves it.
  */
 import type { Store } from '../store/store.ts';
-import { fromBase64, toBase64, toBase64Url } from '../base64.ts';
+import { toBase64Url } from '../base64.ts';
+import { frame, unframe } from '../store/framed.ts';
+import { loadPhotoAt } from './photos.ts';
 
-interface FileEntry {
+interface FileHeader {
   type: string;
-  /** The bytes, base64; or `alias`: the store key of a stored photo, so it is not kept twice. */
-  data?: string;
+  /** The store key of a stored photo, so it is not kept twice; else the bytes follow the header. */
   alias?: string;
 }
 
@@ -25,7 +26,7 @@ export class FileHost {
 
   /** Publishes bytes; returns their absolute URL. */
   async publish(bytes: Uint8Array, type: string, ttlMs: number): Promise<string> {
-    return this.#put({ type, data: toBase64(bytes) }, ttlMs);
+    return this.#put({ type }, ttlMs, bytes);
   }
 
   /** Publishes a photo already in the store under `storeKey` (see PhotoStore), without copying it. */
@@ -33,9 +34,9 @@ export class FileHost {
     return this.#put({ type, alias: storeKey }, ttlMs);
   }
 
-  async #put(entry: FileEntry, ttlMs: number): Promise<string> {
+  async #put(header: FileHeader, ttlMs: number, bytes?: Uint8Array): Promise<string> {
     const id = newId();
-    await this.store.set(`file:${id}`, JSON.stringify(entry), ttlMs);
+    await this.store.setBytes(`file:${id}`, frame(header, bytes), ttlMs);
     return `${this.baseUrl}/files/${id}`;
   }
 }
@@ -43,15 +44,12 @@ export class FileHost {
 /** The bytes and type of a published file, or undefined when unknown or expired. */
 export async function readFile(store: Store, id: string): Promise<{ bytes: Uint8Array; type: string } | undefined> {
   if (!ID_PATTERN.test(id)) return undefined;
-  const raw = await store.get(`file:${id}`);
-  if (!raw) return undefined;
-  const entry = JSON.parse(raw) as FileEntry;
-  let data = entry.data;
-  if (entry.alias) {
-    const aliased = await store.get(entry.alias);
-    data = aliased ? (JSON.parse(aliased) as { data: string }).data : undefined;
-  }
-  return data === undefined ? undefined : { bytes: fromBase64(data), type: entry.type };
+  const value = await store.getBytes(`file:${id}`);
+  const file = value && unframe<FileHeader>(value);
+  if (!file) return undefined;
+  if (!file.header.alias) return { bytes: file.body, type: file.header.type };
+  const photo = await loadPhotoAt(store, file.header.alias);
+  return photo && { bytes: photo.bytes, type: file.header.type };
 }
 
 /** Headers for serving a published file: never sniffed, never shared by caches, SVG unable to run scripts. */

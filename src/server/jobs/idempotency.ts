@@ -5,20 +5,23 @@
  * One record per (tenant, provider, key). The first request claims it atomically (SET NX) with a
  * pending record naming itself, does the paid work, then replaces its own record with the answer
  * (or, briefly, the failure). Identical requests meanwhile find the pending record and wait for it
- * to turn into an answer; a request with the same key but another try-on is refused at once. A
- * pending record expires if its instance dies, and only its owner may replace it (compare-and-set),
- * so an owner that outlived its claim never overwrites whoever took the key over.
+ * to turn into an answer; a request with the same key but another try-on is refused at once. The
+ * owner renews its pending record while it works (lease.ts), so a slow provider never lets a
+ * second caller start a second paid job; the record expires if its instance dies, and only its
+ * owner may replace it (compare-and-set), so an owner that lost its claim never overwrites
+ * whoever took the key over.
  */
 import type { Store } from '../store/store.ts';
 import { ApiError } from '../http/api-error.ts';
 import { sleep } from '../../shared/time.ts';
+import { keepAlive } from '../store/lease.ts';
 
 const ANSWER_TTL_MS = 24 * 60 * 60 * 1000;
 /**
- * How long a claim lasts without an answer: longer than a submit can take (provider timeouts plus
- * failover), so a live owner is never taken over; after it, a dead owner's key is free again.
+ * How long a claim lasts without a renewal: its owner renews it every third of this while the
+ * submit runs, however long that takes; a dead owner's key is free again after it.
  */
-export const PENDING_TTL_MS = 120_000;
+export const PENDING_TTL_MS = 30_000;
 /** A failure is shared with requests already waiting, then forgotten so a later retry tries again. */
 const FAILURE_TTL_MS = 10_000;
 /** Waiters give up (503, retry later) after this; the owner is still working then, or dead. */
@@ -130,14 +133,17 @@ async function runAsOwner<T>(
   toFailure: (error: unknown) => StoredFailure,
 ): Promise<T> {
   let result: T;
+  const stop = keepAlive(store, key, claim, PENDING_TTL_MS);
   try {
     result = await work();
   } catch (error) {
+    stop();
     const failed: IdempotencyRecord<T> = { state: 'failed', print, failure: toFailure(error) };
     // Only over our own claim; if the store is down the claim simply expires. The caller gets the real error.
     await store.setIfEquals(key, claim, JSON.stringify(failed), FAILURE_TTL_MS).catch(() => undefined);
     throw error;
   }
+  stop();
   const done = JSON.stringify({ state: 'done', print, value: result } satisfies IdempotencyRecord<T>);
   // The job exists and is paid for: its answer goes to this caller even if it cannot be remembered.
   // If our claim expired meanwhile, the answer is kept only when nobody has taken the key since.

@@ -1,10 +1,11 @@
 /**
  * Shopper photos kept for about an hour under their signed handle (`photoRef`), so a second
- * product does not need the photo uploaded again. In the store only, base64, never on disk.
+ * product does not need the photo uploaded again. In the store only, as raw bytes with a small
+ * header (framed.ts), never on disk.
  */
 import type { Store } from '../store/store.ts';
 import type { CheckedPhoto } from './photo.ts';
-import { fromBase64, toBase64 } from '../base64.ts';
+import { frame, unframe } from '../store/framed.ts';
 
 export const PHOTO_TTL_MS = 60 * 60 * 1000;
 
@@ -13,14 +14,25 @@ export const photoKey = (ref: string) => `photo:${ref}`;
 /** A stored photo and the scope (shop or origin) whose shopper sent it. */
 export type StoredPhoto = CheckedPhoto & { scope: string };
 
-export async function savePhoto(store: Store, ref: string, photo: CheckedPhoto, scope = 'self'): Promise<void> {
-  const entry = { type: photo.type, width: photo.width, height: photo.height, scope, data: toBase64(photo.bytes) };
-  await store.set(photoKey(ref), JSON.stringify(entry), PHOTO_TTL_MS);
+interface PhotoHeader {
+  type: CheckedPhoto['type'];
+  width: number;
+  height: number;
+  scope: string;
 }
 
-export async function loadPhoto(store: Store, ref: string): Promise<StoredPhoto | undefined> {
-  const raw = await store.get(photoKey(ref));
-  if (!raw) return undefined;
-  const entry = JSON.parse(raw) as { type: CheckedPhoto['type']; width: number; height: number; scope?: string; data: string };
-  return { type: entry.type, width: entry.width, height: entry.height, scope: entry.scope ?? 'self', bytes: fromBase64(entry.data) };
+export async function savePhoto(store: Store, ref: string, photo: CheckedPhoto, scope = 'self'): Promise<void> {
+  const header: PhotoHeader = { type: photo.type, width: photo.width, height: photo.height, scope };
+  await store.setBytes(photoKey(ref), frame(header, photo.bytes), PHOTO_TTL_MS);
 }
+
+/** The photo stored under `key` (a photo key, or a file alias of one), or undefined. */
+export async function loadPhotoAt(store: Store, key: string): Promise<StoredPhoto | undefined> {
+  const value = await store.getBytes(key);
+  const framed = value && unframe<PhotoHeader>(value);
+  if (!framed) return undefined;
+  const { type, width, height, scope } = framed.header;
+  return { type, width, height, scope, bytes: framed.body };
+}
+
+export const loadPhoto = (store: Store, ref: string) => loadPhotoAt(store, photoKey(ref));

@@ -1,16 +1,24 @@
 /**
  * However often widgets poll, a provider job gets at most one status call per the adapter's
  * `pollIntervalMs`: answers are cached in the store, concurrent polls share one in-flight call,
- * and a short store lock keeps several endpoint instances from calling at once.
+ * and an owned claim in the store (lease.ts) keeps several endpoint instances from calling at
+ * once: it is renewed while a slow provider call lasts and released by its owner only.
  * Finished jobs are cached until their token expires, so they are never asked about again.
  */
 import type { Store } from '../store/store.ts';
+import { tryLease } from '../store/lease.ts';
 import type { JobState, ProviderAdapter, ProviderContext } from '../providers/types.ts';
 
 interface Cached {
   state: JobState;
   at: number;
 }
+
+/**
+ * The claim on a job's provider call: renewed while the call lasts, so an instance that died
+ * mid-call holds up the others' refresh by this long at most (they answer from the cache meanwhile).
+ */
+export const STATUS_CLAIM_TTL_MS = 10_000;
 
 const isFinal = (state: JobState) => state.status === 'completed' || state.status === 'failed';
 
@@ -71,10 +79,14 @@ export class StatusCache {
     cached: Cached | undefined,
   ): Promise<JobState> {
     // Another instance is asking the provider right now: answer with what we know.
-    const locked = await this.store.setIfAbsent(`${key}:lock`, '1', adapter.pollIntervalMs);
-    if (!locked && cached) return cached.state;
-    const state = await adapter.status(jobId, ctx);
-    await this.put(adapter.name, jobId, state, expiresAt);
-    return state;
+    const lease = await tryLease(this.store, `${key}:lock`, STATUS_CLAIM_TTL_MS);
+    if (!lease && cached) return cached.state;
+    try {
+      const state = await adapter.status(jobId, ctx);
+      await this.put(adapter.name, jobId, state, expiresAt);
+      return state;
+    } finally {
+      await lease?.release();
+    }
   }
 }

@@ -5,8 +5,9 @@
  *   line, a referrer, the network tab) learns nothing from it, least of all where the shopper's
  *   photo is served (`/files/{id}`) or which photo handle it was made from;
  * - photo handles (`photoRef`): a random id plus an HMAC, naming a photo kept in the store.
- * Each has its own key, derived from TRYON_SECRET by HKDF-SHA-256 under its own label, so the raw
- * secret never keys two purposes and one kind can never be passed off as the other.
+ * Each has its own key, derived from TRYON_SECRET by HKDF-SHA-256 under its own label, as is the
+ * secret the provider adapters sign with (`ctx.secret`, e.g. VirtuFit's webhook secret), so the raw
+ * secret never keys anything itself and one kind can never be passed off as another.
  * Both are bound to the scope that made them (a Shopify shop, a storefront origin, or the
  * endpoint's own pages, see origin.ts): the job token carries it encrypted, the photo's store
  * entry records it (photos.ts). Presented in another scope they are refused with 403 token_scope_mismatch.
@@ -41,15 +42,23 @@ export const KEY_DERIVATION = {
   salt: 'try-on-button',
   jobTokenInfo: 'try-on-button job token v1',
   photoHandleInfo: 'try-on-button photo handle v1',
+  providerSecretInfo: 'try-on-button provider secret v1',
 } as const;
 
 /** A handle made for another shop or storefront origin. */
 export const scopeMismatch = () =>
   new ApiError(403, 'token_scope_mismatch', 'This try-on belongs to another store. Please start a new try-on here.');
 
+const hkdf = (info: string): HkdfParams => ({ name: 'HKDF', hash: 'SHA-256', salt: encoder.encode(KEY_DERIVATION.salt), info: encoder.encode(info) });
+
+/** The secret the provider adapters get as `ctx.secret`: 256 bits derived from TRYON_SECRET, base64url. */
+export async function deriveProviderSecret(secret: string): Promise<string> {
+  const base = await crypto.subtle.importKey('raw', encoder.encode(secret), 'HKDF', false, ['deriveBits']);
+  return toBase64Url(new Uint8Array(await crypto.subtle.deriveBits(hkdf(KEY_DERIVATION.providerSecretInfo), base, 256)));
+}
+
 async function deriveKeys(secret: string): Promise<{ job: CryptoKey; photo: CryptoKey }> {
   const base = await crypto.subtle.importKey('raw', encoder.encode(secret), 'HKDF', false, ['deriveKey']);
-  const hkdf = (info: string): HkdfParams => ({ name: 'HKDF', hash: 'SHA-256', salt: encoder.encode(KEY_DERIVATION.salt), info: encoder.encode(info) });
   const [job, photo] = await Promise.all([
     crypto.subtle.deriveKey(hkdf(KEY_DERIVATION.jobTokenInfo), base, { name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']),
     crypto.subtle.deriveKey(hkdf(KEY_DERIVATION.photoHandleInfo), base, { name: 'HMAC', hash: 'SHA-256', length: 256 }, false, ['sign', 'verify']),

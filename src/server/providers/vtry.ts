@@ -29,8 +29,8 @@ import type { RetryPolicy } from './http.ts';
 import type { JobState, ProviderAdapter, ProviderContext, ProviderPhoto, SubmitInput, SubmitResult } from './types.ts';
 import { ProviderError, describeProviderError } from './errors.ts';
 import { providerFetch, providerJson, readJson } from './http.ts';
-import { sleep } from '../../shared/time.ts';
 import { mapFailure, type FailureCode } from './failures.ts';
+import { withLease } from '../store/lease.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const PERSON_TTL_MS = DAY_MS;
@@ -362,19 +362,10 @@ const randomHex = (bytes: number) => hex(crypto.getRandomValues(new Uint8Array(b
  * both create and pay for the same thing; the second waits and then reuses the first's record.
  * A holder that died only delays others by LOCK_WAIT_MS.
  */
-async function withLock<T>(ctx: ProviderContext, key: string, fn: () => Promise<T>): Promise<T> {
-  const lock = `${key}:lock`;
-  const deadline = ctx.now() + LOCK_WAIT_MS;
-  let held = await ctx.store.setIfAbsent(lock, '1', LOCK_TTL_MS);
-  while (!held && ctx.now() < deadline) {
-    await sleep(LOCK_POLL_MS, ctx.signal);
-    held = await ctx.store.setIfAbsent(lock, '1', LOCK_TTL_MS);
-  }
-  try {
-    return await fn();
-  } finally {
-    if (held) await ctx.store.delete(lock);
-  }
+function withLock<T>(ctx: ProviderContext, key: string, fn: () => Promise<T>): Promise<T> {
+  // An owned claim (store/lease.ts): renewed while held, released by its owner only.
+  const wait = { ttlMs: LOCK_TTL_MS, waitMs: LOCK_WAIT_MS, pollMs: LOCK_POLL_MS, now: ctx.now, signal: ctx.signal };
+  return withLease(ctx.store, `${key}:lock`, wait, fn);
 }
 
 // --- HTTP, all in one place ----------------------------------------------------------------
@@ -727,7 +718,8 @@ async function advance(nonce: string, ctx: ProviderContext): Promise<JobState> {
     return overdue ? deadlineFailure(record) : { status: 'queued' };
   }
 
-  if (!(await ctx.store.setIfAbsent(genKey, JSON.stringify({ starting: ctx.now() }), JOB_TTL_MS))) {
+  const starting = JSON.stringify({ starting: ctx.now() });
+  if (!(await ctx.store.setIfAbsent(genKey, starting, JOB_TTL_MS))) {
     await save();
     return { status: 'queued' };
   }
@@ -744,8 +736,8 @@ async function advance(nonce: string, ctx: ProviderContext): Promise<JobState> {
     outcome = await startGeneration(ctx, body, { busyRetries: 0 });
   } catch (error) {
     if (error instanceof ProviderError && (error.kind === 'busy' || error.kind === 'auth')) {
-      // Refused before any work started, so trying again later cannot charge twice.
-      await ctx.store.delete(genKey);
+      // Refused before any work started, so trying again later cannot charge twice. Only our own marker goes.
+      await ctx.store.deleteIfEquals(genKey, starting);
       if (error.kind === 'auth') throw error;
       record.busy = true;
       await save();

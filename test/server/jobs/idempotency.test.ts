@@ -125,6 +125,24 @@ describe('once()', () => {
     expect(await once(store, scope, 'p', async () => ({ job: 'never' }), toFailure)).toEqual({ job: 'job-slow' });
   });
 
+  it('an owner whose work outlives the claim ttl keeps its claim: a duplicate waits for its answer, never a second paid run', async () => {
+    vi.useFakeTimers();
+    const store = new MemoryStore();
+    const slow = gatedWork('job-slow');
+    const owner = once(store, scope, 'p', slow.work, toFailure);
+    await vi.advanceTimersByTimeAsync(0);
+    // Three claim lifetimes at the provider: the owner renews its claim meanwhile.
+    await vi.advanceTimersByTimeAsync(3 * PENDING_TTL_MS);
+    const duplicate = once(store, scope, 'p', slow.work, toFailure);
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(slow.runs.count).toBe(1);
+    slow.release();
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(await owner).toEqual({ job: 'job-slow' });
+    expect(await duplicate).toEqual({ job: 'job-slow' });
+    expect(slow.runs.count).toBe(1);
+  });
+
   it('a waiter backs off and gives up with 503 after a minute, without polling every 50 ms', async () => {
     vi.useFakeTimers();
     const store = new MemoryStore();

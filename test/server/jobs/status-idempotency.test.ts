@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BASE, Clock, errorOf, GARMENT_URL, get, setup, submitRequest, SECRET } from '../helpers.ts';
+import { BASE, Clock, errorOf, GARMENT_URL, get, setup, submitRequest, SECRET, PROVIDER_SECRET } from '../helpers.ts';
 import { ProviderError } from '../../../src/server/providers/errors.ts';
 import { MemoryStore } from '../../../src/server/store/store.ts';
 import { stalledStream, zeroStream } from '../access-helpers.ts';
@@ -41,6 +41,28 @@ describe('status cache', () => {
     clock.advance(3000);
     await Promise.all([a.handler(get(`/jobs/${job}`)), b.handler(get(`/jobs/${job}`))]);
     expect(a.adapter.statusCalls).toBe(1);
+  });
+
+  it("a provider call slower than the poll interval keeps its instance's claim: the other instance answers from the cache", async () => {
+    const clock = new Clock();
+    const store = new MemoryStore(clock.now);
+    const a = setup({ store, now: clock.now });
+    const b = setup({ store, now: clock.now }, a.adapter);
+    const { job } = (await (await a.handler(submitRequest())).json()) as { job: string };
+    clock.advance(3000);
+    a.adapter.statusDelayMs = 300;
+    const first = a.handler(get(`/jobs/${job}`));
+    await new Promise((r) => setTimeout(r, 50));
+    // A's call is still at the provider, longer than pollIntervalMs (3 s) now.
+    clock.advance(5000);
+    const second = await b.handler(get(`/jobs/${job}`));
+    expect(((await second.json()) as { status: string }).status).toBe('queued');
+    expect(((await (await first).json()) as { status: string }).status).toBe('processing');
+    expect(a.adapter.statusCalls).toBe(1);
+    // Released by its owner when the call ended: the next stale poll on B refreshes.
+    clock.advance(3000);
+    await b.handler(get(`/jobs/${job}`));
+    expect(a.adapter.statusCalls).toBe(2);
   });
 
   it('a completed job is never asked about again until its token expires', async () => {
@@ -151,7 +173,7 @@ describe('webhooks', () => {
     const s = setup();
     const { job } = (await (await s.handler(submitRequest())).json()) as { job: string };
     const done = { status: 'completed', images: ['https://r.example/hook.png'] };
-    const response = await s.handler(hook({ id: 'job-1', state: done }, { 'x-signature': SECRET }));
+    const response = await s.handler(hook({ id: 'job-1', state: done }, { 'x-signature': PROVIDER_SECRET }));
     expect(response.status).toBe(200);
     s.clock.advance(60_000);
     expect(await (await s.handler(get(`/jobs/${job}`))).json()).toEqual(done);
@@ -185,12 +207,12 @@ describe('webhooks', () => {
     const declared = new Request(`${BASE}/webhooks/counting`, {
       method: 'POST',
       body: 'x',
-      headers: { 'x-signature': SECRET, 'content-length': String(300 * 1024) },
+      headers: { 'x-signature': PROVIDER_SECRET, 'content-length': String(300 * 1024) },
     });
     const error = await errorOf(await s.handler(declared));
     expect(error).toMatchObject({ status: 413, code: 'body_too_large', message: 'The callback is larger than 256 KB.' });
     const body = zeroStream(200 * 1024 * 1024);
-    const response = await s.handler(streamedHook(body.stream, { 'x-signature': SECRET }));
+    const response = await s.handler(streamedHook(body.stream, { 'x-signature': PROVIDER_SECRET }));
     expect(await errorOf(response)).toMatchObject({ status: 413, code: 'body_too_large' });
     expect(response.headers.get('connection')).toBe('close');
     expect(body.pulled()).toBeLessThan(1024 * 1024);
@@ -199,7 +221,7 @@ describe('webhooks', () => {
 
   it('a signed callback whose body never ends → 408 body_timeout', async () => {
     const s = setup({ bodyTimeoutMs: 150 });
-    const response = await s.handler(streamedHook(stalledStream(), { 'x-signature': SECRET }));
+    const response = await s.handler(streamedHook(stalledStream(), { 'x-signature': PROVIDER_SECRET }));
     expect(await errorOf(response)).toMatchObject({ status: 408, code: 'body_timeout' });
     expect(s.adapter.webhookReads).toBe(0);
   });

@@ -84,7 +84,7 @@ describe('job tokens', () => {
   });
 
   it('a token made under another secret, or for another audience → 401 job_token_invalid', async () => {
-    const other = setup({ secret: 'a-completely-different-secret' });
+    const other = setup({ secret: 'a-completely-different-secret-0123456789' });
     const job = await startJob(other);
     const s = setup();
     expect(await errorOf(await s.handler(get(`/jobs/${job}`)))).toMatchObject({ status: 401, code: 'job_token_invalid' });

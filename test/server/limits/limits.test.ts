@@ -53,12 +53,13 @@ describe('limit settings', () => {
   it('reads REDIS_URL, TRYON_RATE_LIMITS, TRYON_DAILY_LIMIT and TRYON_TRUST_PROXY from the environment, and refuses bad ones at startup', () => {
     const options = optionsFromEnv({
       REDIS_URL: 'redis://127.0.0.1:6390/2',
+      TRYON_SECRET: 'limits-test-secret-0123456789abcdef',
       TRYON_RATE_LIMITS: 'submit-ip=5/10s',
       TRYON_DAILY_LIMIT: '42',
       TRYON_TRUST_PROXY: 'cf-connecting-ip',
     });
     expect(options).toMatchObject({ redisUrl: 'redis://127.0.0.1:6390/2', rateLimits: { 'submit-ip': { points: 5, windowSec: 10 } }, dailyLimit: 42, trustProxy: 'cf-connecting-ip' });
-    expect(() => optionsFromEnv({ REDIS_URL: 'http://cache:6379' })).toThrow(/REDIS_URL/);
+    expect(() => optionsFromEnv({ REDIS_URL: 'http://cache:6379', TRYON_SECRET: 'limits-test-secret-0123456789abcdef' })).toThrow(/REDIS_URL/);
     expect(() => optionsFromEnv({ TRYON_DAILY_LIMIT: 'lots' })).toThrow(/TRYON_DAILY_LIMIT/);
     expect(() => optionsFromEnv({ TRYON_TRUST_PROXY: 'x-real-ip:2' })).toThrow(/TRYON_TRUST_PROXY/);
   });
@@ -250,7 +251,10 @@ describe('limits on any store', () => {
       set: (k, v, t) => inner.set(k, v, t),
       setIfAbsent: (k, v, t) => inner.setIfAbsent(k, v, t),
       setIfEquals: (k, e, v, t) => inner.setIfEquals(k, e, v, t),
+      deleteIfEquals: (k, e) => inner.deleteIfEquals(k, e),
       delete: (k) => inner.delete(k),
+      getBytes: (k) => inner.getBytes(k),
+      setBytes: (k, b, t) => inner.setBytes(k, b, t),
       incr: (k, t, by) => inner.incr(k, t, by),
     };
   }

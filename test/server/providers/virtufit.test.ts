@@ -7,7 +7,7 @@ import { makePng } from '../../fakes/common.ts';
 import { createTestContext, type TestContext } from '../../fakes/context.ts';
 import { startFakeVirtufit, type VirtuFitFake } from '../../fakes/virtufit.ts';
 import { providerError as expectProviderError, pollUntilDone as pollJob, resetFake } from './harness.ts';
-import { BASE, Clock, SECRET, setup } from '../helpers.ts';
+import { BASE, Clock, PROVIDER_SECRET, setup } from '../helpers.ts';
 import { MemoryStore } from '../../../src/server/store/store.ts';
 import { ProviderError } from '../../../src/server/providers/errors.ts';
 import type { JobState, ProviderContext, SubmitInput } from '../../../src/server/providers/types.ts';
@@ -461,7 +461,7 @@ describe('virtufit webhook replays', () => {
   it("through the endpoint: judged by the endpoint's clock; a replayed copy → 401", async () => {
     const s = setup({ provider: 'virtufit' });
     const stamped = callback(s.clock.now());
-    const signature = createHmac('sha256', await virtufitWebhookSecret(SECRET)).update(stamped).digest('hex');
+    const signature = createHmac('sha256', await virtufitWebhookSecret(PROVIDER_SECRET)).update(stamped).digest('hex');
     const post = (body: string, sig = signature) =>
       s.handler(new Request(`${BASE}/webhooks/virtufit`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-virtufit-signature': sig }, body }));
     expect((await post(stamped)).status).toBe(200);
@@ -469,7 +469,7 @@ describe('virtufit webhook replays', () => {
     // Stamped by the wall clock, far from the endpoint's injected one (2025-01-01): refused.
     expect(Math.abs(Date.now() - s.clock.now())).toBeGreaterThan(VIRTUFIT_WEBHOOK_TOLERANCE_MS);
     const wallClock = callback(Date.now());
-    expect((await post(wallClock, createHmac('sha256', await virtufitWebhookSecret(SECRET)).update(wallClock).digest('hex'))).status).toBe(401);
+    expect((await post(wallClock, createHmac('sha256', await virtufitWebhookSecret(PROVIDER_SECRET)).update(wallClock).digest('hex'))).status).toBe(401);
     expect(s.logs.filter((e) => (e as { kind?: string }).kind === 'bad_webhook')).toHaveLength(2);
   });
 });

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNodeServer } from '../../../src/server/runtimes/node.ts';
-import { CountingAdapter, FAKE_KEY, SECRET } from '../helpers.ts';
+import { CountingAdapter, FAKE_KEY, PROVIDER_SECRET, SECRET } from '../helpers.ts';
 import { codeOf, rawExchange } from '../raw-client.ts';
 
 const MB = 1024 * 1024;
@@ -38,7 +38,7 @@ afterAll(() => server.close());
 const submitHead = (framing: string) =>
   `POST /api/try-on/jobs HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: multipart/form-data; boundary=zzz\r\n${framing}\r\n\r\n`;
 const hookHead = (framing: string, signed: boolean) =>
-  `POST /api/try-on/webhooks/counting HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n${signed ? `x-signature: ${SECRET}\r\n` : ''}${framing}\r\n\r\n`;
+  `POST /api/try-on/webhooks/counting HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n${signed ? `x-signature: ${PROVIDER_SECRET}\r\n` : ''}${framing}\r\n\r\n`;
 
 function elevenMbForm(): FormData {
   const form = new FormData();
@@ -119,7 +119,7 @@ describe('provider callbacks are bounded', () => {
     const response = await fetch(`${server.url}/api/try-on/webhooks/counting`, {
       method: 'POST',
       body: new Uint8Array(300 * 1024),
-      headers: { 'x-signature': SECRET, 'content-type': 'application/json' },
+      headers: { 'x-signature': PROVIDER_SECRET, 'content-type': 'application/json' },
     });
     expect(response.status).toBe(413);
     expect(codeOf(await response.text())).toBe('body_too_large');

@@ -3,7 +3,7 @@
  * submit to completed result), and the Next.js, Cloudflare Workers and Vercel entries called
  * through their exported handlers with web Requests.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createApp as expressApp } from '../../../examples/express/server.ts';
@@ -15,11 +15,15 @@ import { photoPng } from '../images.ts';
 import { createNodeServer } from '../../../src/server/runtimes/node.ts';
 import { startDemo } from '../../../demo/server.ts';
 import { codeOf, rawExchange } from '../raw-client.ts';
+import { tryOnVercel } from '../../../src/server/runtimes/vercel.ts';
+import { tryOnNext } from '../../../src/server/runtimes/next.ts';
+import { ConfigError } from '../../../src/server/settings.ts';
+import { MemoryStore } from '../../../src/server/store/store.ts';
 
 const servers: Server[] = [];
 afterAll(() => Promise.all(servers.map((s) => new Promise<void>((resolve) => (s.closeAllConnections(), s.close(() => resolve()))))));
 // The shop's garments are served on loopback beside the endpoint: the development setting.
-const ENV = { TRYON_PROVIDER: 'demo', TRYON_SECRET: 'runtime-test-secret-0123456789', TRYON_GARMENT_HOSTS: '127.0.0.1', TRYON_DEV_ALLOW_LOOPBACK: '1' };
+const ENV = { TRYON_PROVIDER: 'demo', TRYON_SECRET: 'runtime-test-secret-0123456789abcdef', TRYON_GARMENT_HOSTS: '127.0.0.1', TRYON_DEV_ALLOW_LOOPBACK: '1' };
 
 async function listen(start: (port: number) => Server): Promise<string> {
   const server = start(0);
@@ -103,13 +107,37 @@ describe('runtime entries', () => {
     expect(preflight.status).toBe(403);
   });
 
-  it('Cloudflare Workers: settings from the Worker env; origins enforced', async () => {
-    const env = { ...ENV, TRYON_ALLOWED_ORIGINS: 'https://shop.example', SOME_BINDING: { not: 'a string' } };
-    const health = await worker.fetch(new Request('https://tryon.workers.dev/api/try-on/health', { headers: { origin: 'https://shop.example' } }), env);
-    expect(health.status).toBe(200);
-    expect(health.headers.get('access-control-allow-origin')).toBe('https://shop.example');
-    const foreign = await worker.fetch(new Request('https://tryon.workers.dev/api/try-on/jobs', { method: 'POST', headers: { origin: 'https://evil.example' } }), env);
-    expect(foreign.status).toBe(403);
+  it('Cloudflare Workers: without the Durable Object and R2 bindings the entry refuses to serve, naming what is missing (run for real in cloudflare-worker.test.ts)', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const env = { ...ENV, TRYON_ALLOWED_ORIGINS: 'https://shop.example', SOME_BINDING: { not: 'a string' } };
+      const health = await worker.fetch(new Request('https://tryon.workers.dev/api/try-on/health', { headers: { origin: 'https://shop.example' } }), env);
+      expect(health.status).toBe(503);
+      expect(((await health.json()) as { error: { code: string } }).error.code).toBe('service_unavailable');
+      expect(String(errors.mock.calls.at(-1))).toMatch(/Configuration error: The Durable Object binding TRYON_STORE/);
+      const redis = await worker.fetch(new Request('https://tryon.workers.dev/api/try-on/health'), { ...env, REDIS_URL: 'redis://10.0.0.5:6379' });
+      expect(redis.status).toBe(503);
+      expect(String(errors.mock.calls.at(-1))).toMatch(/REDIS_URL cannot be used on Cloudflare Workers/);
+    } finally {
+      errors.mockRestore();
+    }
+  });
+
+  it('Vercel Edge (or Next.js edge): without a shared store the handler refuses to start with a sentence pointing at the Node.js runtime and REDIS_URL', () => {
+    const global = globalThis as { EdgeRuntime?: string };
+    global.EdgeRuntime = 'edge-runtime';
+    try {
+      expect(() => tryOnVercel({ basePath: '/api/try-on' }, ENV)).toThrow(ConfigError);
+      expect(() => tryOnVercel({}, ENV)).toThrow(/On the Edge runtime .* Run it on the Node\.js runtime with REDIS_URL \(export const runtime = 'nodejs'\), or pass `store`/);
+      expect(() => tryOnVercel({}, { ...ENV, REDIS_URL: 'redis://10.0.0.5:6379' })).toThrow(/REDIS_URL cannot connect/);
+      expect(() => tryOnNext({ provider: 'demo' })).toThrow(/On the Edge runtime/);
+      // Given a store every isolate shares, it runs.
+      const shared = Object.assign(Object.create(new MemoryStore()) as MemoryStore, { shared: true });
+      expect(() => tryOnVercel({ store: shared }, ENV)).not.toThrow();
+    } finally {
+      delete global.EdgeRuntime;
+    }
+    expect(() => tryOnVercel({}, ENV)).not.toThrow();
   });
 
   it('Vercel: the exported fetch serves the endpoint', async () => {

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { MemoryStore, type Store } from '../../../src/server/store/store.ts';
+import { MemoryStore } from '../../../src/server/store/store.ts';
 import { RedisStore } from '../../../src/server/store/redis-store.ts';
 import { StoreUnavailableError } from '../../../src/server/store/store-unavailable.ts';
 import { loadPhoto, savePhoto } from '../../../src/server/jobs/photos.ts';
 import { startRedis, type TestRedis } from '../redis-server.ts';
+import { storeContract } from './contract.ts';
 
 let redis: TestRedis;
 let raw: Redis;
@@ -30,73 +31,12 @@ afterAll(async () => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // One contract, both implementations: the handler must not be able to tell them apart.
-describe.each([
-  ['MemoryStore', () => new MemoryStore() as Store],
-  ['RedisStore', () => newRedisStore() as Store],
-])('Store contract: %s', (_name, make) => {
-  it('set/get/delete, and values expire after their ttl', async () => {
-    const store = make();
-    await store.set('a', 'one', 10_000);
-    await store.set('short', 'gone soon', 60);
-    expect(await store.get('a')).toBe('one');
-    expect(await store.get('missing')).toBeUndefined();
-    await sleep(120);
-    expect(await store.get('short')).toBeUndefined();
-    await store.delete('a');
-    expect(await store.get('a')).toBeUndefined();
-  });
-
-  it('setIfAbsent: first writer wins until the key expires', async () => {
-    const store = make();
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.setIfAbsent('lock', String(i), 80)));
-    expect(results.filter(Boolean)).toHaveLength(1);
-    expect(await store.setIfAbsent('lock', 'late', 80)).toBe(false);
-    await sleep(150);
-    expect(await store.setIfAbsent('lock', 'after expiry', 80)).toBe(true);
-  });
-
-  it('setIfEquals replaces only the value the caller expects, once under concurrency, never a missing key', async () => {
-    const store = make();
-    await store.set('record', 'pending:owner-1', 10_000);
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.setIfEquals('record', 'pending:owner-1', `done:${i}`, 10_000)));
-    expect(results.filter(Boolean)).toHaveLength(1);
-    const winner = await store.get('record');
-    expect(winner).toBe(`done:${results.indexOf(true)}`);
-    // A stale owner (its record already replaced) changes nothing.
-    expect(await store.setIfEquals('record', 'pending:owner-1', 'late', 10_000)).toBe(false);
-    expect(await store.get('record')).toBe(winner);
-    // Nor does it bring back an expired or absent key.
-    expect(await store.setIfEquals('absent', 'pending:owner-1', 'late', 10_000)).toBe(false);
-    expect(await store.get('absent')).toBeUndefined();
-    // The new value gets the new ttl.
-    await store.setIfEquals('record', winner!, 'brief', 60);
-    await sleep(120);
-    expect(await store.get('record')).toBeUndefined();
-  });
-
-  it('incr is atomic under concurrency and its window is fixed at creation', async () => {
-    const store = make();
-    const values = await Promise.all(Array.from({ length: 100 }, () => store.incr('counter', 300)));
-    expect(new Set(values).size).toBe(100);
-    expect(Math.max(...values)).toBe(100);
-    await sleep(200);
-    // A later increment does not extend the window: the counter still resets on time.
-    expect(await store.incr('counter', 300)).toBe(101);
-    await sleep(150);
-    expect(await store.incr('counter', 300)).toBe(1);
-    // A give-back (a negative step) counts down in the same window.
-    expect(await store.incr('counter', 300, -1)).toBe(0);
-    expect(await store.incr('counter', 300, 3)).toBe(3);
-  });
-
-  it('photos round-trip byte for byte (every byte value) and expire', async () => {
-    const store = make();
-    const bytes = new Uint8Array(70_000).map((_, i) => (i * 7919) % 256);
-    await savePhoto(store, 'ref-1', { type: 'image/png', width: 10, height: 20, bytes });
-    const back = await loadPhoto(store, 'ref-1');
-    expect(back?.type).toBe('image/png');
-    expect(back?.bytes).toEqual(bytes);
-  });
+storeContract('MemoryStore', () => new MemoryStore());
+// Each test its own key prefix on the one Redis, so no test sees another's keys.
+storeContract('RedisStore', () => {
+  const store = new RedisStore(redis.url, { prefix: `tryon:${Math.random().toString(36).slice(2)}:` });
+  stores.push(store);
+  return store;
 });
 
 describe('RedisStore specifics', () => {
