@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: every benchmark of issue 7 in one run, printed as tables with ratios against
+ * `npm run bench`: every benchmark of issues 7 and 16 in one run, printed as tables with ratios against
  * the named alternatives, plus the raw figures as JSON in test-results/bench/last-run.json.
  * `npm run bench:smoke` (or `--smoke`) runs one iteration of each at small sizes.
  */
@@ -9,18 +9,21 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runEndpointBench, type EndpointBenchOptions, type EndpointReport } from './endpoint/suite.ts';
 import { runPageBench, type PageBenchOptions, type PageReport } from './page/suite.ts';
 import { runPhotoBench, type PhotoBenchOptions, type PhotoReport } from './photo/suite.ts';
+import { runFleetBench, type FleetBenchOptions, type FleetReport } from './fleet/suite.ts';
 import { formatReport } from './table.ts';
 
 export interface BenchConfig {
   photo: PhotoBenchOptions;
   page: PageBenchOptions;
   endpoint: EndpointBenchOptions;
+  fleet: FleetBenchOptions;
 }
 
 export const FULL: BenchConfig = {
   photo: { iterations: 5, throttledIterations: 3, scale: 1 },
   page: { iterations: 5, cpuRate: 4 },
   endpoint: { loadSeconds: 10, connections: 16, probeRequests: 2000, pollJobs: 20, widgetsPerJob: 5, pollSeconds: 30, memoryJobs: 1000 },
+  fleet: { memoryJobs: 1000, loadSeconds: 10, connections: 16, probeRequests: 2000 },
 };
 
 /** One iteration of everything at small sizes: checks the benches work, asserts no timing. */
@@ -28,6 +31,7 @@ export const SMOKE: BenchConfig = {
   photo: { iterations: 1, throttledIterations: 0, scale: 0.25 },
   page: { iterations: 1, cpuRate: 4 },
   endpoint: { loadSeconds: 1, connections: 4, probeRequests: 50, pollJobs: 2, widgetsPerJob: 2, pollSeconds: 2, memoryJobs: 50 },
+  fleet: { memoryJobs: 50, loadSeconds: 1, connections: 4, probeRequests: 50 },
 };
 
 export interface BenchReport {
@@ -35,6 +39,7 @@ export interface BenchReport {
   photo: PhotoReport;
   page: PageReport;
   endpoint: EndpointReport;
+  fleet: FleetReport;
   seconds: number;
 }
 
@@ -43,11 +48,13 @@ export async function runAll(config: BenchConfig, log: (line: string) => void = 
   const photo = await runPhotoBench({ ...config.photo, log });
   const page = await runPageBench({ ...config.page, log });
   const endpoint = await runEndpointBench({ ...config.endpoint, log });
+  const fleet = await runFleetBench({ ...config.fleet, log });
   return {
     machine: { cpus: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
     photo,
     page,
     endpoint,
+    fleet,
     seconds: (Date.now() - started) / 1000,
   };
 }

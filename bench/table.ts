@@ -1,4 +1,4 @@
-/** Plain-text tables of a bench report, with each figure's goal from issue 7 and whether it is met. */
+/** Plain-text tables of a bench report, with each figure's goal (issues 7 and 16) and whether it is met. */
 import type { BenchReport } from './run.ts';
 import type { PhotoRow } from './photo/suite.ts';
 import type { PollingFigures } from './endpoint/suite.ts';
@@ -120,7 +120,31 @@ function endpointTable(report: BenchReport): string {
     'Polling discipline: every widget polls every 500 ms; provider status calls per job per minute',
     table(['provider', 'load', 'calls/job/min', 'documented', ''], polling),
     '',
-    `Memory per in-flight job (${m.jobs} jobs, ${kb(m.photoBytes)} photo each): ${kb(m.bytesPerJob)} (heap ${kb(m.heapPerJob)} + buffers ${kb(m.buffersPerJob)}; RSS ${kb(m.rssPerJob)})`,
+    `Memory per in-flight job (${m.jobs} jobs, ${kb(m.photoBytes)} photo each): ${kb(m.bytesPerJob)} (heap ${kb(m.heapPerJob)} + buffers ${kb(m.buffersPerJob)}; RSS ${kb(m.rssPerJob)}); beyond the photo's bytes ${kb(m.beyondPhotoPerJob)} (goal <= 50 KB: ${verdict(m.beyondPhotoPerJob <= 50 * 1024)})`,
+  ].join('\n');
+}
+
+function fleetTable(report: BenchReport): string {
+  const f = report.fleet;
+  const { memoryStore: mem, redisStore: red } = f.memory;
+  const one = f.polls.oneInstance;
+  const two = f.polls.twoInstances;
+  const memoryRows = [
+    ['memory store', `${kb(mem.bytesPerJob)} (heap ${kb(mem.heapPerJob)}, buffers ${kb(mem.buffersPerJob)})`, kb(mem.beyondPhotoPerJob), '', verdict(mem.beyondPhotoPerJob <= 50 * 1024)],
+    ['Redis store', `${kb(red.bytesPerJob)} (heap ${kb(red.heapPerJob)}, buffers ${kb(red.buffersPerJob)})`, kb(red.beyondPhotoPerJob), `${kb(red.redisBytesPerJob)} (one photo key: ${kb(red.photoKeyBytes)})`, verdict(red.beyondPhotoPerJob <= 50 * 1024)],
+  ];
+  const pollRows = [
+    ['one instance', `${one.requestsPerSec.toFixed(0)} req/s`, ms(one.p50Ms), ms(one.p99Ms), `${one.errors} / ${one.non2xx}`],
+    [`two instances (${two.perInstance.map((p) => p.requestsPerSec.toFixed(0)).join(' + ')})`, `${two.requestsPerSec.toFixed(0)} req/s`, ms(two.p50Ms), ms(two.p99Ms), `${two.errors} / ${two.non2xx}`],
+  ];
+  return [
+    `Fleet: memory per in-flight job (${mem.jobs} jobs, ${kb(mem.photoBytes)} photo each; goal <= 50 KB beyond the photo)`,
+    table(['store', 'endpoint process per job', 'beyond the photo', 'Redis per job', 'goal'], memoryRows),
+    '',
+    'Fleet: status polls of one job on one Redis (autocannon, the same total connections)',
+    table(['instances', 'throughput', 'p50', 'p99', 'errors / non-2xx'], pollRows),
+    '',
+    `Fleet: sequential poll probe p50 / p99: memory store ${ms(f.probe.memoryP50Ms)} / ${ms(f.probe.memoryP99Ms)}, Redis store ${ms(f.probe.redisP50Ms)} / ${ms(f.probe.redisP99Ms)}; Redis adds ${ms(f.probe.redisP50Ms - f.probe.memoryP50Ms)} at p50`,
   ].join('\n');
 }
 
@@ -134,5 +158,7 @@ export function formatReport(report: BenchReport): string {
     pageTable(report),
     '',
     endpointTable(report),
+    '',
+    fleetTable(report),
   ].join('\n');
 }

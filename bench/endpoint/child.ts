@@ -2,7 +2,8 @@
  * Server processes of the endpoint bench, so the load generator never shares a thread with what
  * it measures. `fakes`: the VirtuFit and Vtryon fakes, with jobs that stay in flight for the
  * whole run, reporting their status calls per job. `endpoint`: the real endpoint on Node
- * (startNodeServer) in front of one fake, reporting its memory after a full GC.
+ * (startNodeServer) in front of one fake, its state in memory or (given a Redis URL and a key
+ * prefix) in Redis as one instance of a fleet, reporting its memory after a full GC.
  */
 import { startNodeServer } from '../../src/server/runtimes/node.ts';
 import { startFakeVirtufit } from '../../test/fakes/virtufit.ts';
@@ -37,11 +38,13 @@ async function fakes(): Promise<void> {
   send({ type: 'ready', urls: Object.fromEntries(Object.entries(all).map(([n, f]) => [n, f.url])) });
 }
 
-async function endpoint(provider: string, providerUrl: string): Promise<void> {
+/** The endpoint in front of `provider`; with `redisUrl`, its state in that Redis under `prefix` (a fleet instance). */
+async function endpoint(provider: string, providerUrl: string, redisUrl?: string, prefix?: string): Promise<void> {
   const host = new URL(providerUrl).host;
   const server = await startNodeServer({
     port: 0,
     env: {
+      ...(redisUrl ? { REDIS_URL: redisUrl, TRYON_REDIS_PREFIX: prefix ?? 'bench:' } : {}),
       TRYON_PROVIDER: provider,
       TRYON_API_KEY: BENCH_API_KEY,
       TRYON_PROVIDER_URL: providerUrl,
@@ -74,7 +77,7 @@ async function endpoint(provider: string, providerUrl: string): Promise<void> {
 // A parent that dies must not leave servers behind.
 process.on('disconnect', () => process.exit(0));
 
-const [mode, provider, providerUrl] = process.argv.slice(2);
+const [mode, provider, providerUrl, redisUrl, prefix] = process.argv.slice(2);
 if (mode === 'fakes') await fakes();
-else if (mode === 'endpoint') await endpoint(provider!, providerUrl!);
+else if (mode === 'endpoint') await endpoint(provider!, providerUrl!, redisUrl, prefix);
 else throw new Error(`unknown mode ${mode}`);

@@ -4,7 +4,8 @@
  *   fake, plus a sequential probe with microsecond timing (autocannon's histogram is whole ms);
  * - polling discipline: many widgets polling every 500 ms, provider status calls per job per
  *   minute against each provider's documented rate;
- * - memory per in-flight job: heap + buffers of the endpoint process after 1,000 submits.
+ * - memory per in-flight job: heap + buffers of the endpoint process after 1,000 submits (the
+ *   photo is kept as bytes for photoRef reuse; the figure beyond it is what a job costs).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -50,7 +51,7 @@ export interface EndpointReport {
   /** Provider status calls made while the endpoint served the load. */
   providerCallsDuringLoad: number;
   polling: (PollingFigures | { provider: string; error: string })[];
-  memory: { jobs: number; photoBytes: number; bytesPerJob: number; heapPerJob: number; buffersPerJob: number; rssPerJob: number };
+  memory: MemoryFigures;
 }
 
 export interface PollingFigures {
@@ -64,13 +65,13 @@ export interface PollingFigures {
   documentedPerMinute: number;
 }
 
-interface Child {
+export interface Child {
   process: ChildProcess;
   ask<T>(message: object, type: string): Promise<T>;
   close(): Promise<void>;
 }
 
-async function startChild(args: string[]): Promise<{ child: Child; ready: Record<string, unknown> }> {
+export async function startChild(args: string[]): Promise<{ child: Child; ready: Record<string, unknown> }> {
   const proc = fork(CHILD, args, { execArgv: ['--import', 'tsx', '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const waitFor = <T>(type: string) =>
     new Promise<T>((resolve, reject) => {
@@ -104,13 +105,13 @@ async function startChild(args: string[]): Promise<{ child: Child; ready: Record
 }
 
 // Realistic for an upload: about the size of a 1536 px JPEG from the photo bench (noise does not compress).
-function benchPhoto(): Uint8Array {
+export function benchPhoto(): Uint8Array {
   let seed = 7;
   const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 16) & 0xff;
   return new Uint8Array(makePng(320, 280, () => [rnd(), rnd(), rnd()]));
 }
 
-async function submit(endpoint: string, fakeUrl: string, photo: Uint8Array): Promise<string> {
+export async function submit(endpoint: string, fakeUrl: string, photo: Uint8Array): Promise<string> {
   const form = new FormData();
   form.set('photo', new Blob([new Uint8Array(photo)], { type: 'image/png' }), 'photo.png');
   form.set('garment', `${fakeUrl}/__fake/results/garment.png`);
@@ -122,7 +123,7 @@ async function submit(endpoint: string, fakeUrl: string, photo: Uint8Array): Pro
   return body.job;
 }
 
-async function load(url: string, headers: Record<string, string>, options: EndpointBenchOptions): Promise<Omit<LoadFigures, 'probeP50Ms' | 'probeP99Ms'>> {
+export async function load(url: string, headers: Record<string, string>, options: Pick<EndpointBenchOptions, 'connections' | 'loadSeconds'>): Promise<Omit<LoadFigures, 'probeP50Ms' | 'probeP99Ms'>> {
   const result = await autocannon({ url, headers, connections: options.connections, duration: options.loadSeconds });
   return {
     requestsPerSec: result.requests.average,
@@ -133,7 +134,7 @@ async function load(url: string, headers: Record<string, string>, options: Endpo
   };
 }
 
-async function probe(url: string, headers: Record<string, string>, count: number): Promise<{ probeP50Ms: number; probeP99Ms: number }> {
+export async function probe(url: string, headers: Record<string, string>, count: number): Promise<{ probeP50Ms: number; probeP99Ms: number }> {
   const times: number[] = [];
   for (let i = 0; i < count; i++) {
     const t0 = performance.now();
@@ -221,29 +222,57 @@ async function polling(fakes: Child, fakeUrls: Record<string, string>, options: 
   }
 }
 
-async function memory(fakeUrls: Record<string, string>, options: EndpointBenchOptions) {
-  const { child: ep, ready } = await startChild(['endpoint', 'virtufit', fakeUrls.virtufit!]);
+export interface MemoryFigures {
+  jobs: number;
+  photoBytes: number;
+  /** Heap + buffers of the endpoint process per in-flight job, and that beyond the photo's own bytes. */
+  bytesPerJob: number;
+  beyondPhotoPerJob: number;
+  heapPerJob: number;
+  buffersPerJob: number;
+  rssPerJob: number;
+}
+
+/**
+ * Memory per in-flight job: `jobs` submits (32 at a time) of one bench photo to an endpoint child
+ * started with `childArgs` after `endpoint` (provider, fake URL, optionally a Redis URL and
+ * prefix), each polled once so its status is cached; heap and buffers after a full GC, against a
+ * baseline taken after one warm-up job. `between` runs at the baseline and at the end (a Redis
+ * memory reading).
+ */
+export async function memoryPerJob(childArgs: string[], fakeUrl: string, jobs: number, between?: () => Promise<void>): Promise<MemoryFigures> {
+  const { child: ep, ready } = await startChild(['endpoint', ...childArgs]);
   try {
     const endpoint = ready.url as string;
     const photo = benchPhoto();
     type Mem = { heapUsed: number; external: number; arrayBuffers: number; rss: number };
     // One job first, so code paths, caches and sockets exist before the baseline.
-    await fetch(`${endpoint}/jobs/${await submit(endpoint, fakeUrls.virtufit!, photo)}`).then((r) => r.arrayBuffer());
+    await fetch(`${endpoint}/jobs/${await submit(endpoint, fakeUrl, photo)}`).then((r) => r.arrayBuffer());
     const base = await ep.ask<Mem>({ type: 'mem' }, 'mem');
+    await between?.();
     const tokens: string[] = [];
-    const queue = Array.from({ length: options.memoryJobs }, (_, i) => i);
+    const queue = Array.from({ length: jobs }, (_, i) => i);
     await Promise.all(
       Array.from({ length: 32 }, async () => {
-        while (queue.shift() !== undefined) tokens.push(await submit(endpoint, fakeUrls.virtufit!, photo));
+        while (queue.shift() !== undefined) tokens.push(await submit(endpoint, fakeUrl, photo));
       }),
     );
     // Each job polled once, so its status is cached as it would be mid-flight.
     for (const token of tokens) await fetch(`${endpoint}/jobs/${token}`).then((r) => r.arrayBuffer());
     const after = await ep.ask<Mem>({ type: 'mem' }, 'mem');
+    await between?.();
     const n = tokens.length;
     const heap = (after.heapUsed - base.heapUsed) / n;
     const buffers = (after.external - base.external) / n;
-    return { jobs: n, photoBytes: photo.byteLength, bytesPerJob: heap + buffers, heapPerJob: heap, buffersPerJob: buffers, rssPerJob: (after.rss - base.rss) / n };
+    return {
+      jobs: n,
+      photoBytes: photo.byteLength,
+      bytesPerJob: heap + buffers,
+      beyondPhotoPerJob: heap + buffers - photo.byteLength,
+      heapPerJob: heap,
+      buffersPerJob: buffers,
+      rssPerJob: (after.rss - base.rss) / n,
+    };
   } finally {
     await ep.close();
   }
@@ -267,7 +296,7 @@ export async function runEndpointBench(options: EndpointBenchOptions): Promise<E
       s.status === 'fulfilled' ? s.value : { provider: ['virtufit', 'vtryon'][i]!, error: s.reason instanceof Error ? s.reason.message : String(s.reason) },
     );
     log(`endpoint: memory with ${options.memoryJobs} in-flight jobs`);
-    return { ...relayFigures, polling: polled, memory: await memory(fakeUrls, options) };
+    return { ...relayFigures, polling: polled, memory: await memoryPerJob(['virtufit', fakeUrls.virtufit!], fakeUrls.virtufit!, options.memoryJobs) };
   } finally {
     await fakes.close();
   }

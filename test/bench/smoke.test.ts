@@ -1,5 +1,5 @@
 /**
- * Smoke run of `npm run bench` (issue 7): one iteration of every benchmark at small sizes. No
+ * Smoke run of `npm run bench` (issues 7 and 16): one iteration of every benchmark at small sizes. No
  * timing is asserted (the machines are noisy); what is asserted is that each bench measured
  * something real: outputs exist, have the target size, carry no metadata, and the figures are
  * in ranges only a working measurement can produce.
@@ -18,7 +18,7 @@ beforeAll(async () => {
   // The page bench serves dist/cdn; a clean clone has none until the widget is built.
   if (!existsSync(`${ROOT}dist/cdn/try-on-button.js`)) await build({ configFile: `${ROOT}vite.config.ts`, logLevel: 'warn' });
   report = await runAll(SMOKE);
-}, 120_000);
+}, 180_000);
 
 describe('bench smoke', () => {
   it('photo: every method produced an upright 1/4-scale JPEG without metadata, scored against the reference', () => {
@@ -71,8 +71,27 @@ describe('bench smoke', () => {
     expect(e.memory.bytesPerJob).toBeGreaterThan(0);
   });
 
+  it('fleet: memory with both stores, photos in Redis as bytes, polls on one and two instances, the Redis probe', () => {
+    const f = report.fleet;
+    expect(f.memory.memoryStore.jobs).toBe(SMOKE.fleet.memoryJobs);
+    expect(f.memory.redisStore.jobs).toBe(SMOKE.fleet.memoryJobs);
+    // Redis holds each job's photo: at least its bytes, and not the 4/3 of base64 (allocator rounding aside).
+    expect(f.memory.redisStore.redisBytesPerJob).toBeGreaterThan(f.memory.redisStore.photoBytes * 0.9);
+    expect(f.memory.redisStore.photoKeyBytes).toBeGreaterThanOrEqual(f.memory.redisStore.photoBytes);
+    expect(f.memory.redisStore.photoKeyBytes).toBeLessThan(f.memory.redisStore.photoBytes * 1.3);
+    for (const load of [f.polls.oneInstance, ...f.polls.twoInstances.perInstance]) {
+      expect(load.requestsPerSec).toBeGreaterThan(0);
+      expect(load.errors + load.non2xx).toBe(0);
+    }
+    expect(f.polls.twoInstances.perInstance).toHaveLength(2);
+    expect(f.probe.memoryP50Ms).toBeGreaterThan(0);
+    expect(f.probe.redisP50Ms).toBeGreaterThan(0);
+  });
+
   it('prints a table with every section', () => {
     const text = formatReport(report);
-    for (const heading of ['Photo pipeline at 1x', 'Page cost', 'Endpoint', 'Polling discipline', 'Memory per in-flight job']) expect(text).toContain(heading);
+    for (const heading of ['Photo pipeline at 1x', 'Page cost', 'Endpoint', 'Polling discipline', 'Memory per in-flight job', 'Fleet: memory per in-flight job', 'Fleet: status polls']) {
+      expect(text).toContain(heading);
+    }
   });
 });
