@@ -6,8 +6,13 @@
 
 export const PROTOCOL_VERSION = 1;
 
-/** Garment categories the widget and endpoint understand. Adapters map them to their own. */
-export const CATEGORIES = ['top', 'bottom', 'dress', 'full', 'outerwear', 'shoes', 'accessory'] as const;
+/**
+ * Garment categories the widget and endpoint understand. Adapters map them to their own; a
+ * provider that cannot dress one refuses it (422 `unsupported_category`) before any credit is
+ * spent. The accessory kinds are those a provider can tell apart (VirtuFit's `swap_target`);
+ * `accessory` is any other accessory.
+ */
+export const CATEGORIES = ['top', 'bottom', 'dress', 'full', 'outerwear', 'shoes', 'watch', 'glasses', 'hat', 'bag', 'jewelry', 'accessory'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 export function isCategory(value: unknown): value is Category {

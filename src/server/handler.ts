@@ -84,7 +84,9 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
     });
   }
   const signer = new TokenSigner(settings.secret, now);
-  const statusCache = new StatusCache(store, now);
+  const statusCache = new StatusCache(store, now, (provider, word) =>
+    log.warn({ event: 'unlisted_status_word', provider, word, message: `The provider answered a status word its document does not list; the job reads as running until its deadline.` }),
+  );
   const resolveProduct = productResolver(settings.products, settings.resolveProduct);
   if (settings.devAllowLoopback) {
     log.warn({ event: 'config', message: 'TRYON_DEV_ALLOW_LOOPBACK is on: garment images may come from this machine. Turn it off in production.' });
@@ -287,7 +289,7 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
       throw new ApiError(404, 'job_expired', 'This try-on was started with another service and is no longer available. Please start a new one.');
     }
     if (await statusCache.isDeleted(claims.provider, claims.jobId)) throw jobDeleted();
-    const state = await statusCache.get(slot.adapter, claims.jobId, claims.expiresAt, providerContext(c, slot));
+    const state = await statusCache.get(slot.adapter, claims.jobId, claims.expiresAt, providerContext(c, slot), claims.expiresAt - JOB_TTL_MS);
     // The provider has fetched the photo by now: its public URL expires with the job.
     if (claims.photoFile && (state.status === 'completed' || state.status === 'failed')) await endJobPhoto(store, claims.photoFile);
     const body: StatusResponse = { status: state.status };

@@ -93,7 +93,7 @@ export function resolveSettings(options: HandlerOptions = {}): Settings {
   }
   const providerBaseUrl = options.providerUrl
     ? checkUrl(options.providerUrl, 'TRYON_PROVIDER_URL (option providerUrl)')
-    : stripSlash(adapter.defaultBaseUrl);
+    : defaultBase(adapter, name, 'TRYON_PROVIDER_URL (option providerUrl)');
 
   const allowedOrigins = (options.allowedOrigins ?? []).map((o) => stripSlash(o.trim())).filter(Boolean);
   for (const origin of allowedOrigins) {
@@ -152,6 +152,17 @@ export function resolveSettings(options: HandlerOptions = {}): Settings {
 }
 
 /** The environment prefix of a fallback's own settings: `vistoure-pro` → `TRYON_VISTOURE_PRO_`. */
+/**
+ * The adapter's documented base URL; a provider whose document names no API host has none, and
+ * starting without the merchant's value would send every try-on to a guessed host.
+ */
+function defaultBase(adapter: ProviderAdapter, name: string, setting: string): string {
+  if (adapter.defaultBaseUrl) return stripSlash(adapter.defaultBaseUrl);
+  throw new ConfigError(
+    `${setting} is required for the provider "${name}": its API document names no host. ${adapter.baseUrlHelp ?? 'Ask the provider for the API base URL.'}`,
+  );
+}
+
 export const fallbackEnvPrefix = (name: string) => `TRYON_${name.toUpperCase().replace(/-/g, '_')}_`;
 
 function resolveFallbacks(options: HandlerOptions, primary: string, publicUrl: string | undefined): ProviderSlot[] {
@@ -186,7 +197,9 @@ function resolveFallbacks(options: HandlerOptions, primary: string, publicUrl: s
     return {
       adapter,
       apiKey: key,
-      providerBaseUrl: providerUrl ? checkUrl(providerUrl, `${env}PROVIDER_URL (option fallbacks[].providerUrl)`) : stripSlash(adapter.defaultBaseUrl),
+      providerBaseUrl: providerUrl
+        ? checkUrl(providerUrl, `${env}PROVIDER_URL (option fallbacks[].providerUrl)`)
+        : defaultBase(adapter, name, `${env}PROVIDER_URL (option fallbacks[].providerUrl)`),
       providerOptions: providerOptions ?? {},
     };
   });

@@ -237,7 +237,8 @@ export async function startFakeVtry({ apiKey, port }: { apiKey: string; port?: n
     const updated = phase === 'queued' ? job.createdAt : phase === 'processing' ? job.createdAt + fake.timing.queuedMs : done;
     return {
       id: job.id,
-      status: phase.toUpperCase(),
+      // The document's words, in its capitals: QUEUED, PROCESSING, COMPLETED, FAILED.
+      status: (phase === 'queued' || phase === 'processing') && fake.unlistedWord ? fake.unlistedWord : phase.toUpperCase(),
       prompt: (job.input.prompt as string | undefined) ?? null,
       imageUrl,
       imageKey,

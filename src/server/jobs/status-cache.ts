@@ -6,6 +6,16 @@
  */
 import type { Store } from '../store/store.ts';
 import type { JobState, ProviderAdapter, ProviderContext } from '../providers/types.ts';
+import { ProviderError, describeProviderError } from '../providers/errors.ts';
+
+/**
+ * How long a job may read as running on a status word its provider's document does not list.
+ * Past this the shopper is told it took too long, instead of waiting for a word we cannot read.
+ */
+export const UNLISTED_WORD_DEADLINE_MS = 10 * 60 * 1000;
+
+/** Hears a status word no document lists, once per job (for the merchant's log). */
+export type UnlistedWordListener = (provider: string, word: string) => void;
 
 interface Cached {
   state: JobState;
@@ -20,6 +30,7 @@ export class StatusCache {
   constructor(
     private readonly store: Store,
     private readonly now: () => number,
+    private readonly onUnlistedWord: UnlistedWordListener = () => {},
   ) {}
 
   static key(provider: string, jobId: string): string {
@@ -47,8 +58,11 @@ export class StatusCache {
     return (await this.store.get(StatusCache.deletedKey(provider, jobId))) !== undefined;
   }
 
-  /** The job's state, from the cache when fresh enough, else from one shared provider call. */
-  async get(adapter: ProviderAdapter, jobId: string, expiresAt: number, ctx: ProviderContext): Promise<JobState> {
+  /**
+   * The job's state, from the cache when fresh enough, else from one shared provider call.
+   * `startedAt` is when the job was submitted (its deadline for unlisted status words counts from it).
+   */
+  async get(adapter: ProviderAdapter, jobId: string, expiresAt: number, ctx: ProviderContext, startedAt = this.now()): Promise<JobState> {
     const key = StatusCache.key(adapter.name, jobId);
     const raw = await this.store.get(key);
     const cached = raw ? (JSON.parse(raw) as Cached) : undefined;
@@ -57,7 +71,7 @@ export class StatusCache {
     // No await between this check and the set below, so concurrent polls cannot both start a call.
     const running = this.#inflight.get(key);
     if (running) return running;
-    const call = this.#refresh(adapter, jobId, expiresAt, ctx, key, cached).finally(() => this.#inflight.delete(key));
+    const call = this.#refresh(adapter, jobId, expiresAt, ctx, key, cached, startedAt).finally(() => this.#inflight.delete(key));
     this.#inflight.set(key, call);
     return call;
   }
@@ -69,12 +83,25 @@ export class StatusCache {
     ctx: ProviderContext,
     key: string,
     cached: Cached | undefined,
+    startedAt: number,
   ): Promise<JobState> {
     // Another instance is asking the provider right now: answer with what we know.
     const locked = await this.store.setIfAbsent(`${key}:lock`, '1', adapter.pollIntervalMs);
     if (!locked && cached) return cached.state;
-    const state = await adapter.status(jobId, ctx);
+    let state = await adapter.status(jobId, ctx);
+    if (state.unknownWord !== undefined) state = await this.#unlisted(adapter.name, jobId, state, startedAt, expiresAt);
     await this.put(adapter.name, jobId, state, expiresAt);
     return state;
+  }
+
+  /** A word the document does not list: logged once per job, read as running until the deadline. */
+  async #unlisted(provider: string, jobId: string, state: JobState, startedAt: number, expiresAt: number): Promise<JobState> {
+    const word = state.unknownWord!;
+    if (await this.store.setIfAbsent(`unlisted-word:${provider}:${jobId}`, '1', Math.max(1000, expiresAt - this.now()))) {
+      this.onUnlistedWord(provider, word);
+    }
+    if (this.now() - startedAt <= UNLISTED_WORD_DEADLINE_MS) return { status: state.status };
+    const { code, message } = describeProviderError(new ProviderError('timeout', 'The job never reached a status word its document lists.'));
+    return { status: 'failed', error: { code, message } };
   }
 }

@@ -33,6 +33,12 @@ export const defaultRetryPolicy: RetryPolicy = {
 
 export interface ProviderRequestInit extends Omit<RequestInit, 'signal'> {
   retry: 'safe' | 'never';
+  /**
+   * True when this request reads one job (its status): only then does a 404 mean the job is
+   * gone (`not_found`, answered as `job_expired`). A 404 anywhere else means the route or a
+   * resource we named does not exist there (a wrong base URL, an id the provider dropped).
+   */
+  jobRead?: boolean;
   /** Statuses (4xx) the adapter reads itself instead of having them thrown. */
   accept?: number[];
   policy?: Partial<RetryPolicy>;
@@ -49,7 +55,7 @@ export async function providerFetch(
 ): Promise<Response> {
   const policy = { ...defaultRetryPolicy, ...init.policy };
   const url = /^https?:\/\//.test(path) ? path : `${ctx.baseUrl}${path}`;
-  const { retry, accept = [], policy: _policy, ...requestInit } = init;
+  const { retry, accept = [], policy: _policy, jobRead = false, ...requestInit } = init;
   let failures = 0;
   let busyTries = 0;
   let busyWaitedMs = 0;
@@ -78,8 +84,11 @@ export async function providerFetch(
     // Drain the body so the connection can be reused; its text never reaches the widget.
     await response.body?.cancel().catch(() => {});
 
-    if (status === 401 || status === 403) {
-      throw new ProviderError('auth', 'The provider refused the API key.', { providerStatus: status });
+    // The documents' statuses, each to one kind (errors.ts turns kinds into our codes):
+    // 401 bad key, 402 no credits, 403 plan or access: the merchant's to fix.
+    if (status === 401 || status === 402 || status === 403) {
+      const why = status === 402 ? 'has no credits left for' : 'refused';
+      throw new ProviderError('auth', `The provider ${why} the API key (HTTP ${status}).`, { providerStatus: status });
     }
     if (status === 429) {
       const retryAfterSec = parseRetryAfter(response.headers.get('retry-after'), ctx.now());
@@ -96,7 +105,10 @@ export async function providerFetch(
       });
     }
     if (status === 404) {
-      throw new ProviderError('not_found', 'The provider does not know this job.', { providerStatus: status });
+      if (jobRead) throw new ProviderError('not_found', 'The provider does not know this job.', { providerStatus: status });
+      throw new ProviderError('bad_response', `The provider has nothing at ${new URL(url).pathname} (HTTP 404): check its base URL setting.`, {
+        providerStatus: status,
+      });
     }
     if (status >= 500) {
       if (retry === 'safe' && failures < policy.retries) {

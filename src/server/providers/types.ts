@@ -80,6 +80,11 @@ export interface JobState {
   images?: string[];
   /** Only when failed: a stable code and a shopper-facing message. */
   error?: ErrorBody;
+  /**
+   * Set when the provider answered a status word its document does not list: the job reads as
+   * still running (`processing`) until its deadline, and the word is logged once per job.
+   */
+  unknownWord?: string;
 }
 
 export interface SubmitResult {
@@ -111,8 +116,13 @@ export interface ProviderWebhook {
 export interface ProviderAdapter {
   /** Name as in `TRYON_PROVIDER`. */
   readonly name: string;
-  /** The vendor's production base URL. */
-  readonly defaultBaseUrl: string;
+  /**
+   * The vendor's production base URL, when its document names one. Without it the merchant must
+   * configure the base (`TRYON_PROVIDER_URL`): a guessed host would fail silently in production.
+   */
+  readonly defaultBaseUrl?: string;
+  /** Where the merchant finds the base URL when the document names none (for the startup error). */
+  readonly baseUrlHelp?: string;
   /** The provider's documented minimum interval between status calls for one job. */
   readonly pollIntervalMs: number;
   /** Our categories to the provider's words; a missing key means unsupported (422). */

@@ -31,6 +31,7 @@ import { ProviderError, describeProviderError } from './errors.ts';
 import { providerFetch, providerJson, readJson } from './http.ts';
 import { sleep } from '../../shared/time.ts';
 import { mapFailure, type FailureCode } from './failures.ts';
+import { listedStatus, unlistedWord } from './status-words.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const PERSON_TTL_MS = DAY_MS;
@@ -63,6 +64,11 @@ export const vtryCategories: Partial<Record<Category, string>> = {
   full: 'full outfit',
   outerwear: 'outerwear',
   shoes: 'shoes',
+  watch: 'watch',
+  glasses: 'glasses',
+  hat: 'hat',
+  bag: 'bag',
+  jewelry: 'jewelry',
   accessory: 'accessory',
 };
 
@@ -161,26 +167,21 @@ export function readPersonId(body: unknown): string {
 
 export interface VtryJob {
   status: JobStatus;
+  /** A status word the document does not list (read as still running). */
+  unknownWord?: string;
   imageUrl?: string;
   imageKey?: string;
   /** The provider's own error text; only ever mapped, never shown. */
   errorText?: string;
 }
 
-// The doc's words are upper case (QUEUED, PROCESSING, COMPLETED, FAILED); the queue's own
-// spellings are accepted too, since requestIds come straight from it.
-const JOB_STATUSES: Record<string, JobStatus> = {
+// The document reads "a queued, processing, completed or failed job" and its examples write the
+// word in capitals (`"status": "COMPLETED"`): these four words, in capitals, and no others.
+export const VTRY_STATUS_WORDS: Readonly<Record<string, JobStatus>> = {
   QUEUED: 'queued',
-  PENDING: 'queued',
-  IN_QUEUE: 'queued',
   PROCESSING: 'processing',
-  IN_PROGRESS: 'processing',
-  RUNNING: 'processing',
   COMPLETED: 'completed',
   FAILED: 'failed',
-  ERROR: 'failed',
-  CANCELLED: 'failed',
-  CANCELED: 'failed',
 };
 
 function errorTextOf(error: unknown): string | undefined {
@@ -196,8 +197,9 @@ function errorTextOf(error: unknown): string | undefined {
 /** A `GET /api/v1/jobs/{id}` answer, read. */
 export function readVtryJob(body: unknown): VtryJob {
   const job = body as { status?: unknown; imageUrl?: unknown; imageKey?: unknown; error?: unknown } | null;
-  const status = typeof job?.status === 'string' ? JOB_STATUSES[job.status.toUpperCase()] : undefined;
-  if (!job || !status) throw new ProviderError('bad_response', 'Vtry reported a job status we do not know.');
+  if (!job || typeof job !== 'object') throw new ProviderError('bad_response', 'Vtry answered a job read without a job.');
+  const status = listedStatus(VTRY_STATUS_WORDS, job.status);
+  if (!status) return { status: 'processing', unknownWord: unlistedWord(job.status).unknownWord! };
   const out: VtryJob = { status };
   if (typeof job.imageUrl === 'string' && job.imageUrl !== '') out.imageUrl = job.imageUrl;
   if (typeof job.imageKey === 'string' && job.imageKey !== '') out.imageKey = job.imageKey;
@@ -230,7 +232,7 @@ export function mapGenerationJob(job: VtryJob): JobState {
   switch (job.status) {
     case 'queued':
     case 'processing':
-      return { status: job.status };
+      return job.unknownWord ? { status: job.status, unknownWord: job.unknownWord } : { status: job.status };
     case 'completed':
       if (!job.imageUrl) throw new ProviderError('bad_response', 'Vtry reported a completed job without imageUrl.');
       return { status: 'completed', images: [job.imageUrl] };
@@ -403,6 +405,7 @@ async function getJob(ctx: ProviderContext, requestId: string): Promise<VtryJob>
     method: 'GET',
     headers: auth(ctx),
     retry: 'safe',
+    jobRead: true,
   });
   return readVtryJob(body);
 }

@@ -206,6 +206,7 @@ describe('failover configuration', () => {
   const env = {
     TRYON_PROVIDER: 'vistoure',
     TRYON_API_KEY: 'k1',
+    TRYON_PROVIDER_URL: 'http://127.0.0.1:4010',
     TRYON_FALLBACK_PROVIDERS: 'vistoure-pro, virtufit',
     TRYON_VISTOURE_PRO_API_KEY: 'k2',
     TRYON_VISTOURE_PRO_PROVIDER_URL: 'http://127.0.0.1:4011',
@@ -226,6 +227,10 @@ describe('failover configuration', () => {
     [{ TRYON_FALLBACK_PROVIDERS: 'vistoure' }, /twice or names the primary/],
     [{ TRYON_VISTOURE_PRO_PROVIDER_URL: 'ftp://x' }, /TRYON_VISTOURE_PRO_PROVIDER_URL/],
     [{ TRYON_FALLBACK_PROVIDERS: 'pixazo', TRYON_PIXAZO_API_KEY: 'k4' }, /TRYON_PUBLIC_URL/],
+    // The VistoureAI and Vtryon documents name no API host: no guessed default, the setting is required.
+    [{ TRYON_PROVIDER_URL: '' }, /TRYON_PROVIDER_URL .*is required for the provider "vistoure".*Developer API Dashboard/],
+    [{ TRYON_VISTOURE_PRO_PROVIDER_URL: '' }, /TRYON_VISTOURE_PRO_PROVIDER_URL .*is required for the provider "vistoure-pro"/],
+    [{ TRYON_PROVIDER: 'vtryon', TRYON_PROVIDER_URL: '' }, /TRYON_PROVIDER_URL .*is required for the provider "vtryon".*Vtryon account/],
   ])('refuses %o at startup, naming the setting and no key', (change, message) => {
     let error: unknown;
     try {
