@@ -117,6 +117,16 @@ export interface ErrorResponse {
   error: ErrorBody;
 }
 
+/**
+ * A job waiting in the provider account's line for its paid work (the account's per-minute or
+ * concurrent limits are in use): its place (1 is next) and an estimate of the wait in seconds.
+ * The widget shows "In line: about N s" with cancel (`DELETE {endpoint}/jobs/{job}`).
+ */
+export interface QueuePlace {
+  position: number;
+  etaSec: number;
+}
+
 /** `202` answer to `POST {endpoint}/jobs`. */
 export interface SubmitResponse {
   job: string;
@@ -124,6 +134,8 @@ export interface SubmitResponse {
   pollAfterMs: number;
   /** Handle of the photo just sent; send it as `photoRef` next time instead of the photo. */
   photoRef?: string;
+  /** Present while the job waits in the account's line (status `queued`). */
+  queue?: QueuePlace;
 }
 
 /** `200` answer to `GET {endpoint}/jobs/{job}`. */
@@ -132,6 +144,8 @@ export interface StatusResponse {
   images?: string[];
   error?: ErrorBody;
   pollAfterMs?: number;
+  /** Present while the job waits in the account's line (status `queued`). */
+  queue?: QueuePlace;
 }
 
 export interface HealthResponse {

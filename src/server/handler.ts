@@ -31,6 +31,9 @@ import { expectedHostnames, verifyTurnstile } from './limits/turnstile.ts';
 import { Limits } from './limits/limits.ts';
 import { resolveLimits } from './limits/limits-config.ts';
 import { submitWithFailover, type ProviderSlot } from './providers/failover.ts';
+import { AccountBudget, accountName, type Ticket } from './providers/budget.ts';
+import { cancelQueued, enqueueSubmit, isQueuedJob, queuedAdapter } from './jobs/queue.ts';
+import { toBase64Url } from './base64.ts';
 
 export type { HandlerOptions } from './options.ts';
 
@@ -108,6 +111,18 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
   // Primary first; a job token names the slot that took the job, so its polls go there.
   const slots = [primary, ...settings.fallbacks];
   const slotNamed = (name: string) => slots.find((slot) => slot.adapter.name === name);
+  // One budget per provider account, in the store, so every instance shares it (budget.ts).
+  const budgets = new Map(
+    slots.map((slot) => [
+      slot.adapter.name,
+      new AccountBudget(store, now, accountName(slot.adapter.name, slot.apiKey), slot === primary ? settings.providerLimits : (slot.adapter.limits ?? {})),
+    ]),
+  );
+  const budgetOf = (slot: ProviderSlot) => budgets.get(slot.adapter.name)!;
+  const loadQueuedPhoto = async (ref: string) => {
+    const photo = await loadPhoto(store, ref);
+    return photo && { bytes: photo.bytes, type: photo.type, width: photo.width, height: photo.height, ref };
+  };
   const pollAfterFor = (slot: ProviderSlot) => Math.max(slot.adapter.pollIntervalMs, LIMITS.pollAfterMs);
 
   // Where files the endpoint serves (demo results) are reached: the configured public URL, else the
@@ -117,9 +132,11 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
     settings.publicUrl ?? `${(trustForwarded && forwardedOrigin(c.req.raw)) || new URL(c.req.url).origin}${basePath}`;
 
   /** `published` collects the ids of files the adapter publishes (a demo result), to delete them with the job. */
-  const providerContext = (c: Context, slot: ProviderSlot = primary, published?: string[]): ProviderContext => {
+  const providerContext = (c: Context, slot: ProviderSlot = primary, published?: string[], ticket?: Ticket): ProviderContext => {
     const files = new FileHost(store, endpointBase(c));
     return {
+      budget: budgetOf(slot),
+      ...(ticket ? { ticket } : {}),
       baseUrl: slot.providerBaseUrl,
       apiKey: slot.apiKey,
       fetch: settings.fetch,
@@ -241,20 +258,60 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
             ...(fields.garmentDescription ? { garmentDescription: fields.garmentDescription } : {}),
         };
         const publishedFiles: string[] = [];
+        // The job's place in the account's line: ordered by this submit's time (budget.ts).
+        const nonce = toBase64Url(crypto.getRandomValues(new Uint8Array(12)));
+        const ticket: Ticket = { id: `job:${nonce}`, at: now() };
+        let waitingAt: ProviderSlot | undefined;
+        let place: ProviderError['place'];
+        // Only the last provider that can dress the category keeps a try-on in its line; before
+        // it, an account without room is busy and the submit goes to the next (failover.ts).
+        const able = slots.filter((s) => s.adapter.categories[fields.category] !== undefined);
         const { slot, result } = await submitWithFailover(
           slots,
           fields.category,
-          (s) => s.adapter.submit(input, providerContext(c, s, publishedFiles)),
+          async (s) => {
+            try {
+              return await s.adapter.submit(input, providerContext(c, s, publishedFiles, ticket));
+            } catch (error) {
+              if (!(error instanceof ProviderError && error.kind === 'deferred')) throw error;
+              // The account's budget has no room now. A wait the merchant accepts is a place in
+              // line; a longer one is busy (and may go to a fallback provider).
+              const etaSec = error.place?.etaSec ?? error.retryAfterSec ?? 1;
+              if (etaSec > settings.queueMaxWaitSec || s !== able[able.length - 1]) {
+                await budgetOf(s).leave(ticket.id);
+                throw new ProviderError('busy', 'The line for this provider account is longer than TRYON_QUEUE_MAX_WAIT.', { retryAfterSec: Math.min(etaSec, 120) });
+              }
+              waitingAt = s;
+              // A 429 paused the account after the call was granted: its place is behind those waiting.
+              place = error.place ?? (await budgetOf(s).place(ticket.id)) ?? { position: 1, etaSec: etaSec };
+              const jobId = await enqueueSubmit(
+                store,
+                nonce,
+                {
+                  ticket,
+                  photoRef,
+                  ...(url ? { photoUrl: url } : {}),
+                  garmentUrl: fields.garmentUrl,
+                  category: fields.category,
+                  ...(fields.size ? { size: fields.size } : {}),
+                  ...(fields.garmentDescription ? { garmentDescription: fields.garmentDescription } : {}),
+                },
+                JOB_TTL_MS,
+              );
+              return { jobId, state: { status: 'queued', ...(place ? { queue: place } : {}) } };
+            }
+          },
           (from, error) =>
             log.warn({ event: 'failover', requestId: c.get('requestId'), from: from.adapter.name, kind: error.kind, providerStatus: error.providerStatus }),
         );
+        if (waitingAt) log.info({ event: 'queued', requestId: c.get('requestId'), provider: waitingAt.adapter.name, position: place?.position });
         const provider = slot.adapter.name;
         const state = result.state ?? { status: 'queued' as const };
         await recordJobFiles(store, photoRef, provider, result.jobId, publishedFiles);
         await statusCache.put(provider, result.jobId, state, now() + JOB_TTL_MS);
         const job = await signer.signJob({ provider, jobId: result.jobId, photoRef, scope: tenant, ...(published ? { photoFile: published.fileId } : {}) }, JOB_TTL_MS);
         log.info({ event: 'submit', requestId: c.get('requestId'), provider, category: fields.category, status: state.status });
-        return { job, status: state.status, pollAfterMs: pollAfterFor(slot), photoRef };
+        return { job, status: state.status, pollAfterMs: pollAfterFor(slot), photoRef, ...(state.queue ? { queue: state.queue } : {}) };
       };
 
       const answer = idempotencyKey
@@ -289,18 +346,23 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
       throw new ApiError(404, 'job_expired', 'This try-on was started with another service and is no longer available. Please start a new one.');
     }
     if (await statusCache.isDeleted(claims.provider, claims.jobId)) throw jobDeleted();
-    const state = await statusCache.get(slot.adapter, claims.jobId, claims.expiresAt, providerContext(c, slot), claims.expiresAt - JOB_TTL_MS);
+    const adapterOfJob = isQueuedJob(claims.jobId) ? queuedAdapter(slot.adapter, store, loadQueuedPhoto, JOB_TTL_MS) : slot.adapter;
+    const state = await statusCache.get(adapterOfJob, claims.jobId, claims.expiresAt, providerContext(c, slot), claims.expiresAt - JOB_TTL_MS);
     // The provider has fetched the photo by now: its public URL expires with the job.
     if (claims.photoFile && (state.status === 'completed' || state.status === 'failed')) await endJobPhoto(store, claims.photoFile);
     const body: StatusResponse = { status: state.status };
     if (state.images) body.images = state.images;
     if (state.error) body.error = state.error;
     if (state.status === 'queued' || state.status === 'processing') body.pollAfterMs = pollAfterFor(slot);
+    if (state.status === 'queued' && state.queue) body.queue = state.queue;
     return c.json(body, 200, { 'cache-control': 'no-store' });
   });
   // The shopper's "delete this try-on": its result, its photo URL and its cached status go now.
   app.delete('/jobs/:job', async (c) => {
     const claims = await signer.verifyJob(c.req.param('job'), c.get('tenant'));
+    const slot = slotNamed(claims.provider);
+    // A job still in line gives its place up.
+    if (slot && isQueuedJob(claims.jobId)) await cancelQueued(store, claims.jobId, { budget: budgetOf(slot) });
     await forgetJobFiles(store, claims.provider, claims.jobId, claims.photoFile);
     await statusCache.markDeleted(claims.provider, claims.jobId, claims.expiresAt);
     log.info({ event: 'job_deleted', requestId: c.get('requestId'), provider: claims.provider });

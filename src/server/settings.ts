@@ -4,6 +4,7 @@
  */
 import type { HandlerOptions } from './options.ts';
 import type { ProviderAdapter } from './providers/types.ts';
+import type { AccountLimits } from './providers/budget.ts';
 import type { Store } from './store/store.ts';
 import { MemoryStore } from './store/store.ts';
 import { getAdapter, PROVIDER_NAMES } from './providers/registry.ts';
@@ -45,6 +46,9 @@ export interface Settings {
   turnstile: HandlerOptions['turnstile'];
   bodyTimeoutMs: number;
   resolveHost: HandlerOptions['resolveHost'];
+  /** The primary account's limits: its document's, overridden by `providerLimits`. */
+  providerLimits: AccountLimits;
+  queueMaxWaitSec: number;
 }
 
 const stripSlash = (s: string) => s.replace(/\/+$/, '');
@@ -147,6 +151,8 @@ export function resolveSettings(options: HandlerOptions = {}): Settings {
     shopifySecret: options.shopifySecret || undefined,
     turnstile: options.turnstile?.secret ? options.turnstile : undefined,
     bodyTimeoutMs: options.bodyTimeoutMs ?? 30_000,
+    providerLimits: { ...adapter.limits, ...options.providerLimits },
+    queueMaxWaitSec: options.queueMaxWaitSec ?? 300,
     resolveHost: options.resolveHost,
   };
 }

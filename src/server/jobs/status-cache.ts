@@ -20,6 +20,8 @@ export type UnlistedWordListener = (provider: string, word: string) => void;
 interface Cached {
   state: JobState;
   at: number;
+  /** How long this answer stands before the provider is asked again (the account's read spacing). */
+  freshMs?: number;
 }
 
 const isFinal = (state: JobState) => state.status === 'completed' || state.status === 'failed';
@@ -38,9 +40,9 @@ export class StatusCache {
   }
 
   /** Records a state learned without polling (a submit answer, a webhook), until `expiresAt`. */
-  async put(provider: string, jobId: string, state: JobState, expiresAt: number): Promise<void> {
+  async put(provider: string, jobId: string, state: JobState, expiresAt: number, freshMs = 0): Promise<void> {
     const ttl = Math.max(1000, expiresAt - this.now());
-    const entry: Cached = { state, at: this.now() };
+    const entry: Cached = { state, at: this.now(), ...(freshMs > 0 ? { freshMs } : {}) };
     await this.store.set(StatusCache.key(provider, jobId), JSON.stringify(entry), ttl);
   }
 
@@ -66,7 +68,7 @@ export class StatusCache {
     const key = StatusCache.key(adapter.name, jobId);
     const raw = await this.store.get(key);
     const cached = raw ? (JSON.parse(raw) as Cached) : undefined;
-    if (cached && (isFinal(cached.state) || this.now() - cached.at < adapter.pollIntervalMs)) return cached.state;
+    if (cached && (isFinal(cached.state) || this.now() - cached.at < Math.max(adapter.pollIntervalMs, cached.freshMs ?? 0))) return cached.state;
 
     // No await between this check and the set below, so concurrent polls cannot both start a call.
     const running = this.#inflight.get(key);
@@ -88,9 +90,21 @@ export class StatusCache {
     // Another instance is asking the provider right now: answer with what we know.
     const locked = await this.store.setIfAbsent(`${key}:lock`, '1', adapter.pollIntervalMs);
     if (!locked && cached) return cached.state;
-    let state = await adapter.status(jobId, ctx);
+    let state: JobState;
+    try {
+      state = await adapter.status(jobId, ctx);
+    } catch (error) {
+      // No room in the account's budget for this read now: answer with what we know; a later poll asks.
+      if (error instanceof ProviderError && error.kind === 'deferred') return cached?.state ?? { status: 'queued' };
+      throw error;
+    }
     if (state.unknownWord !== undefined) state = await this.#unlisted(adapter.name, jobId, state, startedAt, expiresAt);
-    await this.put(adapter.name, jobId, state, expiresAt);
+    // Jobs whose status is read share the account's read budget: with n of them, each is asked
+    // about every n × (a minute / reads allowed). A job waiting in line costs no read: polled often.
+    const reading = !isFinal(state) && !state.queue;
+    const readers = ctx.budget ? await ctx.budget.noteReader(key, reading) : 1;
+    const freshMs = reading && ctx.budget ? ctx.budget.readIntervalMs(readers) : 0;
+    await this.put(adapter.name, jobId, state, expiresAt, freshMs);
     return state;
   }
 

@@ -151,6 +151,7 @@ export const pixazoAdapter: ProviderAdapter = {
       headers: headers(ctx),
       body: JSON.stringify(body),
       retry: 'never',
+      routeClass: 'generate',
       accept: [400],
     });
     const json = await readJson(response);
@@ -166,6 +167,7 @@ export const pixazoAdapter: ProviderAdapter = {
       headers: headers(ctx),
       body: JSON.stringify({ id: jobId }),
       retry: 'safe',
+      routeClass: 'read',
       jobRead: true,
     });
     return mapPixazoPrediction(await readJson(response));

@@ -8,6 +8,7 @@
  */
 import type { Category, ErrorBody, JobStatus, PhotoType } from '../../protocol.ts';
 import type { Store } from '../store/store.ts';
+import type { AccountBudget, AccountLimits, QueuePlace, Ticket } from './budget.ts';
 
 export interface ProviderPhoto {
   bytes: Uint8Array;
@@ -71,6 +72,13 @@ export interface ProviderContext {
    */
   fetchGarment(url: string, limits?: { maxBytes?: number; timeoutMs?: number; signal?: AbortSignal }): Promise<{ bytes: Uint8Array; type: string }>;
   signal?: AbortSignal;
+  /**
+   * The provider account's shared budget (budget.ts). Every call an adapter makes through
+   * providerFetch with a `routeClass` takes it first; without one, calls are not budgeted.
+   */
+  budget?: AccountBudget;
+  /** The job's place in the account's line, for paid calls (`generate`) made on its behalf. */
+  ticket?: Ticket;
 }
 
 /** A provider job as the handler sees it, in our words. */
@@ -85,6 +93,8 @@ export interface JobState {
    * still running (`processing`) until its deadline, and the word is logged once per job.
    */
   unknownWord?: string;
+  /** While the job waits in the account's line for paid work: its place and an estimate. */
+  queue?: QueuePlace;
 }
 
 export interface SubmitResult {
@@ -127,6 +137,11 @@ export interface ProviderAdapter {
   readonly pollIntervalMs: number;
   /** Our categories to the provider's words; a missing key means unsupported (422). */
   readonly categories: Partial<Record<Category, string>>;
+  /**
+   * The account limits the provider's document states (calls per minute per route class,
+   * generations at once); the merchant may override them (`TRYON_PROVIDER_LIMITS`).
+   */
+  readonly limits?: AccountLimits;
   /** True when the provider accepts photos only by URL (needs `TRYON_PUBLIC_URL`). */
   readonly needsPhotoUrl?: boolean;
   submit(input: SubmitInput, ctx: ProviderContext): Promise<SubmitResult>;

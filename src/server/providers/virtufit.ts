@@ -204,6 +204,7 @@ async function submit(input: SubmitInput, ctx: ProviderContext): Promise<SubmitR
     headers: auth(ctx),
     body: form,
     retry: 'never',
+    routeClass: 'generate',
     // Out of credits is the merchant's to fix, like a bad key.
     accept: [402],
   });
@@ -244,7 +245,7 @@ export function acceptedStatusUrl(body: unknown, jobId: string, baseUrl: string)
 async function status(jobId: string, ctx: ProviderContext): Promise<JobState> {
   if (!/^[\w-]{1,80}$/.test(jobId)) throw new ProviderError('not_found', 'Not a VirtuFit job id.');
   const url = (await ctx.store.get(statusUrlKey(jobId))) ?? `/api/v1/jobs/${jobId}`;
-  const body = await providerJson(ctx, url, { method: 'GET', headers: auth(ctx), retry: 'safe', jobRead: true });
+  const body = await providerJson(ctx, url, { method: 'GET', headers: auth(ctx), retry: 'safe', jobRead: true, routeClass: 'read' });
   return mapVirtufitJob(body);
 }
 
@@ -321,6 +322,9 @@ export const virtufitAdapter: ProviderAdapter = {
   // "Poll no faster than every 2 seconds."
   pollIntervalMs: 2000,
   categories: virtufitCategories,
+  // "typical limits are on the order of a few requests per minute per account": three generate
+  // calls a minute (status reads are spaced by its "no faster than every 2 seconds" per job).
+  limits: { generate: 3 },
   submit,
   status,
   webhook: { signatureHeader: VIRTUFIT_SIGNATURE_HEADER, read: readWebhook },

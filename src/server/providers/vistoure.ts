@@ -177,6 +177,7 @@ export async function startRun(ctx: ProviderContext, prefix: string, body: Recor
     headers: headers(ctx),
     body: JSON.stringify(body),
     retry: 'never',
+    routeClass: 'generate',
     // A refused run carries its reason; read it to tell a bad photo from our own mistake.
     accept: [400, 422],
   });
@@ -193,6 +194,7 @@ export async function runStatus(ctx: ProviderContext, prefix: string, id: string
     method: 'GET',
     headers: { 'x-api-key': ctx.apiKey },
     retry: 'safe',
+    routeClass: 'read',
     jobRead: true,
   });
   return mapVistoureStatus(await readJson(response), label);
@@ -207,6 +209,7 @@ export async function checkVistoureKey(ctx: ProviderContext): Promise<string> {
     method: 'GET',
     headers: { 'x-api-key': ctx.apiKey },
     retry: 'safe',
+    routeClass: 'read',
   });
   const tokens = body?.tokens;
   if (typeof tokens !== 'number' || !Number.isFinite(tokens)) {

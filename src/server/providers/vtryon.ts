@@ -152,7 +152,7 @@ interface PersonEntry {
 
 async function uploadImage(ctx: ProviderContext, path: string, form: FormData): Promise<number> {
   // An upload creates a stored image; a blind repeat would store it twice.
-  const body = await providerJson(ctx, path, { method: 'POST', headers: auth(ctx), body: form, retry: 'never' });
+  const body = await providerJson(ctx, path, { method: 'POST', headers: auth(ctx), body: form, retry: 'never', routeClass: 'write' });
   return readUploadId(body);
 }
 
@@ -170,6 +170,7 @@ async function personImage(photo: ProviderPhoto, ctx: ProviderContext): Promise<
         headers: { ...auth(ctx), 'content-type': 'application/json' },
         body: JSON.stringify({ tryon_person_image_id: id }),
         retry: 'safe',
+        routeClass: 'write',
       }),
     );
     entry = { id, ...validation };
@@ -214,6 +215,7 @@ async function submit(input: SubmitInput, ctx: ProviderContext): Promise<SubmitR
     headers: { ...auth(ctx), 'content-type': 'application/json' },
     body: JSON.stringify(taskBody(personId, garmentId)),
     retry: 'never',
+    routeClass: 'generate',
     // A 4xx here means Vtryon refused the ids (deleted on its side): nothing was charged.
     accept: [400, 404],
   });
@@ -235,7 +237,7 @@ async function submit(input: SubmitInput, ctx: ProviderContext): Promise<SubmitR
 
 async function status(jobId: string, ctx: ProviderContext): Promise<JobState> {
   if (!/^\w{1,64}$/.test(jobId)) throw new ProviderError('not_found', 'Not a Vtryon task id.');
-  const body = await providerJson(ctx, `/v2/tryon/tasks/${jobId}/`, { method: 'GET', headers: auth(ctx), retry: 'safe', jobRead: true });
+  const body = await providerJson(ctx, `/v2/tryon/tasks/${jobId}/`, { method: 'GET', headers: auth(ctx), retry: 'safe', jobRead: true, routeClass: 'read' });
   return mapVtryonTask(body);
 }
 
@@ -245,7 +247,7 @@ async function forgetPhoto(photoRef: string, ctx: ProviderContext): Promise<void
   if (!cached) return;
   await ctx.store.delete(key);
   const { id } = JSON.parse(cached) as PersonEntry;
-  await providerFetch(ctx, `/v2/tryon/person-images/${id}/`, { method: 'DELETE', headers: auth(ctx), retry: 'safe' }).then(
+  await providerFetch(ctx, `/v2/tryon/person-images/${id}/`, { method: 'DELETE', headers: auth(ctx), retry: 'safe', routeClass: 'write' }).then(
     (response) => response.body?.cancel(),
     () => {},
   );
