@@ -97,6 +97,13 @@ export function optionsFromEnv(env: Record<string, string | undefined>): Handler
   if (rateLimits) options.rateLimits = parseRateLimits(rateLimits);
   const providerLimits = value('TRYON_PROVIDER_LIMITS');
   if (providerLimits) options.providerLimits = parseProviderLimits(providerLimits);
+  const retention = value('TRYON_PROVIDER_RETENTION');
+  if (retention) {
+    if (retention !== 'delivered' && retention !== 'photo') {
+      throw new ConfigError('TRYON_PROVIDER_RETENTION must be delivered (delete the photo at the provider once its result is delivered) or photo (when the photo handle expires, after an hour).');
+    }
+    options.providerRetention = retention;
+  }
   const queueMaxWait = value('TRYON_QUEUE_MAX_WAIT');
   if (queueMaxWait) {
     if (!/^\d{1,6}$/.test(queueMaxWait)) throw new ConfigError('TRYON_QUEUE_MAX_WAIT must be a whole number of seconds, e.g. 300.');

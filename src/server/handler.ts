@@ -33,6 +33,7 @@ import { resolveLimits } from './limits/limits-config.ts';
 import { submitWithFailover, type ProviderSlot } from './providers/failover.ts';
 import { AccountBudget, accountName, type Ticket } from './providers/budget.ts';
 import { cancelQueued, enqueueSubmit, isQueuedJob, queuedAdapter } from './jobs/queue.ts';
+import { ProviderDeletions } from './jobs/provider-deletions.ts';
 import { toBase64Url } from './base64.ts';
 
 export type { HandlerOptions } from './options.ts';
@@ -119,6 +120,22 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
     ]),
   );
   const budgetOf = (slot: ProviderSlot) => budgets.get(slot.adapter.name)!;
+  const deletions = new ProviderDeletions(store, now, settings.providerRetention, (entry) =>
+    entry.event === 'provider_photo_delete_failed' ? log.warn(entry) : log.info(entry),
+  );
+  /** Runs the provider deletions that are due, a few per request (no timers on serverless runtimes). */
+  const runDeletions = (c: Context) =>
+    deletions
+      .runDue((name) => {
+        const slot = slotNamed(name);
+        return slot && { adapter: slot.adapter, ctx: providerContext(c, slot) };
+      })
+      .catch((error: unknown) => log.warn({ event: 'provider_photo_delete_failed', provider: 'all', detail: error instanceof Error ? error.message : 'unknown' }));
+  /** A photo's identity for counting its jobs: a keyed digest of its bytes (the bytes never leave). */
+  const photoIdentity = async (bytes: Uint8Array) => {
+    const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(`photo identity\n${settings.secret}`), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    return toBase64Url(new Uint8Array(await crypto.subtle.sign('HMAC', key, bytes.slice())).subarray(0, 18));
+  };
   const loadQueuedPhoto = async (ref: string) => {
     const photo = await loadPhoto(store, ref);
     return photo && { bytes: photo.bytes, type: photo.type, width: photo.width, height: photo.height, ref };
@@ -308,6 +325,7 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
         const provider = slot.adapter.name;
         const state = result.state ?? { status: 'queued' as const };
         await recordJobFiles(store, photoRef, provider, result.jobId, publishedFiles);
+        await deletions.jobStarted(provider, slot.adapter, photoRef, await photoIdentity(photo.bytes));
         await statusCache.put(provider, result.jobId, state, now() + JOB_TTL_MS);
         const job = await signer.signJob({ provider, jobId: result.jobId, photoRef, scope: tenant, ...(published ? { photoFile: published.fileId } : {}) }, JOB_TTL_MS);
         log.info({ event: 'submit', requestId: c.get('requestId'), provider, category: fields.category, status: state.status });
@@ -348,8 +366,13 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
     if (await statusCache.isDeleted(claims.provider, claims.jobId)) throw jobDeleted();
     const adapterOfJob = isQueuedJob(claims.jobId) ? queuedAdapter(slot.adapter, store, loadQueuedPhoto, JOB_TTL_MS) : slot.adapter;
     const state = await statusCache.get(adapterOfJob, claims.jobId, claims.expiresAt, providerContext(c, slot), claims.expiresAt - JOB_TTL_MS);
-    // The provider has fetched the photo by now: its public URL expires with the job.
-    if (claims.photoFile && (state.status === 'completed' || state.status === 'failed')) await endJobPhoto(store, claims.photoFile);
+    // The provider has fetched the photo by now: its public URL expires with the job, and what the
+    // provider keeps of it is deleted by the retention setting.
+    if (state.status === 'completed' || state.status === 'failed') {
+      if (claims.photoFile) await endJobPhoto(store, claims.photoFile);
+      await deletions.jobEnded(claims.provider, slot.adapter, claims.jobId, claims.photoRef);
+    }
+    await runDeletions(c);
     const body: StatusResponse = { status: state.status };
     if (state.images) body.images = state.images;
     if (state.error) body.error = state.error;
@@ -399,7 +422,15 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
     }
     const photo = await loadPhoto(store, ref);
     if (photo && photo.scope !== c.get('tenant')) throw scopeMismatch();
-    await forgetPhoto(store, ref, adapter, providerContext(c));
+    await forgetPhoto(store, ref);
+    // Every provider the photo went to, the failover provider included (and the primary, which
+    // may hold it from before this was recorded); one that fails now is tried again later.
+    const sentTo = new Set([adapter.name, ...(await deletions.providersOf(ref))]);
+    for (const name of sentTo) {
+      const slot = slotNamed(name);
+      if (!slot?.adapter.forgetPhoto) continue;
+      await deletions.deleteNow(name, ref, () => slot.adapter.forgetPhoto!(ref, providerContext(c, slot)));
+    }
     log.info({ event: 'photo_deleted', requestId: c.get('requestId') });
     return c.body(null, 204, { 'cache-control': 'no-store' });
   });

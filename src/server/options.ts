@@ -72,6 +72,13 @@ export interface HandlerOptions {
    */
   queueMaxWaitSec?: number;
   /**
+   * When the shopper's photo is deleted at the providers that keep it (Vtry persons, Vtryon person
+   * images; `TRYON_PROVIDER_RETENTION`): `delivered` (default) once the photo's last job delivered
+   * its result or failed, and at the latest when the photo handle expires; `photo` when the handle
+   * expires (an hour), so a second product reuses what the provider holds.
+   */
+  providerRetention?: 'delivered' | 'photo';
+  /**
    * The header a proxy in front of the endpoint sets to the client IP (`TRYON_TRUST_PROXY`), e.g.
    * `x-forwarded-for`, `x-forwarded-for:2`, `cf-connecting-ip`. Unset: the connecting socket's address.
    */

@@ -49,6 +49,7 @@ export interface Settings {
   /** The primary account's limits: its document's, overridden by `providerLimits`. */
   providerLimits: AccountLimits;
   queueMaxWaitSec: number;
+  providerRetention: 'delivered' | 'photo';
 }
 
 const stripSlash = (s: string) => s.replace(/\/+$/, '');
@@ -153,6 +154,7 @@ export function resolveSettings(options: HandlerOptions = {}): Settings {
     bodyTimeoutMs: options.bodyTimeoutMs ?? 30_000,
     providerLimits: { ...adapter.limits, ...options.providerLimits },
     queueMaxWaitSec: options.queueMaxWaitSec ?? 300,
+    providerRetention: options.providerRetention ?? 'delivered',
     resolveHost: options.resolveHost,
   };
 }

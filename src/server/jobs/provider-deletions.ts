@@ -17,6 +17,7 @@
 import type { Store } from '../store/store.ts';
 import type { ProviderContext, ProviderAdapter } from '../providers/types.ts';
 import { PHOTO_TTL_MS } from './photos.ts';
+import { ProviderError } from '../providers/errors.ts';
 
 export type ProviderRetention = 'delivered' | 'photo';
 export const PROVIDER_RETENTIONS: readonly ProviderRetention[] = ['delivered', 'photo'];
@@ -31,7 +32,10 @@ interface PendingDeletion {
 
 const PENDING_KEY = 'provider-deletions';
 const sentKey = (ref: string) => `photo-providers:${ref}`;
-const inFlightKey = (ref: string) => `photo-jobs:${ref}`;
+// Jobs in flight are counted per photo (its bytes, keyed), not per handle: a shopper who sent the
+// same photo again after an error has two handles and one person at a provider that keys on it.
+const inFlightKey = (photo: string) => `photo-jobs:${photo}`;
+const identityKey = (ref: string) => `photo-identity:${ref}`;
 const endedKey = (provider: string, jobId: string) => `job-ended:${provider}:${jobId}`;
 /** Records outlive the photo handle they are about. */
 const RECORD_TTL_MS = 2 * PHOTO_TTL_MS;
@@ -57,12 +61,13 @@ export class ProviderDeletions {
    * A job of `photoRef` was accepted by `provider`: remember where the photo went, count the job
    * in flight, and schedule the deletion for when the handle expires (the job may never be polled).
    */
-  async jobStarted(provider: string, adapter: ProviderAdapter, photoRef: string): Promise<void> {
+  async jobStarted(provider: string, adapter: ProviderAdapter, photoRef: string, photoId: string): Promise<void> {
     if (!adapter.forgetPhoto) return;
     const sent = new Set(JSON.parse((await this.store.get(sentKey(photoRef))) ?? '[]') as string[]);
     sent.add(provider);
     await this.store.set(sentKey(photoRef), JSON.stringify([...sent]), RECORD_TTL_MS);
-    await this.store.incr(inFlightKey(photoRef), RECORD_TTL_MS);
+    await this.store.set(identityKey(photoRef), photoId, RECORD_TTL_MS);
+    await this.store.incr(inFlightKey(photoId), RECORD_TTL_MS);
     await this.#schedule({ provider, photoRef, at: this.now() + PHOTO_TTL_MS, attempts: 0 });
   }
 
@@ -71,7 +76,8 @@ export class ProviderDeletions {
     if (!adapter.forgetPhoto) return;
     // Once per job, however many polls deliver the final status.
     if (!(await this.store.setIfAbsent(endedKey(provider, jobId), '1', RECORD_TTL_MS))) return;
-    const left = await this.store.incr(inFlightKey(photoRef), RECORD_TTL_MS, -1);
+    const photoId = (await this.store.get(identityKey(photoRef))) ?? photoRef;
+    const left = await this.store.incr(inFlightKey(photoId), RECORD_TTL_MS, -1);
     if (this.retention === 'delivered' && left <= 0) await this.#schedule({ provider, photoRef, at: this.now(), attempts: 0 });
   }
 
@@ -103,6 +109,11 @@ export class ProviderDeletions {
         await target.adapter.forgetPhoto(item.photoRef, target.ctx);
         this.log({ event: 'provider_photo_deleted', provider: item.provider });
       } catch (error) {
+        if (error instanceof ProviderError && error.kind === 'deferred') {
+          // No room in the account's write budget now: its turn comes, no attempt spent.
+          await this.#schedule({ ...item, at: this.now() + (error.retryAfterSec ?? 1) * 1000 });
+          continue;
+        }
         const attempts = item.attempts + 1;
         const delay = Math.min(MAX_DELAY_MS, 30_000 * 2 ** Math.min(attempts, 10));
         await this.#schedule({ ...item, at: this.now() + delay, attempts });

@@ -183,7 +183,6 @@ async function stepPerson(ctx: ProviderContext, personKey: string, model: VtryMo
       // A deferred creation throws: the handler queues the whole submit and retries it with the photo.
       record = { id: await createPerson(photo, ctx) };
       await writeRecord(ctx, personKey, record, PERSON_TTL_MS);
-      if (photo.ref) await ctx.store.set(photoPersonKey(photo.ref), personKey, PERSON_TTL_MS);
     }
     if (record.compose) {
       let job;
@@ -281,6 +280,8 @@ async function submit(input: SubmitInput, ctx: ProviderContext): Promise<SubmitR
   const ticket: Ticket = ctx.ticket ?? { id: `vtry:${nonce}`, at: ctx.now() };
   const jobCtx = { ...ctx, ticket };
   const waiting: { place?: JobState['queue'] } = {};
+  // Every handle of this photo finds its person, so forgetting any of them deletes it.
+  await ctx.store.set(photoPersonKey(input.photo.ref), personKey, PERSON_TTL_MS);
 
   // A person's creation the budget defers throws (the handler queues the submit with its photo);
   // everything after it can wait for the polls.

@@ -245,12 +245,17 @@ async function forgetPhoto(photoRef: string, ctx: ProviderContext): Promise<void
   const key = vtryonKeys.person(photoRef);
   const cached = await ctx.store.get(key);
   if (!cached) return;
-  await ctx.store.delete(key);
   const { id } = JSON.parse(cached) as PersonEntry;
-  await providerFetch(ctx, `/v2/tryon/person-images/${id}/`, { method: 'DELETE', headers: auth(ctx), retry: 'safe', routeClass: 'write' }).then(
-    (response) => response.body?.cancel(),
-    () => {},
-  );
+  // A 404 is already gone; any other failure is thrown (the id kept), so the deletion is tried again later.
+  const response = await providerFetch(ctx, `/v2/tryon/person-images/${id}/`, {
+    method: 'DELETE',
+    headers: auth(ctx),
+    retry: 'safe',
+    routeClass: 'write',
+    accept: [404],
+  });
+  await response.body?.cancel().catch(() => {});
+  await ctx.store.delete(key);
 }
 
 /** Vtryon: upload person (validated) and garment, create a task, poll it every 3 s. */

@@ -163,6 +163,9 @@ export async function startEndpoint(
     TRYON_GARMENT_HOSTS: init.garmentHost,
     // The fakes and the garment "CDN" run on this machine: the development setting that allows loopback.
     TRYON_DEV_ALLOW_LOOPBACK: '1',
+    // Keep what a provider holds for the photo while its handle lives, so the suite can check that
+    // a second product reuses it (the default deletes it once a result is delivered).
+    TRYON_PROVIDER_RETENTION: 'photo',
     ...init.env,
   };
   if (getAdapter(name).needsPhotoUrl) env.TRYON_PUBLIC_URL = base;

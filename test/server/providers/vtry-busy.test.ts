@@ -3,7 +3,8 @@
  * adapter against the faithful fake with its limits on (a 4 s window instead of a minute, the
  * endpoint's budget set to the same counts). Zero 429s from the provider, no `provider_busy`,
  * one person per shopper photo (also when a shopper sends the same photo again), every paid step
- * once. The full-size scene with its figures is bench/busy-minute/scene.ts.
+ * once, and each person deleted at Vtry once its result was delivered. The full-size scene with
+ * its figures is bench/busy-minute/scene.ts.
  */
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createTryOnHandler } from '../../../src/server/handler.ts';
@@ -50,6 +51,7 @@ it('shoppers at once on Vtry: zero 429s, no provider_busy, one person per photo,
 
   const answers: number[] = [];
   let sawQueue = false;
+  const jobs: string[] = [];
   const tryOn = async (photo: Uint8Array) => {
     const form = new FormData();
     form.set('photo', new Blob([new Uint8Array(photo)], { type: 'image/png' }), 'p.png');
@@ -59,6 +61,7 @@ it('shoppers at once on Vtry: zero 429s, no provider_busy, one person per photo,
     const submitted = await handler(new Request(`${BASE}/jobs`, { method: 'POST', body: form }));
     answers.push(submitted.status);
     const { job } = (await submitted.json()) as { job: string };
+    jobs.push(job);
     const deadline = Date.now() + 45_000;
     while (Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 100));
@@ -83,4 +86,12 @@ it('shoppers at once on Vtry: zero 429s, no provider_busy, one person per photo,
   expect(fake.count('generation-create')).toBe(6);
   // 12 paid calls at 5 per window: some jobs waited in line, and were told so.
   expect(sawQueue).toBe(true);
+
+  // Once delivered, each shopper's person is deleted at Vtry (a few deletions run per request).
+  for (let i = 0; i < 100 && fake.persons.size > 0; i++) {
+    await handler(new Request(`${BASE}/jobs/${jobs[0]}`));
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(fake.persons.size).toBe(0);
+  expect(fake.count('person-delete')).toBe(5);
 });

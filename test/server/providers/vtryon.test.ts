@@ -275,4 +275,15 @@ describe('vtryon adapter against the fake', () => {
     expect(fake.count('person-delete')).toBe(1);
     expect(await ctx.store.get(vtryonKeys.person('ref-alice'))).toBeUndefined();
   });
+
+  it('a person image delete that fails keeps the id, so the retry deletes it', async () => {
+    await vtryonAdapter.submit(input(), ctx);
+    const before = fake.personImages.size;
+    fake.inject('person-delete', { kind: 'status', status: 500 }, 3);
+    await expect(vtryonAdapter.forgetPhoto!('ref-alice', ctx)).rejects.toMatchObject({ kind: 'unavailable' });
+    expect(fake.personImages.size).toBe(before);
+    expect(await ctx.store.get(vtryonKeys.person('ref-alice'))).toBeDefined();
+    await vtryonAdapter.forgetPhoto!('ref-alice', ctx);
+    expect(fake.personImages.size).toBe(before - 1);
+  });
 });
