@@ -75,6 +75,8 @@ export const ERROR_CODES = [
   'token_scope_mismatch',
   /** 403: the Cloudflare Turnstile check before a submit failed (missing, expired, wrong site or action). */
   'turnstile_failed',
+  /** 401: the merchant's admin route without its secret (`TRYON_ADMIN_SECRET`); never a shopper's. */
+  'admin_unauthorized',
   'job_token_invalid',
   'job_token_expired',
   'rate_limited',

@@ -97,6 +97,13 @@ export function optionsFromEnv(env: Record<string, string | undefined>): Handler
   if (rateLimits) options.rateLimits = parseRateLimits(rateLimits);
   const providerLimits = value('TRYON_PROVIDER_LIMITS');
   if (providerLimits) options.providerLimits = parseProviderLimits(providerLimits);
+  const adminSecret = value('TRYON_ADMIN_SECRET');
+  if (adminSecret) options.adminSecret = adminSecret;
+  const warnBelow = value('TRYON_CREDITS_WARN_BELOW');
+  if (warnBelow) {
+    if (!/^\d{1,9}$/.test(warnBelow)) throw new ConfigError('TRYON_CREDITS_WARN_BELOW must be a whole number of credits, e.g. 100.');
+    options.creditsWarnBelow = Number(warnBelow);
+  }
   const retention = value('TRYON_PROVIDER_RETENTION');
   if (retention) {
     if (retention !== 'delivered' && retention !== 'photo') {

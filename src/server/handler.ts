@@ -34,6 +34,7 @@ import { submitWithFailover, type ProviderSlot } from './providers/failover.ts';
 import { AccountBudget, accountName, type Ticket } from './providers/budget.ts';
 import { cancelQueued, enqueueSubmit, isQueuedJob, queuedAdapter } from './jobs/queue.ts';
 import { ProviderDeletions } from './jobs/provider-deletions.ts';
+import { adminAuthorized, Spend } from './providers/spend.ts';
 import { toBase64Url } from './base64.ts';
 
 export type { HandlerOptions } from './options.ts';
@@ -80,7 +81,7 @@ function describe(error: unknown): { status: number; code: ErrorCode; message: s
 export function createTryOnHandler(options: HandlerOptions = {}): (request: Request) => Promise<Response> {
   const settings = resolveSettings(options);
   const { adapter, store, now, basePath } = settings;
-  const log = createLogger(options.log, [settings.apiKey, settings.secret, settings.shopifySecret ?? '', settings.turnstile?.secret ?? '', ...settings.fallbacks.map((f) => f.apiKey)], now);
+  const log = createLogger(options.log, [settings.apiKey, settings.secret, settings.shopifySecret ?? '', settings.turnstile?.secret ?? '', settings.adminSecret ?? '', ...settings.fallbacks.map((f) => f.apiKey)], now);
   if (settings.secretGenerated) {
     log.warn({
       event: 'config',
@@ -131,6 +132,7 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
         return slot && { adapter: slot.adapter, ctx: providerContext(c, slot) };
       })
       .catch((error: unknown) => log.warn({ event: 'provider_photo_delete_failed', provider: 'all', detail: error instanceof Error ? error.message : 'unknown' }));
+  const spend = new Spend(store, now, (entry) => log.warn(entry), settings.creditsWarnBelow);
   /** A photo's identity for counting its jobs: a keyed digest of its bytes (the bytes never leave). */
   const photoIdentity = async (bytes: Uint8Array) => {
     const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(`photo identity\n${settings.secret}`), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
@@ -326,6 +328,9 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
         const state = result.state ?? { status: 'queued' as const };
         await recordJobFiles(store, photoRef, provider, result.jobId, publishedFiles);
         await deletions.jobStarted(provider, slot.adapter, photoRef, await photoIdentity(photo.bytes));
+        await spend.jobStarted(provider);
+        // Credits are looked at now and then (a read), so a low balance is warned about in time.
+        await spend.credits({ adapter: slot.adapter, ctx: providerContext(c, slot) });
         await statusCache.put(provider, result.jobId, state, now() + JOB_TTL_MS);
         const job = await signer.signJob({ provider, jobId: result.jobId, photoRef, scope: tenant, ...(published ? { photoFile: published.fileId } : {}) }, JOB_TTL_MS);
         log.info({ event: 'submit', requestId: c.get('requestId'), provider, category: fields.category, status: state.status });
@@ -409,6 +414,7 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
       tooLargeMessage: `The callback is larger than ${WEBHOOK_MAX_BYTES / 1024} KB.`,
     });
     const { jobId, state } = await hook.read({ headers: c.req.raw.headers, body }, providerContext(c, slot));
+    await spend.credits({ adapter: slot.adapter, ctx: providerContext(c, slot) });
     await statusCache.put(slot.adapter.name, jobId, state, now() + JOB_TTL_MS);
     return c.json({ ok: true });
   });
@@ -435,6 +441,21 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
     return c.body(null, 204, { 'cache-control': 'no-store' });
   });
   app.all('/photos/:photoRef', notAllowed('DELETE'));
+
+  // The merchant's spend: per provider account, its budget in use, the line, the last 429, jobs
+  // today and credits (spend.ts). Only with TRYON_ADMIN_SECRET, never open.
+  app.get('/admin/providers', async (c) => {
+    if (!settings.adminSecret) throw new ApiError(404, 'not_found', 'There is nothing at this address. Check the endpoint URL.');
+    if (!(await adminAuthorized(c.req.header('authorization'), settings.adminSecret))) {
+      throw new ApiError(401, 'admin_unauthorized', 'Send the merchant\'s admin secret (TRYON_ADMIN_SECRET) as "Authorization: Bearer <secret>".');
+    }
+    const report = await spend.report(
+      slots.map((slot) => ({ adapter: slot.adapter, primary: slot === primary, budget: budgetOf(slot), ctx: providerContext(c, slot) })),
+      await deletions.pending(),
+    );
+    return c.json(report, 200, { 'cache-control': 'no-store' });
+  });
+  app.all('/admin/providers', notAllowed('GET'));
 
   app.get('/files/:id', async (c) => {
     const file = await readFile(store, c.req.param('id'));

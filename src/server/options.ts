@@ -79,6 +79,13 @@ export interface HandlerOptions {
    */
   providerRetention?: 'delivered' | 'photo';
   /**
+   * The merchant's secret for `GET {endpoint}/admin/providers` (`TRYON_ADMIN_SECRET`, at least 16
+   * characters), sent as `Authorization: Bearer <secret>`. Without it the route does not exist.
+   */
+  adminSecret?: string;
+  /** A warning is logged when a provider's remaining credits fall under this (`TRYON_CREDITS_WARN_BELOW`). */
+  creditsWarnBelow?: number;
+  /**
    * The header a proxy in front of the endpoint sets to the client IP (`TRYON_TRUST_PROXY`), e.g.
    * `x-forwarded-for`, `x-forwarded-for:2`, `cf-connecting-ip`. Unset: the connecting socket's address.
    */

@@ -50,6 +50,8 @@ export interface Settings {
   providerLimits: AccountLimits;
   queueMaxWaitSec: number;
   providerRetention: 'delivered' | 'photo';
+  adminSecret: string | undefined;
+  creditsWarnBelow: number | undefined;
 }
 
 const stripSlash = (s: string) => s.replace(/\/+$/, '');
@@ -127,6 +129,9 @@ export function resolveSettings(options: HandlerOptions = {}): Settings {
   if (basePath && !basePath.startsWith('/')) basePath = `/${basePath}`;
 
   const secret = options.secret ?? '';
+  if (options.adminSecret && options.adminSecret.length < 16) {
+    throw new ConfigError('TRYON_ADMIN_SECRET (option adminSecret) must be at least 16 characters; use a long random string.');
+  }
   if (secret && secret.length < 16) {
     throw new ConfigError('TRYON_SECRET (option secret) must be at least 16 characters; use a long random string.');
   }
@@ -155,6 +160,8 @@ export function resolveSettings(options: HandlerOptions = {}): Settings {
     providerLimits: { ...adapter.limits, ...options.providerLimits },
     queueMaxWaitSec: options.queueMaxWaitSec ?? 300,
     providerRetention: options.providerRetention ?? 'delivered',
+    adminSecret: options.adminSecret || undefined,
+    creditsWarnBelow: options.creditsWarnBelow,
     resolveHost: options.resolveHost,
   };
 }

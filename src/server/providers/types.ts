@@ -157,4 +157,9 @@ export interface ProviderAdapter {
    * provider refuses the key, other kinds when it cannot be asked.
    */
   checkKey?(ctx: ProviderContext): Promise<string>;
+  /**
+   * Optional: the account's remaining credits, where the provider tells them (VistoureAI's token
+   * balance, VirtuFit's `credits_remaining`); undefined when not known yet. For the admin report.
+   */
+  credits?(ctx: ProviderContext): Promise<{ remaining: number; unit: string } | undefined>;
 }

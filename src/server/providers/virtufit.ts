@@ -214,6 +214,7 @@ async function submit(input: SubmitInput, ctx: ProviderContext): Promise<SubmitR
   }
   const body = await readJson(response);
   const result = readGenerateAnswer(response.status, body);
+  await noteCredits(ctx, body);
   const statusUrl = acceptedStatusUrl(body, result.jobId, ctx.baseUrl);
   // "Job status is available for 24 hours."
   if (statusUrl) await ctx.store.set(statusUrlKey(result.jobId), statusUrl, 24 * 60 * 60 * 1000);
@@ -221,6 +222,21 @@ async function submit(input: SubmitInput, ctx: ProviderContext): Promise<SubmitR
 }
 
 const statusUrlKey = (jobId: string) => `virtufit:status-url:${jobId}`;
+const CREDITS_KEY = 'virtufit:credits';
+
+/** Keeps the `credits_remaining` an answer or a callback carries (the document's only balance). */
+async function noteCredits(ctx: ProviderContext, body: unknown): Promise<void> {
+  const remaining = (body as { credits_remaining?: unknown } | null)?.credits_remaining;
+  if (typeof remaining === 'number' && Number.isFinite(remaining)) {
+    await ctx.store.set(CREDITS_KEY, JSON.stringify({ remaining, at: ctx.now() }), 30 * 24 * 60 * 60 * 1000);
+  }
+}
+
+/** The last balance VirtuFit told (a synchronous answer or a callback); undefined before any. */
+async function credits(ctx: ProviderContext): Promise<{ remaining: number; unit: string } | undefined> {
+  const raw = await ctx.store.get(CREDITS_KEY);
+  return raw ? { remaining: (JSON.parse(raw) as { remaining: number }).remaining, unit: 'credits' } : undefined;
+}
 
 /**
  * The `status_url` of a 202 answer, when it is one we may send the key to: the document says
@@ -312,6 +328,7 @@ async function readWebhook({ headers, body }: WebhookCallback, ctx: ProviderCont
   if (!(await firstDelivery(ctx, payload.job_id, payload.event, body))) {
     throw new ProviderError('bad_webhook', 'This VirtuFit callback was already received.');
   }
+  await noteCredits(ctx, payload);
   return { jobId: payload.job_id, state };
 }
 
@@ -328,4 +345,5 @@ export const virtufitAdapter: ProviderAdapter = {
   submit,
   status,
   webhook: { signatureHeader: VIRTUFIT_SIGNATURE_HEADER, read: readWebhook },
+  credits,
 };

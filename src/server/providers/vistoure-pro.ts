@@ -16,6 +16,7 @@ import {
   startRun,
   toDataUri,
   checkVistoureKey,
+  vistoureCredits,
 } from './vistoure.ts';
 
 // --- pure mapping, to and from Try-On Pro's words ------------------------------------------
@@ -119,4 +120,5 @@ export const vistoureProAdapter: ProviderAdapter = {
   },
   // One VistoureAI account and key serve Try-On and Pro, so the balance read checks both.
   checkKey: checkVistoureKey,
+  credits: vistoureCredits,
 };

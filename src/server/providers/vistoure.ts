@@ -205,6 +205,11 @@ export async function runStatus(ctx: ProviderContext, prefix: string, id: string
  * free, on the same key and host as both Try-On and Pro. Resolves with e.g. "42500 tokens left".
  */
 export async function checkVistoureKey(ctx: ProviderContext): Promise<string> {
+  return `${(await vistoureCredits(ctx)).remaining} tokens left`;
+}
+
+/** Shared: the token balance (`GET /api/v2/user/tokens`), for the key check and the admin report. */
+export async function vistoureCredits(ctx: ProviderContext): Promise<{ remaining: number; unit: string }> {
   const body = await providerJson<{ tokens?: unknown } | null>(ctx, '/api/v2/user/tokens', {
     method: 'GET',
     headers: { 'x-api-key': ctx.apiKey },
@@ -215,7 +220,7 @@ export async function checkVistoureKey(ctx: ProviderContext): Promise<string> {
   if (typeof tokens !== 'number' || !Number.isFinite(tokens)) {
     throw new ProviderError('bad_response', 'VistoureAI answered the token balance without a number of tokens.');
   }
-  return `${tokens} tokens left`;
+  return { remaining: tokens, unit: 'tokens' };
 }
 
 const PREFIX = '/api/v2/tryon';
@@ -234,4 +239,5 @@ export const vistoureAdapter: ProviderAdapter = {
     return runStatus(ctx, PREFIX, jobId, 'VistoureAI');
   },
   checkKey: checkVistoureKey,
+  credits: vistoureCredits,
 };
