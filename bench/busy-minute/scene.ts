@@ -8,7 +8,7 @@
  * Prints completions, the provider's 429s, calls per job by route, persons created, p50/p95 time
  * to result, and the theoretical bound (bound.ts) beside the measurement.
  *
- *   npx tsx bench/busy-minute/scene.ts [--shoppers 12] [--json out.json]
+ *   npm run bench:busy-minute -- [--shoppers 12] [--json out.json]   (BENCH_VERBOSE=1 prints every status answer)
  *
  * Real time, on loopback: a run takes about as long as its slowest shopper (2-3 minutes).
  */

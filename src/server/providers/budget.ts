@@ -59,6 +59,8 @@ const SLOT_LEASE_MS = 3 * 60_000;
 /** Until a generation was seen to end, assume one takes this long (for estimates only). */
 const DEFAULT_JOB_MS = 20_000;
 const STATE_TTL_MS = 24 * 60 * 60_000;
+/** How many calls of a class without a limit are remembered (the report's "in use" saturates there). */
+const UNLIMITED_LOG = 200;
 
 interface LineEntry {
   id: string;
@@ -163,6 +165,8 @@ export class AccountBudget {
         return { ok: false as const, waitMs, ...(place ? { place } : {}) };
       }
       log.push(now);
+      // A class without a limit is only counted for the admin report: a bounded count will do.
+      if (limit === undefined && log.length > UNLIMITED_LOG) log.splice(0, log.length - UNLIMITED_LOG);
       if (needsSlot) state.slots.push({ id: ticket?.id ?? `slot-${now}-${state.slots.length}`, at: now });
       if (ticket) state.line = state.line.filter((e) => e.id !== ticket.id);
       return { ok: true as const };
