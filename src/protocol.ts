@@ -6,8 +6,13 @@
 
 export const PROTOCOL_VERSION = 1;
 
-/** Garment categories the widget and endpoint understand. Adapters map them to their own. */
-export const CATEGORIES = ['top', 'bottom', 'dress', 'full', 'outerwear', 'shoes', 'accessory'] as const;
+/**
+ * Garment categories the widget and endpoint understand. Adapters map them to their own; a
+ * provider that cannot dress one refuses it (422 `unsupported_category`) before any credit is
+ * spent. The accessory kinds are those a provider can tell apart (VirtuFit's `swap_target`);
+ * `accessory` is any other accessory.
+ */
+export const CATEGORIES = ['top', 'bottom', 'dress', 'full', 'outerwear', 'shoes', 'watch', 'glasses', 'hat', 'bag', 'jewelry', 'accessory'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 export function isCategory(value: unknown): value is Category {
@@ -70,6 +75,8 @@ export const ERROR_CODES = [
   'token_scope_mismatch',
   /** 403: the Cloudflare Turnstile check before a submit failed (missing, expired, wrong site or action). */
   'turnstile_failed',
+  /** 401: the merchant's admin route without its secret (`TRYON_ADMIN_SECRET`); never a shopper's. */
+  'admin_unauthorized',
   'job_token_invalid',
   'job_token_expired',
   'rate_limited',
@@ -112,6 +119,16 @@ export interface ErrorResponse {
   error: ErrorBody;
 }
 
+/**
+ * A job waiting in the provider account's line for its paid work (the account's per-minute or
+ * concurrent limits are in use): its place (1 is next) and an estimate of the wait in seconds.
+ * The widget shows "In line: about N s" with cancel (`DELETE {endpoint}/jobs/{job}`).
+ */
+export interface QueuePlace {
+  position: number;
+  etaSec: number;
+}
+
 /** `202` answer to `POST {endpoint}/jobs`. */
 export interface SubmitResponse {
   job: string;
@@ -119,6 +136,8 @@ export interface SubmitResponse {
   pollAfterMs: number;
   /** Handle of the photo just sent; send it as `photoRef` next time instead of the photo. */
   photoRef?: string;
+  /** Present while the job waits in the account's line (status `queued`). */
+  queue?: QueuePlace;
 }
 
 /** `200` answer to `GET {endpoint}/jobs/{job}`. */
@@ -127,6 +146,8 @@ export interface StatusResponse {
   images?: string[];
   error?: ErrorBody;
   pollAfterMs?: number;
+  /** Present while the job waits in the account's line (status `queued`). */
+  queue?: QueuePlace;
 }
 
 export interface HealthResponse {

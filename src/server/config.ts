@@ -2,6 +2,7 @@
  * Handler options from the environment (the names in the README's configuration table).
  * Mistakes are startup errors naming the variable, never printing a value (it may be a key).
  */
+import type { AccountLimits } from './providers/budget.ts';
 import type { HandlerOptions } from './options.ts';
 import { parseDailyLimit, parseRateLimits, resolveLimits } from './limits/limits-config.ts';
 import type { FallbackOptions } from './providers/failover.ts';
@@ -13,6 +14,18 @@ const list = (value: string | undefined) =>
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+
+/** `TRYON_PROVIDER_LIMITS=read=60,generate=10,concurrency=3` → AccountLimits (per minute; at once). */
+export function parseProviderLimits(value: string): AccountLimits {
+  const out: AccountLimits = {};
+  const hint = 'TRYON_PROVIDER_LIMITS must be comma-separated name=number pairs of read, write, generate (calls a minute) and concurrency (generations at once), e.g. read=60,write=30,generate=10,concurrency=3.';
+  for (const pair of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const match = /^(read|write|generate|concurrency)=(\d{1,6})$/.exec(pair);
+    if (!match || Number(match[2]) < 1) throw new ConfigError(hint);
+    out[match[1] as keyof AccountLimits] = Number(match[2]);
+  }
+  return out;
+}
 
 /** `TRYON_PROVIDER_OPTIONS=seed=42,model_name=v2` → `{ seed: '42', model_name: 'v2' }`. */
 function providerOptions(value: string | undefined): Record<string, string> {
@@ -89,6 +102,27 @@ export function optionsFromEnv(env: Record<string, string | undefined>): Handler
   }
   const rateLimits = value('TRYON_RATE_LIMITS');
   if (rateLimits) options.rateLimits = parseRateLimits(rateLimits);
+  const providerLimits = value('TRYON_PROVIDER_LIMITS');
+  if (providerLimits) options.providerLimits = parseProviderLimits(providerLimits);
+  const adminSecret = value('TRYON_ADMIN_SECRET');
+  if (adminSecret) options.adminSecret = adminSecret;
+  const warnBelow = value('TRYON_CREDITS_WARN_BELOW');
+  if (warnBelow) {
+    if (!/^\d{1,9}$/.test(warnBelow)) throw new ConfigError('TRYON_CREDITS_WARN_BELOW must be a whole number of credits, e.g. 100.');
+    options.creditsWarnBelow = Number(warnBelow);
+  }
+  const retention = value('TRYON_PROVIDER_RETENTION');
+  if (retention) {
+    if (retention !== 'delivered' && retention !== 'photo') {
+      throw new ConfigError('TRYON_PROVIDER_RETENTION must be delivered (delete the photo at the provider once its result is delivered) or photo (when the photo handle expires, after an hour).');
+    }
+    options.providerRetention = retention;
+  }
+  const queueMaxWait = value('TRYON_QUEUE_MAX_WAIT');
+  if (queueMaxWait) {
+    if (!/^\d{1,6}$/.test(queueMaxWait)) throw new ConfigError('TRYON_QUEUE_MAX_WAIT must be a whole number of seconds, e.g. 300.');
+    options.queueMaxWaitSec = Number(queueMaxWait);
+  }
   const dailyLimit = value('TRYON_DAILY_LIMIT');
   if (dailyLimit) options.dailyLimit = parseDailyLimit(dailyLimit);
   const trustProxy = value('TRYON_TRUST_PROXY');

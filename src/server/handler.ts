@@ -32,6 +32,11 @@ import { expectedHostnames, verifyTurnstile } from './limits/turnstile.ts';
 import { Limits } from './limits/limits.ts';
 import { resolveLimits } from './limits/limits-config.ts';
 import { submitWithFailover, type ProviderSlot } from './providers/failover.ts';
+import { AccountBudget, accountName, type Ticket } from './providers/budget.ts';
+import { cancelQueued, enqueueSubmit, isQueuedJob, queuedAdapter } from './jobs/queue.ts';
+import { ProviderDeletions } from './jobs/provider-deletions.ts';
+import { adminAuthorized, Spend } from './providers/spend.ts';
+import { toBase64Url } from './base64.ts';
 
 export type { HandlerOptions } from './options.ts';
 
@@ -78,7 +83,7 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
   checkRuntime(options);
   const settings = resolveSettings(options);
   const { adapter, store, now, basePath } = settings;
-  const secrets = [settings.apiKey, settings.secret, settings.shopifySecret ?? '', settings.turnstile?.secret ?? '', ...settings.fallbacks.map((f) => f.apiKey)];
+  const secrets = [settings.apiKey, settings.secret, settings.shopifySecret ?? '', settings.turnstile?.secret ?? '', settings.adminSecret ?? '', ...settings.fallbacks.map((f) => f.apiKey)];
   const log = createLogger(options.log, secrets, now);
   if (settings.secretGenerated) {
     log.warn({
@@ -93,7 +98,9 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
     providerSecret = derived;
     secrets.push(derived);
   });
-  const statusCache = new StatusCache(store, now);
+  const statusCache = new StatusCache(store, now, (provider, word) =>
+    log.warn({ event: 'unlisted_status_word', provider, word, message: `The provider answered a status word its document does not list; the job reads as running until its deadline.` }),
+  );
   const resolveProduct = productResolver(settings.products, settings.resolveProduct);
   if (settings.devAllowLoopback) {
     log.warn({ event: 'config', message: 'TRYON_DEV_ALLOW_LOOPBACK is on: garment images may come from this machine. Turn it off in production.' });
@@ -115,6 +122,35 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
   // Primary first; a job token names the slot that took the job, so its polls go there.
   const slots = [primary, ...settings.fallbacks];
   const slotNamed = (name: string) => slots.find((slot) => slot.adapter.name === name);
+  // One budget per provider account, in the store, so every instance shares it (budget.ts).
+  const budgets = new Map(
+    slots.map((slot) => [
+      slot.adapter.name,
+      new AccountBudget(store, now, accountName(slot.adapter.name, slot.apiKey), slot === primary ? settings.providerLimits : (slot.adapter.limits ?? {})),
+    ]),
+  );
+  const budgetOf = (slot: ProviderSlot) => budgets.get(slot.adapter.name)!;
+  const deletions = new ProviderDeletions(store, now, settings.providerRetention, (entry) =>
+    entry.event === 'provider_photo_delete_failed' ? log.warn(entry) : log.info(entry),
+  );
+  /** Runs the provider deletions that are due, a few per request (no timers on serverless runtimes). */
+  const runDeletions = (c: Context) =>
+    deletions
+      .runDue((name) => {
+        const slot = slotNamed(name);
+        return slot && { adapter: slot.adapter, ctx: providerContext(c, slot) };
+      })
+      .catch((error: unknown) => log.warn({ event: 'provider_photo_delete_failed', provider: 'all', detail: error instanceof Error ? error.message : 'unknown' }));
+  const spend = new Spend(store, now, (entry) => log.warn(entry), settings.creditsWarnBelow);
+  /** A photo's identity for counting its jobs: a keyed digest of its bytes (the bytes never leave). */
+  const photoIdentity = async (bytes: Uint8Array) => {
+    const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(`photo identity\n${settings.secret}`), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    return toBase64Url(new Uint8Array(await crypto.subtle.sign('HMAC', key, bytes.slice())).subarray(0, 18));
+  };
+  const loadQueuedPhoto = async (ref: string) => {
+    const photo = await loadPhoto(store, ref);
+    return photo && { bytes: photo.bytes, type: photo.type, width: photo.width, height: photo.height, ref };
+  };
   const pollAfterFor = (slot: ProviderSlot) => Math.max(slot.adapter.pollIntervalMs, LIMITS.pollAfterMs);
 
   // Where files the endpoint serves (demo results) are reached: the configured public URL, else the
@@ -124,9 +160,11 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
     settings.publicUrl ?? `${(trustForwarded && forwardedOrigin(c.req.raw)) || new URL(c.req.url).origin}${basePath}`;
 
   /** `published` collects the ids of files the adapter publishes (a demo result), to delete them with the job. */
-  const providerContext = (c: Context, slot: ProviderSlot = primary, published?: string[]): ProviderContext => {
+  const providerContext = (c: Context, slot: ProviderSlot = primary, published?: string[], ticket?: Ticket): ProviderContext => {
     const files = new FileHost(store, endpointBase(c));
     return {
+      budget: budgetOf(slot),
+      ...(ticket ? { ticket } : {}),
       baseUrl: slot.providerBaseUrl,
       apiKey: slot.apiKey,
       fetch: settings.fetch,
@@ -251,20 +289,64 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
             ...(fields.garmentDescription ? { garmentDescription: fields.garmentDescription } : {}),
         };
         const publishedFiles: string[] = [];
+        // The job's place in the account's line: ordered by this submit's time (budget.ts).
+        const nonce = toBase64Url(crypto.getRandomValues(new Uint8Array(12)));
+        const ticket: Ticket = { id: `job:${nonce}`, at: now() };
+        let waitingAt: ProviderSlot | undefined;
+        let place: ProviderError['place'];
+        // Only the last provider that can dress the category keeps a try-on in its line; before
+        // it, an account without room is busy and the submit goes to the next (failover.ts).
+        const able = slots.filter((s) => s.adapter.categories[fields.category] !== undefined);
         const { slot, result } = await submitWithFailover(
           slots,
           fields.category,
-          (s) => s.adapter.submit(input, providerContext(c, s, publishedFiles)),
+          async (s) => {
+            try {
+              return await s.adapter.submit(input, providerContext(c, s, publishedFiles, ticket));
+            } catch (error) {
+              if (!(error instanceof ProviderError && error.kind === 'deferred')) throw error;
+              // The account's budget has no room now. A wait the merchant accepts is a place in
+              // line; a longer one is busy (and may go to a fallback provider).
+              const etaSec = error.place?.etaSec ?? error.retryAfterSec ?? 1;
+              if (etaSec > settings.queueMaxWaitSec || s !== able[able.length - 1]) {
+                await budgetOf(s).leave(ticket.id);
+                throw new ProviderError('busy', 'The line for this provider account is longer than TRYON_QUEUE_MAX_WAIT.', { retryAfterSec: Math.min(etaSec, 120) });
+              }
+              waitingAt = s;
+              // A 429 paused the account after the call was granted: its place is behind those waiting.
+              place = error.place ?? (await budgetOf(s).place(ticket.id)) ?? { position: 1, etaSec: etaSec };
+              const jobId = await enqueueSubmit(
+                store,
+                nonce,
+                {
+                  ticket,
+                  photoRef,
+                  ...(url ? { photoUrl: url } : {}),
+                  garmentUrl: fields.garmentUrl,
+                  category: fields.category,
+                  ...(fields.size ? { size: fields.size } : {}),
+                  ...(fields.garmentDescription ? { garmentDescription: fields.garmentDescription } : {}),
+                },
+                JOB_TTL_MS,
+              );
+              return { jobId, state: { status: 'queued', ...(place ? { queue: place } : {}) } };
+            }
+          },
           (from, error) =>
             log.warn({ event: 'failover', requestId: c.get('requestId'), from: from.adapter.name, kind: error.kind, providerStatus: error.providerStatus }),
         );
+        if (waitingAt) log.info({ event: 'queued', requestId: c.get('requestId'), provider: waitingAt.adapter.name, position: place?.position });
         const provider = slot.adapter.name;
         const state = result.state ?? { status: 'queued' as const };
         await recordJobFiles(store, photoRef, provider, result.jobId, publishedFiles);
+        await deletions.jobStarted(provider, slot.adapter, photoRef, await photoIdentity(photo.bytes));
+        await spend.jobStarted(provider);
+        // Credits are looked at now and then (a read), so a low balance is warned about in time.
+        await spend.credits({ adapter: slot.adapter, ctx: providerContext(c, slot) });
         await statusCache.put(provider, result.jobId, state, now() + JOB_TTL_MS);
         const job = await signer.signJob({ provider, jobId: result.jobId, photoRef, scope: tenant, ...(published ? { photoFile: published.fileId } : {}) }, JOB_TTL_MS);
         log.info({ event: 'submit', requestId: c.get('requestId'), provider, category: fields.category, status: state.status });
-        return { job, status: state.status, pollAfterMs: pollAfterFor(slot), photoRef };
+        return { job, status: state.status, pollAfterMs: pollAfterFor(slot), photoRef, ...(state.queue ? { queue: state.queue } : {}) };
       };
 
       const answer = idempotencyKey
@@ -299,18 +381,28 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
       throw new ApiError(404, 'job_expired', 'This try-on was started with another service and is no longer available. Please start a new one.');
     }
     if (await statusCache.isDeleted(claims.provider, claims.jobId)) throw jobDeleted();
-    const state = await statusCache.get(slot.adapter, claims.jobId, claims.expiresAt, providerContext(c, slot));
-    // The provider has fetched the photo by now: its public URL expires with the job.
-    if (claims.photoFile && (state.status === 'completed' || state.status === 'failed')) await endJobPhoto(store, claims.photoFile);
+    const adapterOfJob = isQueuedJob(claims.jobId) ? queuedAdapter(slot.adapter, store, loadQueuedPhoto, JOB_TTL_MS) : slot.adapter;
+    const state = await statusCache.get(adapterOfJob, claims.jobId, claims.expiresAt, providerContext(c, slot), claims.expiresAt - JOB_TTL_MS);
+    // The provider has fetched the photo by now: its public URL expires with the job, and what the
+    // provider keeps of it is deleted by the retention setting.
+    if (state.status === 'completed' || state.status === 'failed') {
+      if (claims.photoFile) await endJobPhoto(store, claims.photoFile);
+      await deletions.jobEnded(claims.provider, slot.adapter, claims.jobId, claims.photoRef);
+    }
+    await runDeletions(c);
     const body: StatusResponse = { status: state.status };
     if (state.images) body.images = state.images;
     if (state.error) body.error = state.error;
     if (state.status === 'queued' || state.status === 'processing') body.pollAfterMs = pollAfterFor(slot);
+    if (state.status === 'queued' && state.queue) body.queue = state.queue;
     return c.json(body, 200, { 'cache-control': 'no-store' });
   });
   // The shopper's "delete this try-on": its result, its photo URL and its cached status go now.
   app.delete('/jobs/:job', async (c) => {
     const claims = await signer.verifyJob(c.req.param('job'), c.get('tenant'));
+    const slot = slotNamed(claims.provider);
+    // A job still in line gives its place up.
+    if (slot && isQueuedJob(claims.jobId)) await cancelQueued(store, claims.jobId, { budget: budgetOf(slot) });
     await forgetJobFiles(store, claims.provider, claims.jobId, claims.photoFile);
     await statusCache.markDeleted(claims.provider, claims.jobId, claims.expiresAt);
     log.info({ event: 'job_deleted', requestId: c.get('requestId'), provider: claims.provider });
@@ -334,6 +426,7 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
       tooLargeMessage: `The callback is larger than ${WEBHOOK_MAX_BYTES / 1024} KB.`,
     });
     const { jobId, state } = await hook.read({ headers: c.req.raw.headers, body }, providerContext(c, slot));
+    await spend.credits({ adapter: slot.adapter, ctx: providerContext(c, slot) });
     await statusCache.put(slot.adapter.name, jobId, state, now() + JOB_TTL_MS);
     return c.json({ ok: true });
   });
@@ -347,11 +440,34 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
     }
     const photo = await loadPhoto(store, ref);
     if (photo && photo.scope !== c.get('tenant')) throw scopeMismatch();
-    await forgetPhoto(store, ref, adapter, providerContext(c));
+    await forgetPhoto(store, ref);
+    // Every provider the photo went to, the failover provider included (and the primary, which
+    // may hold it from before this was recorded); one that fails now is tried again later.
+    const sentTo = new Set([adapter.name, ...(await deletions.providersOf(ref))]);
+    for (const name of sentTo) {
+      const slot = slotNamed(name);
+      if (!slot?.adapter.forgetPhoto) continue;
+      await deletions.deleteNow(name, ref, () => slot.adapter.forgetPhoto!(ref, providerContext(c, slot)));
+    }
     log.info({ event: 'photo_deleted', requestId: c.get('requestId') });
     return c.body(null, 204, { 'cache-control': 'no-store' });
   });
   app.all('/photos/:photoRef', notAllowed('DELETE'));
+
+  // The merchant's spend: per provider account, its budget in use, the line, the last 429, jobs
+  // today and credits (spend.ts). Only with TRYON_ADMIN_SECRET, never open.
+  app.get('/admin/providers', async (c) => {
+    if (!settings.adminSecret) throw new ApiError(404, 'not_found', 'There is nothing at this address. Check the endpoint URL.');
+    if (!(await adminAuthorized(c.req.header('authorization'), settings.adminSecret))) {
+      throw new ApiError(401, 'admin_unauthorized', 'Send the merchant\'s admin secret (TRYON_ADMIN_SECRET) as "Authorization: Bearer <secret>".');
+    }
+    const report = await spend.report(
+      slots.map((slot) => ({ adapter: slot.adapter, primary: slot === primary, budget: budgetOf(slot), ctx: providerContext(c, slot) })),
+      await deletions.pending(),
+    );
+    return c.json(report, 200, { 'cache-control': 'no-store' });
+  });
+  app.all('/admin/providers', notAllowed('GET'));
 
   app.get('/files/:id', async (c) => {
     const file = await readFile(store, c.req.param('id'));

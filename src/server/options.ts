@@ -1,3 +1,4 @@
+import type { AccountLimits } from './providers/budget.ts';
 import type { Category } from '../protocol.ts';
 import type { Store } from './store/store.ts';
 import type { ProviderAdapter } from './providers/types.ts';
@@ -70,6 +71,31 @@ export interface HandlerOptions {
   rateLimits?: RateLimitOptions;
   /** Generations per UTC day across all shops, the spend breaker (`TRYON_DAILY_LIMIT`). Default 1000; `false` turns it off. */
   dailyLimit?: number | false;
+  /**
+   * The primary provider account's limits, over those its document states
+   * (`TRYON_PROVIDER_LIMITS=read=60,write=30,generate=10,concurrency=3`, calls per minute and
+   * generations at once), e.g. for a plan with other limits.
+   */
+  providerLimits?: AccountLimits;
+  /**
+   * The longest wait in the account's line a shopper is offered (`TRYON_QUEUE_MAX_WAIT`, seconds,
+   * default 300): a submit whose estimated wait is longer is answered 503 `provider_busy`.
+   */
+  queueMaxWaitSec?: number;
+  /**
+   * When the shopper's photo is deleted at the providers that keep it (Vtry persons, Vtryon person
+   * images; `TRYON_PROVIDER_RETENTION`): `delivered` (default) once the photo's last job delivered
+   * its result or failed, and at the latest when the photo handle expires; `photo` when the handle
+   * expires (an hour), so a second product reuses what the provider holds.
+   */
+  providerRetention?: 'delivered' | 'photo';
+  /**
+   * The merchant's secret for `GET {endpoint}/admin/providers` (`TRYON_ADMIN_SECRET`, at least 16
+   * characters), sent as `Authorization: Bearer <secret>`. Without it the route does not exist.
+   */
+  adminSecret?: string;
+  /** A warning is logged when a provider's remaining credits fall under this (`TRYON_CREDITS_WARN_BELOW`). */
+  creditsWarnBelow?: number;
   /**
    * The header a proxy in front of the endpoint sets to the client IP (`TRYON_TRUST_PROXY`), e.g.
    * `x-forwarded-for`, `x-forwarded-for:2`, `cf-connecting-ip`. Unset: the connecting socket's address.

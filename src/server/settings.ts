@@ -4,6 +4,7 @@
  */
 import type { HandlerOptions } from './options.ts';
 import type { ProviderAdapter } from './providers/types.ts';
+import type { AccountLimits } from './providers/budget.ts';
 import type { Store } from './store/store.ts';
 import { MemoryStore } from './store/store.ts';
 import { getAdapter, PROVIDER_NAMES } from './providers/registry.ts';
@@ -45,6 +46,12 @@ export interface Settings {
   turnstile: HandlerOptions['turnstile'];
   bodyTimeoutMs: number;
   resolveHost: HandlerOptions['resolveHost'];
+  /** The primary account's limits: its document's, overridden by `providerLimits`. */
+  providerLimits: AccountLimits;
+  queueMaxWaitSec: number;
+  providerRetention: 'delivered' | 'photo';
+  adminSecret: string | undefined;
+  creditsWarnBelow: number | undefined;
 }
 
 const stripSlash = (s: string) => s.replace(/\/+$/, '');
@@ -132,7 +139,7 @@ export function resolveSettings(options: HandlerOptions = {}): Settings {
   }
   const providerBaseUrl = options.providerUrl
     ? checkUrl(options.providerUrl, 'TRYON_PROVIDER_URL (option providerUrl)')
-    : stripSlash(adapter.defaultBaseUrl);
+    : defaultBase(adapter, name, 'TRYON_PROVIDER_URL (option providerUrl)');
 
   const allowedOrigins = (options.allowedOrigins ?? []).map((o) => stripSlash(o.trim())).filter(Boolean);
   for (const origin of allowedOrigins) {
@@ -160,6 +167,9 @@ export function resolveSettings(options: HandlerOptions = {}): Settings {
   let basePath = stripSlash(options.basePath?.trim() ?? '');
   if (basePath && !basePath.startsWith('/')) basePath = `/${basePath}`;
 
+  if (options.adminSecret && options.adminSecret.length < 16) {
+    throw new ConfigError('TRYON_ADMIN_SECRET (option adminSecret) must be at least 16 characters; use a long random string.');
+  }
   const now = options.now ?? Date.now;
   const store = options.store ?? (options.redisUrl ? redisStore(options, options.redisUrl) : new MemoryStore(now));
   const secret = options.secret ?? '';
@@ -194,11 +204,27 @@ export function resolveSettings(options: HandlerOptions = {}): Settings {
     shopifySecret: options.shopifySecret || undefined,
     turnstile: options.turnstile?.secret ? options.turnstile : undefined,
     bodyTimeoutMs: options.bodyTimeoutMs ?? 30_000,
+    providerLimits: { ...adapter.limits, ...options.providerLimits },
+    queueMaxWaitSec: options.queueMaxWaitSec ?? 300,
+    providerRetention: options.providerRetention ?? 'delivered',
+    adminSecret: options.adminSecret || undefined,
+    creditsWarnBelow: options.creditsWarnBelow,
     resolveHost: options.resolveHost,
   };
 }
 
 /** The environment prefix of a fallback's own settings: `vistoure-pro` → `TRYON_VISTOURE_PRO_`. */
+/**
+ * The adapter's documented base URL; a provider whose document names no API host has none, and
+ * starting without the merchant's value would send every try-on to a guessed host.
+ */
+function defaultBase(adapter: ProviderAdapter, name: string, setting: string): string {
+  if (adapter.defaultBaseUrl) return stripSlash(adapter.defaultBaseUrl);
+  throw new ConfigError(
+    `${setting} is required for the provider "${name}": its API document names no host. ${adapter.baseUrlHelp ?? 'Ask the provider for the API base URL.'}`,
+  );
+}
+
 export const fallbackEnvPrefix = (name: string) => `TRYON_${name.toUpperCase().replace(/-/g, '_')}_`;
 
 function resolveFallbacks(options: HandlerOptions, primary: string, publicUrl: string | undefined): ProviderSlot[] {
@@ -233,7 +259,9 @@ function resolveFallbacks(options: HandlerOptions, primary: string, publicUrl: s
     return {
       adapter,
       apiKey: key,
-      providerBaseUrl: providerUrl ? checkUrl(providerUrl, `${env}PROVIDER_URL (option fallbacks[].providerUrl)`) : stripSlash(adapter.defaultBaseUrl),
+      providerBaseUrl: providerUrl
+        ? checkUrl(providerUrl, `${env}PROVIDER_URL (option fallbacks[].providerUrl)`)
+        : defaultBase(adapter, name, `${env}PROVIDER_URL (option fallbacks[].providerUrl)`),
       providerOptions: providerOptions ?? {},
     };
   });

@@ -60,6 +60,11 @@ export class FakeProvider {
   timing: Timing = { queuedMs: 150, processingMs: 350 };
   /** The provider error text the next created job fails with (then cleared). */
   nextJobFailure: string | undefined;
+  /**
+   * When set, a running job's status reads answer this word, one its document does not list
+   * (a provider that changed its words): the adapter must read it as still running, not fail.
+   */
+  unlistedWord: string | undefined;
   url = '';
   #faults: PendingFault[] = [];
   #server: ServerType | undefined;

@@ -95,10 +95,12 @@ export async function startFakePixazo({ apiKey, port }: { apiKey: string; port?:
       const job = fake.jobs.get(body.id);
       if (!job) return c.json({ error: 'Prediction not found' }, 404);
       const phase = fake.reportPhase(job);
-      const words = { queued: 'starting', processing: 'processing', completed: 'succeeded', failed: 'failed' } as const;
+      // 'succeeded' is the document's one word; the in-between ones are not in it (the adapter
+      // reads them as still running) and a failure is told by `error`, the document's error field.
+      const running = fake.unlistedWord ?? (phase === 'queued' ? 'starting' : 'processing');
       return c.json({
         id: job.id,
-        status: words[phase],
+        status: phase === 'completed' ? 'succeeded' : phase === 'failed' ? 'failed' : running,
         output: phase === 'completed' ? fake.resultUrl(job) : null,
         error: phase === 'failed' ? job.failWith : null,
       });

@@ -256,9 +256,12 @@ export async function startFakeVirtufit({ apiKey, port }: { apiKey: string; port
       const job = fake.jobs.get(c.req.param('jobId') ?? '');
       if (!job) return err(c, 404, 'Job not found');
       const status = fake.phase(job);
+      // The document's words only: `queued` until the job is `completed` or `failed` (it names
+      // no word for a running job).
+      const running = status === 'queued' || status === 'processing';
       const answer: Record<string, unknown> = {
         job_id: job.id,
-        status,
+        status: running ? (fake.unlistedWord ?? 'queued') : status,
         tier: job.input.tier,
         created_at: new Date(job.createdAt).toISOString(),
       };

@@ -10,7 +10,8 @@
  * with an `output` list. Images are really loaded: a URL is fetched (so an expired photo URL
  * fails as in production), a base64 string or data URI is decoded, and either must be an
  * image. Where the doc is silent (error status codes, intermediate status words) the fake
- * answers 401 / 400 / 404 with `{ id: null, error: "..." }` and says 'in_queue', 'processing'.
+ * answers 401 / 400 / 404 with `{ id: null, error: "..." }` and says 'in_queue', 'processing':
+ * words no document lists, so the adapter reads them as still running.
  */
 import type { Context } from 'hono';
 import { FakeProvider, type FakeJob } from './common.ts';
@@ -147,10 +148,12 @@ export async function startFakeVistoure({ apiKey, port }: { apiKey: string; port
 
 function statusBody(fake: FakeProvider, job: FakeJob, pro: boolean): Record<string, unknown> {
   const phase = fake.reportPhase(job);
-  const words = { queued: 'in_queue', processing: 'processing', completed: 'completed', failed: 'failed' } as const;
+  // The document names one word, 'completed'; a failed run is told by its `error`. For a waiting
+  // or running run it names none, so the fake answers words the adapter cannot know.
+  const running = fake.unlistedWord ?? (phase === 'queued' ? 'in_queue' : 'processing');
   const body: Record<string, unknown> = {
     id: job.id,
-    status: words[phase],
+    status: phase === 'completed' ? 'completed' : phase === 'failed' ? 'failed' : running,
     output: phase === 'completed' ? [fake.resultUrl(job)] : [],
     error: phase === 'failed' ? job.failWith : null,
   };

@@ -50,6 +50,8 @@ export class VtryFake extends FakeProvider {
   plan: 'free' | 'pro' = 'pro';
   /** The documented defaults; tests may lower them. */
   limits = { read: 60, write: 30, generate: 10, 'source-images': 5, concurrency: 3, preauth: 120, failedAuth: 30 };
+  /** The limits' window: the documented minute; tests shorten it (with the endpoint's budget) to run in seconds. */
+  windowMs = 60_000;
   readonly persons = new Map<string, FakePerson>();
   readonly clothes = new Map<string, FakeCloth>();
   /** The provider error text the next job of a kind fails with (then cleared). */
@@ -66,11 +68,11 @@ export class VtryFake extends FakeProvider {
   /** Counts one request in a per-minute window; the seconds to wait when over the limit. */
   take(bucket: string, limit: number, now = Date.now()): number | undefined {
     let window = this.#windows.get(bucket);
-    if (!window || now - window.start >= 60_000) {
+    if (!window || now - window.start >= this.windowMs) {
       window = { start: now, count: 0 };
       this.#windows.set(bucket, window);
     }
-    if (window.count >= limit) return Math.max(1, Math.ceil((window.start + 60_000 - now) / 1000));
+    if (window.count >= limit) return Math.max(1, Math.ceil((window.start + this.windowMs - now) / 1000));
     window.count++;
     return undefined;
   }
@@ -237,7 +239,8 @@ export async function startFakeVtry({ apiKey, port }: { apiKey: string; port?: n
     const updated = phase === 'queued' ? job.createdAt : phase === 'processing' ? job.createdAt + fake.timing.queuedMs : done;
     return {
       id: job.id,
-      status: phase.toUpperCase(),
+      // The document's words, in its capitals: QUEUED, PROCESSING, COMPLETED, FAILED.
+      status: (phase === 'queued' || phase === 'processing') && fake.unlistedWord ? fake.unlistedWord : phase.toUpperCase(),
       prompt: (job.input.prompt as string | undefined) ?? null,
       imageUrl,
       imageKey,

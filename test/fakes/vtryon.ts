@@ -180,11 +180,11 @@ export async function startFakeVtryon({ apiKey, port }: { apiKey: string; port?:
   const taskStatus = (id: string) => {
     const job = fake.jobs.get(id)!;
     switch (fake.phase(job)) {
-      // The doc names both words for a waiting task; the fake uses both.
+      // The document's "Task Statuses": queued/pending, processing, completed, failed.
       case 'queued':
-        return { status: 'pending' };
+        return { status: fake.unlistedWord ?? 'pending' };
       case 'processing':
-        return { status: 'processing' };
+        return { status: fake.unlistedWord ?? 'processing' };
       case 'completed':
         return { status: 'completed', result_url: fake.resultUrl(job) };
       case 'failed':

@@ -31,7 +31,7 @@ export class Clock {
  * `states` holds on status calls; `submitError`/`statusError` make calls fail.
  */
 export class CountingAdapter implements ProviderAdapter {
-  readonly name = 'counting';
+  readonly name: string = 'counting';
   readonly defaultBaseUrl = 'https://provider.invalid/v1';
   pollIntervalMs = 3000;
   needsPhotoUrl = false;

@@ -132,7 +132,7 @@ const cases: Case[] = [
   // fields
   { name: 'no consent', status: 400, code: 'consent_required', request: submitWith({ consent: null }) },
   { name: 'consent of 65 characters', status: 400, code: 'consent_required', request: submitWith({ consent: 'v'.repeat(65) }) },
-  { name: 'unknown category', status: 400, code: 'category_invalid', request: submitWith({ category: 'hat' }) },
+  { name: 'unknown category', status: 400, code: 'category_invalid', request: submitWith({ category: 'scarf' }) },
   { name: 'category the provider cannot dress', status: 422, code: 'unsupported_category', request: submitWith({ category: 'shoes' }) },
   { name: 'size with markup', status: 400, code: 'bad_request', request: submitWith({ size: '<img src=x onerror=alert(1)>' }) },
   { name: 'Idempotency-Key with a control character', status: 400, code: 'idempotency_key_invalid', request: submitWith({}, { 'idempotency-key': 'a\u0001b' }) },

@@ -52,6 +52,8 @@ beforeAll(async () => {
           store,
           // Every shopper arrives through "the load balancer" with their own address.
           trustProxy: 'x-forwarded-for',
+          // A high-volume plan: this test is about two instances sharing one Redis, not the line.
+          providerLimits: { generate: 100_000 },
           log: () => undefined,
         },
       }),

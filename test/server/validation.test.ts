@@ -95,7 +95,7 @@ describe('POST /jobs validation happens before any provider call', () => {
   });
 
   it('unknown category → 400 category_invalid; one the adapter does not map → 422 unsupported_category', async () => {
-    await expectRefused(submitRequest({ category: 'hat' }), 400, 'category_invalid');
+    await expectRefused(submitRequest({ category: 'scarf' }), 400, 'category_invalid');
     await expectRefused(submitRequest({ category: null }), 400, 'category_invalid');
     await expectRefused(submitRequest({ category: 'shoes' }), 422, 'unsupported_category');
   });

@@ -94,7 +94,7 @@ describe('WooCommerce plugin PHP', () => {
     expect(markup(base)).toContain('<try-on-button');
     expect(markup({ ...base, endpoint: '' })).toBe('');
     expect(markup({ ...base, garment: '' })).toBe('');
-    expect(markup({ ...base, category: 'hat' })).toBe('');
+    expect(markup({ ...base, category: 'scarf' })).toBe('');
   });
 
   it("picks the product's own category, then the mapping, then the default", () => {
@@ -103,7 +103,7 @@ describe('WooCommerce plugin PHP', () => {
       php([{ fn: 'try_on_button_resolve_category', args: [own, slugs, map, fallback] }])[0];
     expect(resolve('shoes', ['dresses'], 'top')).toBe('shoes');
     expect(resolve('', ['sale', 'dresses'], 'top')).toBe('dress');
-    expect(resolve('hat', ['sale'], 'outerwear')).toBe('outerwear');
+    expect(resolve('scarf', ['sale'], 'outerwear')).toBe('outerwear');
     expect(resolve('', ['sale'], '')).toBe('');
   });
 
@@ -117,8 +117,8 @@ describe('WooCommerce plugin PHP', () => {
             button_label: '<b>Try</b> it\non',
             merchant_name: 'Linen <script>x</script>& Co',
             policy_url: 'javascript:alert(1)',
-            default_category: 'hat',
-            category_map: 'T-Shirts = top\nDresses=DRESS\nhats = hat\nno mapping here',
+            default_category: 'scarf',
+            category_map: 'T-Shirts = top\nDresses=DRESS\nscarves = scarf\nno mapping here',
             accent: 'red',
             injected: 'kept?',
           },

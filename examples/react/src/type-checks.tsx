@@ -1,8 +1,8 @@
 // Compile-time checks of the JSX typings (`tsc -p examples/react` fails if a line below stops
 // being an error, i.e. if the typings go slack).
 export const wrongCategory = (
-  // @ts-expect-error 'hat' is not a try-on category
-  <try-on-button endpoint="/api/try-on" category="hat" />
+  // @ts-expect-error 'scarf' is not a try-on category
+  <try-on-button endpoint="/api/try-on" category="scarf" />
 );
 export const missingEndpoint = (
   // @ts-expect-error endpoint is required

@@ -4,12 +4,11 @@
  * - for URL-only providers, one file alias per job (`GET {base}/files/{id}`), recorded under the
  *   photo so it can be found again, and removed as soon as the job ends (or after PHOTO_TTL_MS);
  * - files published for a job's result (the demo's picture), recorded under the job and the photo;
- * - whatever an adapter cached for the photo (a provider-side person image id), via `forgetPhoto`.
+ * - at the providers that keep photos (Vtry persons, Vtryon person images): provider-deletions.ts.
  * `DELETE {base}/photos/{photoRef}` removes all of them; `DELETE {base}/jobs/{job}` removes one
  * job's files and its cached result. Nothing is ever written to disk.
  */
 import type { Store } from '../store/store.ts';
-import type { ProviderAdapter, ProviderContext } from '../providers/types.ts';
 import { FileHost } from './files.ts';
 import { photoKey, PHOTO_TTL_MS } from './photos.ts';
 
@@ -61,16 +60,12 @@ export async function endJobPhoto(store: Store, fileId: string): Promise<void> {
 }
 
 /**
- * Removes everything held for a photo: the photo, its file aliases, and what the adapter cached
- * (best effort: a provider outage must not keep the endpoint's own copy alive). Idempotent.
+ * Removes everything the endpoint itself holds for a photo: the photo and its file aliases.
+ * What providers keep is deleted by provider-deletions.ts (at every provider it went to, retried
+ * until done), so a provider outage never keeps the endpoint's own copy alive. Idempotent.
  */
-export async function forgetPhoto(store: Store, ref: string, adapter: ProviderAdapter, ctx: ProviderContext): Promise<void> {
+export async function forgetPhoto(store: Store, ref: string): Promise<void> {
   await store.delete(photoKey(ref));
   for (const id of await listOf(store, aliasesKey(ref))) await store.delete(fileKey(id));
   await store.delete(aliasesKey(ref));
-  try {
-    await adapter.forgetPhoto?.(ref, ctx);
-  } catch {
-    // The provider side is best effort; the endpoint's copies are already gone.
-  }
 }

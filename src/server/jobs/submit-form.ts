@@ -2,7 +2,7 @@
  * Reads and validates the fields of `POST {base}/jobs` (everything but the photo bytes' content,
  * see photo.ts), so the handler only calls the provider with input worth paying for.
  */
-import { isCategory, SUBMIT_FIELDS, type Category } from '../../protocol.ts';
+import { CATEGORIES, isCategory, SUBMIT_FIELDS, type Category } from '../../protocol.ts';
 import type { ProviderAdapter } from '../providers/types.ts';
 import type { ProductResolver } from '../garments/catalog.ts';
 import { ApiError } from '../http/api-error.ts';
@@ -68,7 +68,7 @@ export async function readSubmitFields(
     throw new ApiError(
       400,
       'category_invalid',
-      'The category must be one of: top, bottom, dress, full, outerwear, shoes, accessory.',
+      `The category must be one of: ${CATEGORIES.join(', ')}.`,
     );
   }
   if (adapter.categories[categoryValue] === undefined) {

@@ -17,6 +17,11 @@ export const GARMENT_REGIONS: Record<Category, readonly [number, number, number,
   dress: [0.22, 0.2, 0.78, 0.88],
   full: [0.18, 0.16, 0.82, 0.96],
   shoes: [0.28, 0.86, 0.72, 1],
+  watch: [0.1, 0.5, 0.3, 0.62],
+  glasses: [0.4, 0.1, 0.6, 0.16],
+  hat: [0.36, 0, 0.64, 0.1],
+  bag: [0.66, 0.46, 0.92, 0.7],
+  jewelry: [0.42, 0.18, 0.58, 0.26],
   accessory: [0.38, 0.06, 0.62, 0.22],
 };
 

@@ -1,11 +1,13 @@
 import type { ErrorCode } from '../../protocol.ts';
+import type { QueuePlace } from './budget.ts';
 
 /**
  * Why a provider call failed, told apart by whose problem it is:
  * - the merchant's (`auth`: bad key, no credits or plan),
  * - the provider's (`busy`, `unavailable`, `timeout`, `bad_response`),
  * - the shopper's (`rejected`: the provider refused this photo or garment before charging),
- * - ours (`bad_webhook`: a callback we could not verify; `not_found`: job unknown there).
+ * - ours (`bad_webhook`: a callback we could not verify; `not_found`: job unknown there);
+ * - nobody's (`deferred`: the account's budget had no room, so nothing was sent; try later).
  */
 export type ProviderErrorKind =
   | 'auth'
@@ -15,7 +17,8 @@ export type ProviderErrorKind =
   | 'bad_response'
   | 'rejected'
   | 'not_found'
-  | 'bad_webhook';
+  | 'bad_webhook'
+  | 'deferred';
 
 export interface ProviderErrorInit {
   /** Seconds the provider asked us to wait (from Retry-After), for `busy`. */
@@ -25,6 +28,8 @@ export interface ProviderErrorInit {
   /** For `rejected`: our code and the shopper-facing message and details. */
   code?: ErrorCode;
   details?: string[];
+  /** For `deferred` paid work: the job's place in the account's line. */
+  place?: QueuePlace;
   cause?: unknown;
 }
 
@@ -34,6 +39,7 @@ export class ProviderError extends Error {
   readonly providerStatus: number | undefined;
   readonly code: ErrorCode | undefined;
   readonly details: string[] | undefined;
+  readonly place: QueuePlace | undefined;
 
   constructor(kind: ProviderErrorKind, message: string, init: ProviderErrorInit = {}) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -43,6 +49,7 @@ export class ProviderError extends Error {
     this.providerStatus = init.providerStatus;
     this.code = init.code;
     this.details = init.details;
+    this.place = init.place;
   }
 }
 
@@ -61,6 +68,8 @@ export function describeProviderError(error: ProviderError): {
           'The try-on service refused this store\'s credentials. The store owner needs to check the API key and credits; please try again later.',
       };
     case 'busy':
+    // Deferred work normally waits in line; only a caller that cannot wait answers with it.
+    case 'deferred':
       return {
         status: 503,
         code: 'provider_busy',

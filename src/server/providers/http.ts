@@ -7,6 +7,7 @@
  * (`retry: 'safe'`) are also repeated after 5xx, network errors and timeouts.
  */
 import type { ProviderContext } from './types.ts';
+import type { RouteClass } from './budget.ts';
 import { ProviderError } from './errors.ts';
 import { parseRetryAfter, sleep } from '../../shared/time.ts';
 
@@ -33,6 +34,20 @@ export const defaultRetryPolicy: RetryPolicy = {
 
 export interface ProviderRequestInit extends Omit<RequestInit, 'signal'> {
   retry: 'safe' | 'never';
+  /**
+   * True when this request reads one job (its status): only then does a 404 mean the job is
+   * gone (`not_found`, answered as `job_expired`). A 404 anywhere else means the route or a
+   * resource we named does not exist there (a wrong base URL, an id the provider dropped).
+   */
+  jobRead?: boolean;
+  /**
+   * The provider's route class of this call (its document's read / write / generate): the call
+   * takes the account's budget first and is not sent when there is no room (`deferred`), and a
+   * 429 pauses the class for every job of the account.
+   */
+  routeClass?: RouteClass;
+  /** Also takes one of the account's concurrent generations (held under the ticket's id). */
+  slot?: boolean;
   /** Statuses (4xx) the adapter reads itself instead of having them thrown. */
   accept?: number[];
   policy?: Partial<RetryPolicy>;
@@ -49,12 +64,22 @@ export async function providerFetch(
 ): Promise<Response> {
   const policy = { ...defaultRetryPolicy, ...init.policy };
   const url = /^https?:\/\//.test(path) ? path : `${ctx.baseUrl}${path}`;
-  const { retry, accept = [], policy: _policy, ...requestInit } = init;
+  const { retry, accept = [], policy: _policy, jobRead = false, routeClass, slot = false, ...requestInit } = init;
+  const budget = routeClass ? ctx.budget : undefined;
   let failures = 0;
   let busyTries = 0;
   let busyWaitedMs = 0;
 
   for (;;) {
+    if (budget) {
+      const grant = await budget.tryTake(routeClass!, routeClass === 'generate' ? ctx.ticket : undefined, slot);
+      if (!grant.ok) {
+        throw new ProviderError('deferred', `No room in the account's ${routeClass} budget now; nothing was sent.`, {
+          retryAfterSec: Math.max(1, Math.ceil(grant.waitMs / 1000)),
+          ...(grant.place ? { place: grant.place } : {}),
+        });
+      }
+    }
     const timeout = AbortSignal.timeout(policy.timeoutMs);
     const signal = ctx.signal ? AbortSignal.any([ctx.signal, timeout]) : timeout;
     let response: Response;
@@ -78,8 +103,26 @@ export async function providerFetch(
     // Drain the body so the connection can be reused; its text never reaches the widget.
     await response.body?.cancel().catch(() => {});
 
-    if (status === 401 || status === 403) {
-      throw new ProviderError('auth', 'The provider refused the API key.', { providerStatus: status });
+    // The documents' statuses, each to one kind (errors.ts turns kinds into our codes):
+    // 401 bad key, 402 no credits, 403 plan or access: the merchant's to fix.
+    if (status === 401 || status === 402 || status === 403) {
+      const why = status === 402 ? 'has no credits left for' : 'refused';
+      throw new ProviderError('auth', `The provider ${why} the API key (HTTP ${status}).`, { providerStatus: status });
+    }
+    if (status === 429 && budget) {
+      // Shared budget: the whole class waits out the Retry-After, for every job of the account,
+      // and this call was not accepted, so its job simply stays in line.
+      const retryAfterSec = parseRetryAfter(response.headers.get('retry-after'), ctx.now()) ?? 5;
+      await budget.pause(routeClass!, ctx.now() + retryAfterSec * 1000);
+      if (slot && ctx.ticket) await budget.releaseSlot(ctx.ticket.id);
+      // The refused call takes its place in line again (at its job's submit time), for its place.
+      const again = await budget.tryTake(routeClass!, routeClass === 'generate' ? ctx.ticket : undefined, slot);
+      const place = again.ok ? undefined : again.place;
+      throw new ProviderError('deferred', 'The provider is rate limiting this account; nothing was accepted.', {
+        providerStatus: status,
+        retryAfterSec: Math.max(1, retryAfterSec),
+        ...(place ? { place } : {}),
+      });
     }
     if (status === 429) {
       const retryAfterSec = parseRetryAfter(response.headers.get('retry-after'), ctx.now());
@@ -96,7 +139,10 @@ export async function providerFetch(
       });
     }
     if (status === 404) {
-      throw new ProviderError('not_found', 'The provider does not know this job.', { providerStatus: status });
+      if (jobRead) throw new ProviderError('not_found', 'The provider does not know this job.', { providerStatus: status });
+      throw new ProviderError('bad_response', `The provider has nothing at ${new URL(url).pathname} (HTTP 404): check its base URL setting.`, {
+        providerStatus: status,
+      });
     }
     if (status >= 500) {
       if (retry === 'safe' && failures < policy.retries) {

@@ -9,7 +9,8 @@
  * The doc shows only "succeeded" as a status word; the others are those of the prediction
  * API its parameters come from (starting, processing, succeeded, failed, canceled).
  */
-import type { Category, ErrorBody } from '../../protocol.ts';
+import type { Category, ErrorBody, JobStatus } from '../../protocol.ts';
+import { listedStatus, unlistedWord } from './status-words.ts';
 import type { JobState, ProviderAdapter, ProviderContext, SubmitInput, SubmitResult } from './types.ts';
 import { ProviderError } from './errors.ts';
 import { providerFetch, readJson } from './http.ts';
@@ -98,34 +99,23 @@ export function readPixazoSubmit(body: unknown): string {
   return id;
 }
 
+/** The one status word the document shows (`{ "status": "succeeded", "output": "IMAGE_URL" }`). */
+export const PIXAZO_STATUS_WORDS: Readonly<Record<string, JobStatus>> = { succeeded: 'completed' };
+
 /** A prediction (`{ status, output, error }`) in our words; `output` is a URL or a list of them. */
 export function mapPixazoPrediction(body: unknown): JobState {
   const prediction = body as { status?: unknown; output?: unknown; error?: unknown } | null;
-  switch (prediction?.status) {
-    case 'starting':
-    case 'queued':
-    case 'pending':
-      return { status: 'queued' };
-    case 'processing':
-    case 'running':
-      return { status: 'processing' };
-    case 'succeeded':
-    case 'completed': {
-      const list = Array.isArray(prediction.output) ? prediction.output : [prediction.output];
-      const images = list.filter((u): u is string => typeof u === 'string' && /^(https?:\/\/|data:image\/)/.test(u));
-      if (images.length === 0) throw new ProviderError('bad_response', `${LABEL} reported a finished try-on without an image.`);
-      return { status: 'completed', images };
-    }
-    case 'failed':
-    case 'canceled':
-    case 'cancelled':
-      return {
-        status: 'failed',
-        error: mapPixazoFailure(errorText(prediction.error)),
-      };
-    default:
-      throw new ProviderError('bad_response', `${LABEL} reported a try-on status we do not know.`);
+  if (!prediction || typeof prediction !== 'object') throw new ProviderError('bad_response', `${LABEL} answered a poll without a prediction.`);
+  if (listedStatus(PIXAZO_STATUS_WORDS, prediction.status) === 'completed') {
+    const list = Array.isArray(prediction.output) ? prediction.output : [prediction.output];
+    const images = list.filter((u): u is string => typeof u === 'string' && /^(https?:\/\/|data:image\/)/.test(u));
+    if (images.length === 0) throw new ProviderError('bad_response', `${LABEL} reported a finished try-on without an image.`);
+    return { status: 'completed', images };
   }
+  // The document's error shape is `{ "error": "..." }`: a poll answered with one failed.
+  const reason = errorText(prediction.error);
+  if (reason !== undefined) return { status: 'failed', error: mapPixazoFailure(reason) };
+  return unlistedWord(prediction.status);
 }
 
 /**
@@ -161,6 +151,7 @@ export const pixazoAdapter: ProviderAdapter = {
       headers: headers(ctx),
       body: JSON.stringify(body),
       retry: 'never',
+      routeClass: 'generate',
       accept: [400],
     });
     const json = await readJson(response);
@@ -176,6 +167,8 @@ export const pixazoAdapter: ProviderAdapter = {
       headers: headers(ctx),
       body: JSON.stringify({ id: jobId }),
       retry: 'safe',
+      routeClass: 'read',
+      jobRead: true,
     });
     return mapPixazoPrediction(await readJson(response));
   },

@@ -8,6 +8,7 @@
  */
 import type { Category, ErrorBody, JobStatus, PhotoType } from '../../protocol.ts';
 import type { Store } from '../store/store.ts';
+import type { AccountBudget, AccountLimits, QueuePlace, Ticket } from './budget.ts';
 
 export interface ProviderPhoto {
   bytes: Uint8Array;
@@ -71,6 +72,13 @@ export interface ProviderContext {
    */
   fetchGarment(url: string, limits?: { maxBytes?: number; timeoutMs?: number; signal?: AbortSignal }): Promise<{ bytes: Uint8Array; type: string }>;
   signal?: AbortSignal;
+  /**
+   * The provider account's shared budget (budget.ts). Every call an adapter makes through
+   * providerFetch with a `routeClass` takes it first; without one, calls are not budgeted.
+   */
+  budget?: AccountBudget;
+  /** The job's place in the account's line, for paid calls (`generate`) made on its behalf. */
+  ticket?: Ticket;
 }
 
 /** A provider job as the handler sees it, in our words. */
@@ -80,6 +88,13 @@ export interface JobState {
   images?: string[];
   /** Only when failed: a stable code and a shopper-facing message. */
   error?: ErrorBody;
+  /**
+   * Set when the provider answered a status word its document does not list: the job reads as
+   * still running (`processing`) until its deadline, and the word is logged once per job.
+   */
+  unknownWord?: string;
+  /** While the job waits in the account's line for paid work: its place and an estimate. */
+  queue?: QueuePlace;
 }
 
 export interface SubmitResult {
@@ -111,12 +126,22 @@ export interface ProviderWebhook {
 export interface ProviderAdapter {
   /** Name as in `TRYON_PROVIDER`. */
   readonly name: string;
-  /** The vendor's production base URL. */
-  readonly defaultBaseUrl: string;
+  /**
+   * The vendor's production base URL, when its document names one. Without it the merchant must
+   * configure the base (`TRYON_PROVIDER_URL`): a guessed host would fail silently in production.
+   */
+  readonly defaultBaseUrl?: string;
+  /** Where the merchant finds the base URL when the document names none (for the startup error). */
+  readonly baseUrlHelp?: string;
   /** The provider's documented minimum interval between status calls for one job. */
   readonly pollIntervalMs: number;
   /** Our categories to the provider's words; a missing key means unsupported (422). */
   readonly categories: Partial<Record<Category, string>>;
+  /**
+   * The account limits the provider's document states (calls per minute per route class,
+   * generations at once); the merchant may override them (`TRYON_PROVIDER_LIMITS`).
+   */
+  readonly limits?: AccountLimits;
   /** True when the provider accepts photos only by URL (needs `TRYON_PUBLIC_URL`). */
   readonly needsPhotoUrl?: boolean;
   submit(input: SubmitInput, ctx: ProviderContext): Promise<SubmitResult>;
@@ -132,4 +157,9 @@ export interface ProviderAdapter {
    * provider refuses the key, other kinds when it cannot be asked.
    */
   checkKey?(ctx: ProviderContext): Promise<string>;
+  /**
+   * Optional: the account's remaining credits, where the provider tells them (VistoureAI's token
+   * balance, VirtuFit's `credits_remaining`); undefined when not known yet. For the admin report.
+   */
+  credits?(ctx: ProviderContext): Promise<{ remaining: number; unit: string } | undefined>;
 }

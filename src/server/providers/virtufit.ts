@@ -11,7 +11,8 @@
  * from the endpoint's own secret (so it survives restarts and needs no storage); callbacks
  * are trusted only after their HMAC checks out, while their `timestamp` is recent, and once.
  */
-import type { Category, ErrorBody } from '../../protocol.ts';
+import type { Category, ErrorBody, JobStatus } from '../../protocol.ts';
+import { listedStatus, unlistedWord } from './status-words.ts';
 import type { JobState, ProviderAdapter, ProviderContext, SubmitInput, SubmitResult, WebhookCallback } from './types.ts';
 import { ProviderError } from './errors.ts';
 import { providerFetch, providerJson, readJson } from './http.ts';
@@ -19,7 +20,10 @@ import { errorText, mapFailure } from './failures.ts';
 
 // --- pure mapping, to and from VirtuFit's words --------------------------------------------
 
-/** Our categories to VirtuFit's `swap_target`; "other" is its word for any accessory. */
+/**
+ * Our categories to the document's `swap_target` values, one for one; "other" is its word for
+ * what none of the others names, so only our generic `accessory` becomes it.
+ */
 export const virtufitCategories: Partial<Record<Category, string>> = {
   top: 'top',
   bottom: 'bottom',
@@ -27,6 +31,11 @@ export const virtufitCategories: Partial<Record<Category, string>> = {
   full: 'full_outfit',
   outerwear: 'jacket',
   shoes: 'shoes',
+  watch: 'watch',
+  glasses: 'glasses',
+  hat: 'hat',
+  bag: 'bag',
+  jewelry: 'jewelry',
   accessory: 'other',
 };
 
@@ -93,16 +102,22 @@ function outputUrls(body: { output_urls?: unknown; output_url?: unknown }): stri
   return urls.length ? urls : undefined;
 }
 
+/**
+ * The words the document uses: `queued` (the 202 answer), `completed` ("When status is
+ * completed") and `failed` (the failure payload). It names no word for a running job.
+ */
+export const VIRTUFIT_STATUS_WORDS: Readonly<Record<string, JobStatus>> = {
+  queued: 'queued',
+  completed: 'completed',
+  failed: 'failed',
+};
+
 /** A job document (status poll or webhook payload) in our words. */
 export function mapVirtufitJob(body: unknown): JobState {
   const job = (body ?? {}) as { status?: unknown; output_urls?: unknown; output_url?: unknown; error?: unknown };
-  switch (job.status) {
+  switch (listedStatus(VIRTUFIT_STATUS_WORDS, job.status)) {
     case 'queued':
-    case 'pending':
       return { status: 'queued' };
-    case 'processing':
-    case 'running':
-      return { status: 'processing' };
     case 'completed': {
       const images = outputUrls(job);
       if (!images) throw new ProviderError('bad_response', 'VirtuFit reported a completed job without output_urls.');
@@ -111,7 +126,7 @@ export function mapVirtufitJob(body: unknown): JobState {
     case 'failed':
       return { status: 'failed', error: mapVirtufitFailure(errorText(job.error)) };
     default:
-      throw new ProviderError('bad_response', 'VirtuFit reported a job status we do not know.');
+      return unlistedWord(job.status);
   }
 }
 
@@ -189,6 +204,7 @@ async function submit(input: SubmitInput, ctx: ProviderContext): Promise<SubmitR
     headers: auth(ctx),
     body: form,
     retry: 'never',
+    routeClass: 'generate',
     // Out of credits is the merchant's to fix, like a bad key.
     accept: [402],
   });
@@ -196,12 +212,56 @@ async function submit(input: SubmitInput, ctx: ProviderContext): Promise<SubmitR
     await response.body?.cancel().catch(() => {});
     throw new ProviderError('auth', 'VirtuFit has no credits left for this key.', { providerStatus: 402 });
   }
-  return readGenerateAnswer(response.status, await readJson(response));
+  const body = await readJson(response);
+  const result = readGenerateAnswer(response.status, body);
+  await noteCredits(ctx, body);
+  const statusUrl = acceptedStatusUrl(body, result.jobId, ctx.baseUrl);
+  // "Job status is available for 24 hours."
+  if (statusUrl) await ctx.store.set(statusUrlKey(result.jobId), statusUrl, 24 * 60 * 60 * 1000);
+  return result;
+}
+
+const statusUrlKey = (jobId: string) => `virtufit:status-url:${jobId}`;
+const CREDITS_KEY = 'virtufit:credits';
+
+/** Keeps the `credits_remaining` an answer or a callback carries (the document's only balance). */
+async function noteCredits(ctx: ProviderContext, body: unknown): Promise<void> {
+  const remaining = (body as { credits_remaining?: unknown } | null)?.credits_remaining;
+  if (typeof remaining === 'number' && Number.isFinite(remaining)) {
+    await ctx.store.set(CREDITS_KEY, JSON.stringify({ remaining, at: ctx.now() }), 30 * 24 * 60 * 60 * 1000);
+  }
+}
+
+/** The last balance VirtuFit told (a synchronous answer or a callback); undefined before any. */
+async function credits(ctx: ProviderContext): Promise<{ remaining: number; unit: string } | undefined> {
+  const raw = await ctx.store.get(CREDITS_KEY);
+  return raw ? { remaining: (JSON.parse(raw) as { remaining: number }).remaining, unit: 'credits' } : undefined;
+}
+
+/**
+ * The `status_url` of a 202 answer, when it is one we may send the key to: the document says
+ * "Poll status_url" and its examples put it on another host than the production base it names,
+ * so the answer, not our guess, says where the job lives. Only this job's path
+ * (`/api/v1/jobs/{job_id}`) is accepted, over https (or on the configured base's own origin).
+ */
+export function acceptedStatusUrl(body: unknown, jobId: string, baseUrl: string): string | undefined {
+  const value = (body as { status_url?: unknown } | null)?.status_url;
+  if (typeof value !== 'string') return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return undefined;
+  }
+  if (url.pathname !== `/api/v1/jobs/${jobId}` || url.search !== '' || url.username !== '' || url.password !== '') return undefined;
+  const sameOrigin = url.origin === new URL(baseUrl).origin;
+  return url.protocol === 'https:' || sameOrigin ? url.toString() : undefined;
 }
 
 async function status(jobId: string, ctx: ProviderContext): Promise<JobState> {
   if (!/^[\w-]{1,80}$/.test(jobId)) throw new ProviderError('not_found', 'Not a VirtuFit job id.');
-  const body = await providerJson(ctx, `/api/v1/jobs/${jobId}`, { method: 'GET', headers: auth(ctx), retry: 'safe' });
+  const url = (await ctx.store.get(statusUrlKey(jobId))) ?? `/api/v1/jobs/${jobId}`;
+  const body = await providerJson(ctx, url, { method: 'GET', headers: auth(ctx), retry: 'safe', jobRead: true, routeClass: 'read' });
   return mapVirtufitJob(body);
 }
 
@@ -268,6 +328,7 @@ async function readWebhook({ headers, body }: WebhookCallback, ctx: ProviderCont
   if (!(await firstDelivery(ctx, payload.job_id, payload.event, body))) {
     throw new ProviderError('bad_webhook', 'This VirtuFit callback was already received.');
   }
+  await noteCredits(ctx, payload);
   return { jobId: payload.job_id, state };
 }
 
@@ -278,7 +339,11 @@ export const virtufitAdapter: ProviderAdapter = {
   // "Poll no faster than every 2 seconds."
   pollIntervalMs: 2000,
   categories: virtufitCategories,
+  // "typical limits are on the order of a few requests per minute per account": three generate
+  // calls a minute (status reads are spaced by its "no faster than every 2 seconds" per job).
+  limits: { generate: 3 },
   submit,
   status,
   webhook: { signatureHeader: VIRTUFIT_SIGNATURE_HEADER, read: readWebhook },
+  credits,
 };

@@ -8,7 +8,7 @@
 import type { Category } from '../../protocol.ts';
 import type { JobState, ProviderAdapter, ProviderContext, SubmitInput, SubmitResult } from './types.ts';
 import {
-  VISTOURE_BASE_URL,
+  VISTOURE_BASE_URL_HELP,
   VISTOURE_POLL_INTERVAL_MS,
   optionError,
   readChoiceOption,
@@ -16,17 +16,26 @@ import {
   startRun,
   toDataUri,
   checkVistoureKey,
+  vistoureCredits,
 } from './vistoure.ts';
 
 // --- pure mapping, to and from Try-On Pro's words ------------------------------------------
 
-/** Pro accepts 'top', 'bottom', 'dress', 'accessory'; outerwear is dressed as a top, a full outfit as a dress. */
+/**
+ * Pro accepts 'top', 'bottom', 'dress', 'accessory'; outerwear is dressed as a top, a full outfit
+ * as a dress, every accessory kind as its one 'accessory'. Shoes it cannot dress.
+ */
 export const vistoureProCategories: Partial<Record<Category, string>> = {
   top: 'top',
   outerwear: 'top',
   bottom: 'bottom',
   dress: 'dress',
   full: 'dress',
+  watch: 'accessory',
+  glasses: 'accessory',
+  hat: 'accessory',
+  bag: 'accessory',
+  jewelry: 'accessory',
   accessory: 'accessory',
 };
 
@@ -99,7 +108,7 @@ const LABEL = 'VistoureAI Try-On Pro';
 /** VistoureAI Try-On Pro. Options: `model_name` (Pro | Pro Fit), `aspect_ratio`; Pro Fit reads the shopper's size. */
 export const vistoureProAdapter: ProviderAdapter = {
   name: 'vistoure-pro',
-  defaultBaseUrl: VISTOURE_BASE_URL,
+  baseUrlHelp: VISTOURE_BASE_URL_HELP,
   pollIntervalMs: VISTOURE_POLL_INTERVAL_MS,
   categories: vistoureProCategories,
   async submit(input: SubmitInput, ctx: ProviderContext): Promise<SubmitResult> {
@@ -111,4 +120,5 @@ export const vistoureProAdapter: ProviderAdapter = {
   },
   // One VistoureAI account and key serve Try-On and Pro, so the balance read checks both.
   checkKey: checkVistoureKey,
+  credits: vistoureCredits,
 };

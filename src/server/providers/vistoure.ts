@@ -12,15 +12,20 @@
  * The Try-On Pro adapter (vistoure-pro.ts) speaks the same run/status protocol under
  * `/api/v2/tryon/pro`; the helpers exported here marked "shared" serve both.
  */
-import type { Category, ErrorBody } from '../../protocol.ts';
+import type { Category, ErrorBody, JobStatus } from '../../protocol.ts';
+import { listedStatus, unlistedWord } from './status-words.ts';
 import type { JobState, ProviderAdapter, ProviderContext, SubmitInput, SubmitResult } from './types.ts';
 import { ProviderError } from './errors.ts';
 import { providerFetch, providerJson, readJson } from './http.ts';
 import { errorText, mapFailure, refusalError } from './failures.ts';
 import { toBase64 } from '../base64.ts';
 
-// The doc gives paths only; they sit on the host that publishes it (vistoureai.com/api-docs).
-export const VISTOURE_BASE_URL = 'https://vistoureai.com';
+/**
+ * The document gives paths only and names no API host, so there is no default: the merchant
+ * sets TRYON_PROVIDER_URL to the base shown in VistoureAI's Developer API Dashboard.
+ */
+export const VISTOURE_BASE_URL_HELP =
+  "Set it to the API base URL shown in VistoureAI's Developer API Dashboard (where the API key is made), without the /api/v2 path.";
 /** The doc names no minimum status interval; 2000 ms is the house default. */
 export const VISTOURE_POLL_INTERVAL_MS = 2000;
 
@@ -140,30 +145,25 @@ export function readOutput(output: unknown): string[] {
   return list.filter((u): u is string => typeof u === 'string' && /^(https?:\/\/|data:image\/)/.test(u));
 }
 
+/**
+ * The one status word the document names ("once 'status' is 'completed'"). It names none for a
+ * waiting, running or failed run: those are told by `error` (failed) or read as still running.
+ */
+export const VISTOURE_STATUS_WORDS: Readonly<Record<string, JobStatus>> = { completed: 'completed' };
+
 /** Shared: a status object (`{ id, status, output, error }`) in our words. */
 export function mapVistoureStatus(body: unknown, label: string): JobState {
   const run = body as { status?: unknown; output?: unknown; error?: unknown } | null;
-  switch (run?.status) {
-    case 'starting':
-    case 'in_queue':
-    case 'queued':
-    case 'pending':
-      return { status: 'queued' };
-    case 'processing':
-    case 'running':
-      return { status: 'processing' };
-    case 'completed': {
-      const images = readOutput(run.output);
-      if (images.length === 0) throw new ProviderError('bad_response', `${label} reported a completed run without output.`);
-      return { status: 'completed', images };
-    }
-    case 'failed':
-    case 'canceled':
-    case 'cancelled':
-      return { status: 'failed', error: mapVistoureFailure(errorText(run.error)) };
-    default:
-      throw new ProviderError('bad_response', `${label} reported a run status we do not know.`);
+  if (!run || typeof run !== 'object') throw new ProviderError('bad_response', `${label} answered a status read without a run.`);
+  if (listedStatus(VISTOURE_STATUS_WORDS, run.status) === 'completed') {
+    const images = readOutput(run.output);
+    if (images.length === 0) throw new ProviderError('bad_response', `${label} reported a completed run without output.`);
+    return { status: 'completed', images };
   }
+  // The document's status object carries `error` (null while all is well): a run that has one failed.
+  const reason = errorText(run.error);
+  if (reason !== undefined) return { status: 'failed', error: mapVistoureFailure(reason) };
+  return unlistedWord(run.status);
 }
 
 // --- HTTP, all in one place (shared with vistoure-pro) --------------------------------------
@@ -177,6 +177,7 @@ export async function startRun(ctx: ProviderContext, prefix: string, body: Recor
     headers: headers(ctx),
     body: JSON.stringify(body),
     retry: 'never',
+    routeClass: 'generate',
     // A refused run carries its reason; read it to tell a bad photo from our own mistake.
     accept: [400, 422],
   });
@@ -193,6 +194,8 @@ export async function runStatus(ctx: ProviderContext, prefix: string, id: string
     method: 'GET',
     headers: { 'x-api-key': ctx.apiKey },
     retry: 'safe',
+    routeClass: 'read',
+    jobRead: true,
   });
   return mapVistoureStatus(await readJson(response), label);
 }
@@ -202,16 +205,22 @@ export async function runStatus(ctx: ProviderContext, prefix: string, id: string
  * free, on the same key and host as both Try-On and Pro. Resolves with e.g. "42500 tokens left".
  */
 export async function checkVistoureKey(ctx: ProviderContext): Promise<string> {
+  return `${(await vistoureCredits(ctx)).remaining} tokens left`;
+}
+
+/** Shared: the token balance (`GET /api/v2/user/tokens`), for the key check and the admin report. */
+export async function vistoureCredits(ctx: ProviderContext): Promise<{ remaining: number; unit: string }> {
   const body = await providerJson<{ tokens?: unknown } | null>(ctx, '/api/v2/user/tokens', {
     method: 'GET',
     headers: { 'x-api-key': ctx.apiKey },
     retry: 'safe',
+    routeClass: 'read',
   });
   const tokens = body?.tokens;
   if (typeof tokens !== 'number' || !Number.isFinite(tokens)) {
     throw new ProviderError('bad_response', 'VistoureAI answered the token balance without a number of tokens.');
   }
-  return `${tokens} tokens left`;
+  return { remaining: tokens, unit: 'tokens' };
 }
 
 const PREFIX = '/api/v2/tryon';
@@ -219,7 +228,7 @@ const PREFIX = '/api/v2/tryon';
 /** VistoureAI Virtual Try-On. Options: `seed`, `model_name` (Beta | Turbo), `garment_description`. */
 export const vistoureAdapter: ProviderAdapter = {
   name: 'vistoure',
-  defaultBaseUrl: VISTOURE_BASE_URL,
+  baseUrlHelp: VISTOURE_BASE_URL_HELP,
   pollIntervalMs: VISTOURE_POLL_INTERVAL_MS,
   categories: vistoureCategories,
   async submit(input: SubmitInput, ctx: ProviderContext): Promise<SubmitResult> {
@@ -230,4 +239,5 @@ export const vistoureAdapter: ProviderAdapter = {
     return runStatus(ctx, PREFIX, jobId, 'VistoureAI');
   },
   checkKey: checkVistoureKey,
+  credits: vistoureCredits,
 };

@@ -4,33 +4,46 @@
  * Vtry generates only from things it stores: a person (the uploaded photo, then a "composed"
  * 1x3 composite that a model makes from it) and a clothes item (the garment image, added as a
  * job). Compose, clothes and generation are all asynchronous jobs read on GET /api/v1/jobs/{id}.
- * The composed person is kept per shopper photo (`photo.ref`) and the clothes id per garment
- * URL, so a shopper's second product costs no second upload or compose, and a garment added
- * once serves every later shopper of that product.
  *
- * Why the preparation advances in status() instead of submit() waiting for it:
- * - Compose is itself a model run (seconds to tens of seconds). Waiting for it in submit would
- *   hold the shopper's POST open that long: past serverless and edge request limits and
- *   storefront proxy timeouts, and a dropped connection would lose the progress.
- * - Vtry allows 3 concurrent generations and 10 generate calls a minute per account. A
- *   generation started from a poll that meets a 429 simply stays "queued" and is tried again on
- *   the next poll, instead of failing the shopper after compose was already paid for.
- * - Every poll makes a few bounded requests, so no call of ours outlives one HTTP request.
- * The price: a preparing job (`p:<nonce>`) keeps its state in ctx.store, and the paid
- * generation it starts from a poll is guarded by a once-only marker there (setIfAbsent), so
- * concurrent polls never start it twice. If the store loses the job (a restarted in-memory
- * store), the job reads as expired instead of risking a second charge. When everything is
- * already prepared, submit queues the generation itself and the jobId (`g:<requestId>`) needs
- * no store at all; only if Vtry still answers 429 after the Retry-After waits does it become a
- * `p:` job whose polls start the generation once a slot frees.
+ * One person per shopper photo, one paid step once: the person is keyed on the photo itself (a
+ * keyed digest of its bytes, so a shopper who sends the same photo again after an error gets the
+ * same person), created and composed at most once under a store lock, and a step that succeeded
+ * is never run again. The clothes item is kept per garment URL, for every later shopper.
+ *
+ * The account's limits (read 60, write 30, generate 10 a minute, 3 generations at once) are
+ * kept by the shared budget (budget.ts): each call takes its class before it is sent, and a
+ * paid step the budget cannot take now waits for the job's turn in the fair line. So the
+ * preparation advances in status(), poll by poll, never by waiting inside a request:
+ * - submit does what the budget allows now (person, compose, clothes, even the generation when
+ *   everything is ready) and answers at once;
+ * - every poll moves the job one step on (reads a pending job, starts the next paid step when
+ *   its turn comes), a few bounded requests at most;
+ * - the generation is started once, guarded by a once-only marker (setIfAbsent), so concurrent
+ *   polls or instances never start it twice. If the store loses the job, it reads as expired
+ *   instead of risking a second charge.
  */
-import type { Category, ErrorBody, JobStatus } from '../../protocol.ts';
-import type { RetryPolicy } from './http.ts';
-import type { JobState, ProviderAdapter, ProviderContext, ProviderPhoto, SubmitInput, SubmitResult } from './types.ts';
+import type { ErrorBody } from '../../protocol.ts';
+import type { JobState, ProviderAdapter, ProviderContext, ProviderPhoto, SubmitInput, SubmitResult, } from './types.ts';
+import type { Ticket } from './budget.ts';
 import { ProviderError, describeProviderError } from './errors.ts';
-import { providerFetch, providerJson, readJson } from './http.ts';
-import { mapFailure, type FailureCode } from './failures.ts';
-import { withLease } from '../store/lease.ts';
+import {
+  cleanDescription,
+  formatJobId,
+  generationBody,
+  mapGenerationJob,
+  mapVtryFailure,
+  parseJobId,
+  staleIds,
+  vtryCategories,
+  vtryKeys,
+  vtryModel,
+  type VtryModel,
+} from './vtry-words.ts';
+import { sleep } from '../../shared/time.ts';
+import { tryLease } from '../store/lease.ts';
+import { addClothes, checkKey, createPerson, deletePerson, getJob, randomHex, resolveClothId, startCompose, startGeneration } from './vtry-calls.ts';
+
+export * from './vtry-words.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const PERSON_TTL_MS = DAY_MS;
@@ -38,259 +51,19 @@ const PERSON_TTL_MS = DAY_MS;
 // merchant replaces the image behind the same URL.
 const CLOTH_TTL_MS = 7 * DAY_MS;
 const JOB_TTL_MS = DAY_MS;
-/** How long a job may wait for its preparation and a free generation slot before it fails. */
-export const VTRY_PREPARE_DEADLINE_MS = 3 * 60 * 1000;
+/**
+ * How long a job may take from submit to a started generation. Waiting in the account's line is
+ * part of it: the merchant's queue limit refuses at submit what could not start in time.
+ */
+export const VTRY_PREPARE_DEADLINE_MS = 15 * 60 * 1000;
 // A poll that is starting the generation has at most one request in flight (30 s timeout).
 const STARTING_GRACE_MS = 60 * 1000;
 const LOCK_TTL_MS = 60 * 1000;
-const LOCK_WAIT_MS = 15 * 1000;
-const LOCK_POLL_MS = 200;
-const DESCRIPTION_MAX_CHARS = 120;
-
-export const VTRY_MODELS = ['NanoBanana', 'NanoBanana2'] as const;
-export type VtryModel = (typeof VTRY_MODELS)[number];
-
-// --- pure mapping, to and from Vtry's words ---------------------------------------------------
-
-/**
- * Vtry takes no category: a generation applies whatever clothes or accessory items it is given.
- * Every one of ours works, so none is absent; the words feed the extra prompt instruction.
- */
-export const vtryCategories: Partial<Record<Category, string>> = {
-  top: 'top',
-  bottom: 'bottoms',
-  dress: 'dress',
-  full: 'full outfit',
-  outerwear: 'outerwear',
-  shoes: 'shoes',
-  accessory: 'accessory',
-};
-
-// Items only judged right when the whole figure, feet included, is in the picture.
-const FULL_BODY: ReadonlySet<Category> = new Set(['bottom', 'dress', 'full', 'shoes']);
-
-/** Store keys, namespaced so several adapters can share one store. */
-export const vtryKeys = {
-  person: (photoRef: string) => `vtry:person:${photoRef}`,
-  cloth: (garmentUrlHash: string) => `vtry:cloth:${garmentUrlHash}`,
-  job: (nonce: string) => `vtry:job:${nonce}`,
-  generation: (nonce: string) => `vtry:gen:${nonce}`,
-};
-
-/** The model named by the `model` option (default NanoBanana; NanoBanana2 needs a paid plan). */
-export function vtryModel(options: Record<string, string>): VtryModel {
-  const value = options.model;
-  if (value === undefined || value === '') return 'NanoBanana';
-  if ((VTRY_MODELS as readonly string[]).includes(value)) return value as VtryModel;
-  throw new Error(`The Vtry option "model" must be one of ${VTRY_MODELS.join(', ')}; "${value}" is not.`);
-}
-
-function extensionOf(type: string): string {
-  if (type === 'image/png') return 'png';
-  if (type === 'image/webp') return 'webp';
-  return 'jpg';
-}
-
-/** Multipart body of `POST /api/v1/persons`: the shopper photo as the one reference image. */
-export function personForm(photo: Pick<ProviderPhoto, 'bytes' | 'type'>, name: string): FormData {
-  const form = new FormData();
-  form.append('name', name);
-  form.append('files', new Blob([photo.bytes.slice()], { type: photo.type }), `photo.${extensionOf(photo.type)}`);
-  return form;
-}
-
-/**
- * Multipart body of `POST /api/v1/clothes` in direct mode (the merchant's image as-is, no model).
- * sourcePageUrl is the image URL itself: it is the referer Vtry sends when fetching, which
- * hotlink protection on the merchant's CDN accepts, and it is what finds the new item later.
- */
-export function clothesForm(garmentUrl: string): FormData {
-  const form = new FormData();
-  form.append('mode', 'direct');
-  form.append('imageUrl', garmentUrl);
-  form.append('sourcePageUrl', garmentUrl);
-  return form;
-}
-
-/** Product titles are merchant text of any length; the prompt gets one tidy line. */
-export function cleanDescription(text: string | undefined): string | undefined {
-  const clean = (text ?? '').replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
-  return clean === '' ? undefined : clean.slice(0, DESCRIPTION_MAX_CHARS);
-}
-
-/** JSON body of `POST /api/v1/generations` (template mode: Vtry writes the production prompt). */
-export function generationBody(init: {
-  model: VtryModel;
-  personId: string;
-  clothId: string;
-  category: Category;
-  description?: string | undefined;
-}): Record<string, unknown> {
-  const word = vtryCategories[init.category] ?? 'item';
-  const description = cleanDescription(init.description);
-  const body: Record<string, unknown> = {
-    model: init.model,
-    personId: init.personId,
-    clothesIds: [init.clothId],
-    prompt:
-      `Show the person wearing the selected ${word}${description ? ` (${description})` : ''}, clearly visible. ` +
-      "Keep the person's face, body shape and skin tone, and the item's color, pattern and details.",
-    numImages: 1,
-  };
-  if (FULL_BODY.has(init.category)) body.composition = 'full-body head-to-toe shot';
-  return body;
-}
-
-/** `requestId` of a compose, clothes or generation answer. */
-export function readRequestId(body: unknown): string {
-  const id = (body as { requestId?: unknown } | null)?.requestId;
-  if (typeof id !== 'string' || id === '') {
-    throw new ProviderError('bad_response', 'Vtry answered without a requestId.');
-  }
-  return id;
-}
-
-/** The new person's id, from `{ "person": { "id": ... }, "files": [...] }`. */
-export function readPersonId(body: unknown): string {
-  const id = (body as { person?: { id?: unknown } } | null)?.person?.id;
-  if (typeof id !== 'string' || id === '') {
-    throw new ProviderError('bad_response', 'Vtry answered a new person without an id.');
-  }
-  return id;
-}
-
-export interface VtryJob {
-  status: JobStatus;
-  imageUrl?: string;
-  imageKey?: string;
-  /** The provider's own error text; only ever mapped, never shown. */
-  errorText?: string;
-}
-
-// The doc's words are upper case (QUEUED, PROCESSING, COMPLETED, FAILED); the queue's own
-// spellings are accepted too, since requestIds come straight from it.
-const JOB_STATUSES: Record<string, JobStatus> = {
-  QUEUED: 'queued',
-  PENDING: 'queued',
-  IN_QUEUE: 'queued',
-  PROCESSING: 'processing',
-  IN_PROGRESS: 'processing',
-  RUNNING: 'processing',
-  COMPLETED: 'completed',
-  FAILED: 'failed',
-  ERROR: 'failed',
-  CANCELLED: 'failed',
-  CANCELED: 'failed',
-};
-
-function errorTextOf(error: unknown): string | undefined {
-  if (typeof error === 'string') return error;
-  if (error && typeof error === 'object') {
-    const o = error as Record<string, unknown>;
-    const parts = [o.code, o.message, o.detail].filter((p): p is string => typeof p === 'string');
-    return parts.length ? parts.join(' ') : undefined;
-  }
-  return undefined;
-}
-
-/** A `GET /api/v1/jobs/{id}` answer, read. */
-export function readVtryJob(body: unknown): VtryJob {
-  const job = body as { status?: unknown; imageUrl?: unknown; imageKey?: unknown; error?: unknown } | null;
-  const status = typeof job?.status === 'string' ? JOB_STATUSES[job.status.toUpperCase()] : undefined;
-  if (!job || !status) throw new ProviderError('bad_response', 'Vtry reported a job status we do not know.');
-  const out: VtryJob = { status };
-  if (typeof job.imageUrl === 'string' && job.imageUrl !== '') out.imageUrl = job.imageUrl;
-  if (typeof job.imageKey === 'string' && job.imageKey !== '') out.imageKey = job.imageKey;
-  const errorText = errorTextOf(job.error);
-  if (errorText !== undefined) out.errorText = errorText;
-  return out;
-}
-
-/** Which job failed: the person's compose, the garment's clothes job, or the generation. */
-export type VtryStage = 'person' | 'clothes' | 'generation';
-
-/** Whose image a failure that only says "the image" means, per stage. */
-const IMAGE_BLAME: Record<VtryStage, FailureCode> = {
-  person: 'photo_rejected',
-  clothes: 'garment_rejected',
-  // The generation reads images Vtry already accepted: trouble there is Vtry's own.
-  generation: 'generation_failed',
-};
-
-/**
- * A failed job's error text to our code and message (the shared mapping of failures.ts);
- * words that only say "the image" are blamed on whatever image the failed stage was reading.
- */
-export function mapVtryFailure(stage: VtryStage, text: string | undefined): ErrorBody {
-  return mapFailure(text, IMAGE_BLAME[stage]);
-}
-
-/** A generation job in our words. */
-export function mapGenerationJob(job: VtryJob): JobState {
-  switch (job.status) {
-    case 'queued':
-    case 'processing':
-      return { status: job.status };
-    case 'completed':
-      if (!job.imageUrl) throw new ProviderError('bad_response', 'Vtry reported a completed job without imageUrl.');
-      return { status: 'completed', images: [job.imageUrl] };
-    case 'failed':
-      return { status: 'failed', error: mapVtryFailure('generation', job.errorText) };
-  }
-}
-
-// Stored file URLs are signed per answer: compare them without their query.
-function urlPath(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.origin}${u.pathname}`;
-  } catch {
-    return url;
-  }
-}
-
-/**
- * The clothes id a completed clothes job made, from a `GET /api/v1/clothes` page. The job
- * answer names no clothes id, so the item is recognized by its stored image (the job's
- * imageUrl / imageKey) or, failing that, by the source URL we sent (the same garment image,
- * so any such item will do). Undefined when the page does not hold it.
- */
-export function findClothId(page: unknown, job: Pick<VtryJob, 'imageUrl' | 'imageKey'>, garmentUrl: string): string | undefined {
-  const clothes = (page as { clothes?: unknown } | null)?.clothes;
-  if (!Array.isArray(clothes)) throw new ProviderError('bad_response', 'Vtry answered a clothes list without clothes.');
-  const items = clothes.filter(
-    (c): c is { id: string; imageUrl?: unknown; sourceUrl?: unknown } =>
-      !!c && typeof c === 'object' && typeof (c as { id?: unknown }).id === 'string',
-  );
-  const image = job.imageUrl ? urlPath(job.imageUrl) : undefined;
-  const byImage = items.find((c) => {
-    if (typeof c.imageUrl !== 'string') return false;
-    if (image && urlPath(c.imageUrl) === image) return true;
-    return !!job.imageKey && urlPath(c.imageUrl).endsWith(`/${job.imageKey}`);
-  });
-  return (byImage ?? items.find((c) => c.sourceUrl === garmentUrl))?.id;
-}
-
-/** What a jobId names: a queued generation, or a job still being prepared. */
-export type VtryJobRef = { kind: 'generation'; requestId: string } | { kind: 'prepare'; nonce: string };
-
-export function formatJobId(ref: VtryJobRef): string {
-  return ref.kind === 'generation' ? `g:${ref.requestId}` : `p:${ref.nonce}`;
-}
-
-export function parseJobId(jobId: string): VtryJobRef | undefined {
-  const match = /^([gp]):([\w.-]{1,128})$/.exec(jobId);
-  if (!match) return undefined;
-  return match[1] === 'g' ? { kind: 'generation', requestId: match[2]! } : { kind: 'prepare', nonce: match[2]! };
-}
-
-/** After a stale id, which remembered ids to forget, judged from the refusal's text. */
-export function staleIds(errorText: string | undefined): { person: boolean; cloth: boolean } {
-  const t = (errorText ?? '').toLowerCase();
-  const person = /person|compos/.test(t);
-  const cloth = /cloth/.test(t);
-  return person || cloth ? { person, cloth } : { person: true, cloth: true };
-}
+const LOCK_POLL_MS = 100;
+/** A submit waits this long for another request preparing the same photo. */
+const SUBMIT_LOCK_WAIT_MS = 5 * 1000;
+/** A compose that failed for no fault of the photo is run again at most this often. */
+const COMPOSE_TRIES = 2;
 
 // --- what the store holds ----------------------------------------------------------------
 
@@ -300,6 +73,7 @@ interface PersonRecord {
   /** The compose job; the composite exists once it completed (`ready`). */
   compose?: string;
   ready?: boolean;
+  composeTries?: number;
   /** Vtry refused this photo: later products are refused at once, without a charge. */
   rejected?: ErrorBody;
 }
@@ -310,22 +84,17 @@ interface ClothRecord {
   request?: string;
 }
 
-/** A job still being prepared (`p:<nonce>`). */
+/** A job still being prepared (`p:<nonce>`); the person and clothes are read from their own records. */
 interface JobRecord {
   at: number;
+  ticket: Ticket;
   model: VtryModel;
-  category: Category;
+  category: SubmitInput['category'];
   description?: string;
   photoRef: string;
-  person: string;
-  compose?: string;
-  personReady?: boolean;
+  personKey: string;
   garmentUrl: string;
   clothKey: string;
-  clothRequest?: string;
-  cloth?: string;
-  /** Vtry answered 429 to a generation start: a deadline then means busy, not slow. */
-  busy?: boolean;
   failed?: ErrorBody;
 }
 
@@ -345,188 +114,121 @@ async function readRecord<T>(ctx: ProviderContext, key: string): Promise<T | und
 const writeRecord = (ctx: ProviderContext, key: string, value: unknown, ttlMs: number) =>
   ctx.store.set(key, JSON.stringify(value), ttlMs);
 
-function hex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
+const hex = (bytes: ArrayBuffer) => Array.from(new Uint8Array(bytes).subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join('');
 
 // Web Crypto, so the adapter runs on edge runtimes too.
 async function hashOf(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return hex(new Uint8Array(digest).subarray(0, 16));
+  return hex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
 }
 
-const randomHex = (bytes: number) => hex(crypto.getRandomValues(new Uint8Array(bytes)));
+/** The photo's person key: an HMAC of its bytes under the endpoint secret (the bytes never leave). */
+async function personKeyOf(photo: ProviderPhoto, ctx: ProviderContext): Promise<string> {
+  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(`vtry person\n${ctx.secret}`), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  return vtryKeys.person(hex(await crypto.subtle.sign('HMAC', key, photo.bytes.slice())));
+}
+
+/** Where the person of a photo handle is kept, so forgetting the handle finds it. */
+const photoPersonKey = (photoRef: string) => `vtry:photo-person:${photoRef}`;
 
 /**
- * Runs `fn` while holding `key`'s lock, so two submits for one photo (or one garment) do not
- * both create and pay for the same thing; the second waits and then reuses the first's record.
- * A holder that died only delays others by LOCK_WAIT_MS.
+ * Runs `fn` holding `key`'s lock, so two requests for one photo (or garment) never both create
+ * and pay for the same thing. A poll never waits for it (`deferred`: the next poll tries again);
+ * a submit waits up to `waitMs` for a holder doing at most two calls (the same photo sent twice).
  */
-function withLock<T>(ctx: ProviderContext, key: string, fn: () => Promise<T>): Promise<T> {
-  // An owned claim (store/lease.ts): renewed while held, released by its owner only.
-  const wait = { ttlMs: LOCK_TTL_MS, waitMs: LOCK_WAIT_MS, pollMs: LOCK_POLL_MS, now: ctx.now, signal: ctx.signal };
-  return withLease(ctx.store, `${key}:lock`, wait, fn);
-}
-
-// --- HTTP, all in one place ----------------------------------------------------------------
-
-const auth = (ctx: ProviderContext) => ({ authorization: `Bearer ${ctx.apiKey}` });
-const jsonHeaders = (ctx: ProviderContext) => ({ ...auth(ctx), 'content-type': 'application/json' });
-
-/**
- * The key check: `GET /api/v1/me` (Account), a read that spends no generation. Resolves with
- * the plan and subscription state, e.g. "Pro plan, active" (the user's email is not printed).
- */
-async function checkKey(ctx: ProviderContext): Promise<string> {
-  const body = await providerJson<{ subscription?: { planLabel?: unknown; planId?: unknown; status?: unknown } } | null>(
-    ctx,
-    '/api/v1/me',
-    { method: 'GET', headers: auth(ctx), retry: 'safe' },
-  );
-  const subscription = body?.subscription;
-  const plan = subscription?.planLabel ?? subscription?.planId;
-  if (typeof plan !== 'string') throw new ProviderError('bad_response', 'Vtry AI answered /api/v1/me without a subscription plan.');
-  return typeof subscription?.status === 'string' ? `${plan} plan, ${subscription.status}` : `${plan} plan`;
-}
-
-async function getJob(ctx: ProviderContext, requestId: string): Promise<VtryJob> {
-  const body = await providerJson(ctx, `/api/v1/jobs/${encodeURIComponent(requestId)}`, {
-    method: 'GET',
-    headers: auth(ctx),
-    retry: 'safe',
-  });
-  return readVtryJob(body);
-}
-
-async function createPerson(photo: ProviderPhoto, ctx: ProviderContext): Promise<string> {
-  // Creates a stored person: a blind repeat would make a second one.
-  const body = await providerJson(ctx, '/api/v1/persons', {
-    method: 'POST',
-    headers: auth(ctx),
-    body: personForm(photo, `tryon-${randomHex(6)}`),
-    retry: 'never',
-  });
-  return readPersonId(body);
-}
-
-async function startCompose(personId: string, model: VtryModel, ctx: ProviderContext): Promise<string> {
-  const body = await providerJson(ctx, `/api/v1/persons/${encodeURIComponent(personId)}/compose`, {
-    method: 'POST',
-    headers: jsonHeaders(ctx),
-    body: JSON.stringify({ model }),
-    retry: 'never',
-  });
-  return readRequestId(body);
-}
-
-async function addClothes(garmentUrl: string, ctx: ProviderContext): Promise<string> {
-  const body = await providerJson(ctx, '/api/v1/clothes', {
-    method: 'POST',
-    headers: auth(ctx),
-    body: clothesForm(garmentUrl),
-    retry: 'never',
-  });
-  return readRequestId(body);
-}
-
-/** Finds the item a completed clothes job made: the first page (newest first), then the last. */
-async function resolveClothId(ctx: ProviderContext, job: VtryJob, garmentUrl: string): Promise<string | undefined> {
-  const list = (page: number) =>
-    providerJson(ctx, `/api/v1/clothes?page=${page}&pageSize=100`, { method: 'GET', headers: auth(ctx), retry: 'safe' });
-  const first = await list(1);
-  const found = findClothId(first, job, garmentUrl);
-  if (found) return found;
-  const pages = (first as { totalPages?: unknown }).totalPages;
-  if (typeof pages !== 'number' || !Number.isSafeInteger(pages) || pages <= 1) return undefined;
-  return findClothId(await list(pages), job, garmentUrl);
-}
-
-type StartOutcome = { requestId: string } | { stale: string | undefined };
-
-/** Queues the paid generation; a 400/404 means Vtry refused our ids (nothing was charged). */
-async function startGeneration(
-  ctx: ProviderContext,
-  body: Record<string, unknown>,
-  policy?: Partial<RetryPolicy>,
-): Promise<StartOutcome> {
-  const response = await providerFetch(ctx, '/api/v1/generations', {
-    method: 'POST',
-    headers: jsonHeaders(ctx),
-    body: JSON.stringify(body),
-    retry: 'never',
-    accept: [400, 404],
-    ...(policy ? { policy } : {}),
-  });
-  if (response.status === 400 || response.status === 404) {
-    const refusal = await response.json().catch(() => null);
-    return { stale: errorTextOf((refusal as { error?: unknown } | null)?.error) };
+async function withLock<T>(ctx: ProviderContext, key: string, fn: () => Promise<T>, waitMs = 0): Promise<T> {
+  const lock = `${key}:lock`;
+  const until = ctx.now() + waitMs;
+  // An owned claim (store/lease.ts): renewed while its holder works, released by its owner only,
+  // so a slow step never lets a second caller in, nor deletes a newcomer's claim.
+  let lease = await tryLease(ctx.store, lock, LOCK_TTL_MS);
+  while (!lease && ctx.now() < until) {
+    await sleep(LOCK_POLL_MS, ctx.signal);
+    lease = await tryLease(ctx.store, lock, LOCK_TTL_MS);
   }
-  return { requestId: readRequestId(await readJson(response)) };
+  if (!lease) throw new ProviderError('deferred', 'Another request is preparing this right now.', { retryAfterSec: 1 });
+  try {
+    return await fn();
+  } finally {
+    await lease.release();
+  }
 }
 
-async function deletePerson(personId: string, ctx: ProviderContext): Promise<void> {
-  const response = await providerFetch(ctx, `/api/v1/persons/${encodeURIComponent(personId)}`, {
-    method: 'DELETE',
-    headers: auth(ctx),
-    retry: 'safe',
-    accept: [404],
-  });
-  await response.body?.cancel().catch(() => {});
-}
-
-// --- preparation -------------------------------------------------------------------------
+const isDeferred = (error: unknown): error is ProviderError => error instanceof ProviderError && error.kind === 'deferred';
 
 /**
- * The shopper's person, created and composed at most once per photo. A compose an earlier
- * product started is looked at once (a read), so a finished one lets this product go straight
- * to generation; a photo Vtry refused is refused again without a charge.
+ * Runs one paid or read step. A step the budget defers, or one Vtry answered 429 (not accepted,
+ * `busy` where no budget is kept), leaves the job waiting, with its place in line when known.
  */
-async function ensurePerson(photo: ProviderPhoto, model: VtryModel, ctx: ProviderContext): Promise<PersonRecord> {
-  const key = vtryKeys.person(photo.ref);
-  return withLock(ctx, key, async () => {
-    let record = await readRecord<PersonRecord>(ctx, key);
-    if (record?.rejected) {
-      throw new ProviderError('rejected', record.rejected.message, { code: record.rejected.code });
-    }
+async function step<T>(fn: () => Promise<T>, waiting: { place?: JobState['queue'] }): Promise<T | undefined> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (!(isDeferred(error) || (error instanceof ProviderError && error.kind === 'busy'))) throw error;
+    if (error.place) waiting.place = error.place;
+    return undefined;
+  }
+}
+
+// --- preparation, one step per call -------------------------------------------------------
+
+/**
+ * Moves the photo's person one step on: create it (only with the photo, at submit), start its
+ * compose, read the compose. Throws `rejected` for a photo Vtry refused; `not_found` when the
+ * person is gone and there is no photo to make it again (the shopper deleted it).
+ */
+async function stepPerson(ctx: ProviderContext, personKey: string, model: VtryModel, photo: ProviderPhoto | undefined, waiting: { place?: JobState['queue'] }): Promise<PersonRecord | undefined> {
+  return withLock(ctx, personKey, async () => {
+    let record = await readRecord<PersonRecord>(ctx, personKey);
+    if (record?.rejected) throw new ProviderError('rejected', record.rejected.message, { code: record.rejected.code });
     if (record?.ready) return record;
-    if (record?.compose) {
-      let job: VtryJob | undefined;
+    if (!record) {
+      if (!photo) throw new ProviderError('not_found', 'The shopper photo of this Vtry job is no longer held.');
+      // A deferred creation throws: the handler queues the whole submit and retries it with the photo.
+      record = { id: await createPerson(photo, ctx) };
+      await writeRecord(ctx, personKey, record, PERSON_TTL_MS);
+    }
+    if (record.compose) {
+      let job;
       try {
         job = await getJob(ctx, record.compose);
       } catch (error) {
-        // The compose job is gone at Vtry (and maybe the person with it): start afresh.
+        // The compose job is gone at Vtry: compose again (the person itself is checked by compose).
         if (!(error instanceof ProviderError && error.kind === 'not_found')) throw error;
-        record = undefined;
       }
-      if (record && job) {
-        if (job.status === 'completed') {
-          record = { id: record.id, compose: record.compose, ready: true };
-          await writeRecord(ctx, key, record, PERSON_TTL_MS);
-          return record;
-        }
-        if (job.status !== 'failed') return record;
+      if (job?.status === 'completed') {
+        record = { id: record.id, compose: record.compose, ready: true };
+        await writeRecord(ctx, personKey, record, PERSON_TTL_MS);
+        return record;
+      }
+      if (job && job.status !== 'failed') return record;
+      if (job) {
         const failure = mapVtryFailure('person', job.errorText);
-        if (failure.code !== 'generation_failed') {
-          await writeRecord(ctx, key, { id: record.id, rejected: failure }, PERSON_TTL_MS);
+        const tries = record.composeTries ?? 1;
+        if (failure.code !== 'generation_failed' || tries >= COMPOSE_TRIES) {
+          await writeRecord(ctx, personKey, { id: record.id, rejected: failure }, PERSON_TTL_MS);
           throw new ProviderError('rejected', failure.message, { code: failure.code });
         }
-        // A compose that failed for no reason of the photo's is worth one more run.
-        record = { id: record.id };
       }
+      record = { id: record.id, composeTries: record.composeTries ?? 1 };
     }
-    if (!record) {
-      record = { id: await createPerson(photo, ctx) };
-      // Saved before compose, so a compose refused with 429 or 5xx never costs a second upload.
-      await writeRecord(ctx, key, record, PERSON_TTL_MS);
+    const started = await step(() => startCompose(record!.id, model, ctx), waiting);
+    if (started === undefined) {
+      await writeRecord(ctx, personKey, record, PERSON_TTL_MS);
+      return record;
     }
-    record = { id: record.id, compose: await startCompose(record.id, model, ctx) };
-    await writeRecord(ctx, key, record, PERSON_TTL_MS);
+    if (started === 'gone') {
+      // Vtry no longer knows the person: forget it, so the next submit of the photo makes it anew.
+      await ctx.store.delete(personKey);
+      throw new ProviderError('not_found', 'Vtry no longer knows this person.');
+    }
+    record = { id: record.id, compose: started, composeTries: (record.composeTries ?? 0) + 1 };
+    await writeRecord(ctx, personKey, record, PERSON_TTL_MS);
     return record;
-  });
+  }, photo ? SUBMIT_LOCK_WAIT_MS : 0);
 }
 
-/** The garment's clothes item, added at most once per garment URL (shared by all shoppers). */
-async function ensureCloth(garmentUrl: string, clothKey: string, ctx: ProviderContext): Promise<ClothRecord> {
+/** Moves the garment's clothes item one step on; a failure when Vtry could not add it. */
+async function stepCloth(ctx: ProviderContext, clothKey: string, garmentUrl: string, waiting: { place?: JobState['queue'] }): Promise<ClothRecord | ErrorBody> {
   return withLock(ctx, clothKey, async () => {
     const record = await readRecord<ClothRecord>(ctx, clothKey);
     if (record?.id) return record;
@@ -536,241 +238,198 @@ async function ensureCloth(garmentUrl: string, clothKey: string, ctx: ProviderCo
         throw error;
       });
       if (job?.status === 'completed') {
+        // The list may lag behind the job; not found yet just means another poll.
         const id = await resolveClothId(ctx, job, garmentUrl);
         if (!id) return record;
         const resolved = { id };
         await writeRecord(ctx, clothKey, resolved, CLOTH_TTL_MS);
         return resolved;
       }
-      if (job && job.status !== 'failed') return record;
+      if (job?.status === 'failed') {
+        // Forgotten, so a later shopper of this product tries again; this job fails.
+        await ctx.store.delete(clothKey);
+        return mapVtryFailure('clothes', job.errorText);
+      }
+      if (job) return record;
     }
-    const added = { request: await addClothes(garmentUrl, ctx) };
+    const request = await step(() => addClothes(garmentUrl, ctx), waiting);
+    if (request === undefined) return {};
+    const added = { request };
     await writeRecord(ctx, clothKey, added, CLOTH_TTL_MS);
     return added;
   });
 }
 
-async function forgetStale(ctx: ProviderContext, photoRef: string, clothKey: string, errorText: string | undefined) {
+const failed = (error: ErrorBody): JobState => ({ status: 'failed', error });
+
+const waitingState = (waiting: { place?: JobState['queue'] }): JobState =>
+  waiting.place ? { status: 'queued', queue: waiting.place } : { status: 'queued' };
+
+async function forgetStale(ctx: ProviderContext, personKey: string, clothKey: string, errorText: string | undefined) {
   const stale = staleIds(errorText);
-  if (stale.person) await ctx.store.delete(vtryKeys.person(photoRef));
+  if (stale.person) await ctx.store.delete(personKey);
   if (stale.cloth) await ctx.store.delete(clothKey);
 }
 
+/**
+ * Everything the budget allows now; the rest is left to the polls. With the person composed
+ * and the clothes item known, the generation is queued here and the job needs no store at all.
+ */
 async function submit(input: SubmitInput, ctx: ProviderContext): Promise<SubmitResult> {
   const model = vtryModel(ctx.options);
   const clothKey = vtryKeys.cloth(await hashOf(input.garmentUrl));
-
-  // A remembered id Vtry no longer knows (deleted there, another account) is dropped and the
-  // preparation redone once, rather than failing the shopper.
-  for (let attempt = 0; ; attempt++) {
-    const person = await ensurePerson(input.photo, model, ctx);
-    const cloth = await ensureCloth(input.garmentUrl, clothKey, ctx);
-
-    if (person.ready && cloth.id) {
-      const body = generationBody({
-        model,
-        personId: person.id,
-        clothId: cloth.id,
-        category: input.category,
-        description: input.garmentDescription,
-      });
-      let outcome: StartOutcome | 'busy';
-      try {
-        outcome = await startGeneration(ctx, body);
-      } catch (error) {
-        // Still 429 after the Retry-After waits (all generation slots taken): queue it here and
-        // let the polls start it, as they do for a job that needed preparing.
-        if (!(error instanceof ProviderError && error.kind === 'busy')) throw error;
-        outcome = 'busy';
-      }
-      if (outcome === 'busy') {
-        return preparedJob(ctx, input, model, clothKey, person, cloth, true);
-      }
-      if ('requestId' in outcome) {
-        return { jobId: formatJobId({ kind: 'generation', requestId: outcome.requestId }), state: { status: 'queued' } };
-      }
-      await forgetStale(ctx, input.photo.ref, clothKey, outcome.stale);
-      if (attempt === 0) continue;
-      throw new ProviderError('bad_response', 'Vtry refused the generation for the ids it had just given.');
-    }
-
-    return preparedJob(ctx, input, model, clothKey, person, cloth, false);
-  }
-}
-
-/** Records a job whose polls will finish its preparation and start its generation. */
-async function preparedJob(
-  ctx: ProviderContext,
-  input: SubmitInput,
-  model: VtryModel,
-  clothKey: string,
-  person: PersonRecord,
-  cloth: ClothRecord,
-  busy: boolean,
-): Promise<SubmitResult> {
+  const personKey = await personKeyOf(input.photo, ctx);
   const nonce = randomHex(10);
+  const ticket: Ticket = ctx.ticket ?? { id: `vtry:${nonce}`, at: ctx.now() };
+  const jobCtx = { ...ctx, ticket };
+  const waiting: { place?: JobState['queue'] } = {};
+  // Every handle of this photo finds its person, so forgetting any of them deletes it.
+  await ctx.store.set(photoPersonKey(input.photo.ref), personKey, PERSON_TTL_MS);
+
+  // A person's creation the budget defers throws (the handler queues the submit with its photo);
+  // everything after it can wait for the polls.
+
   const record: JobRecord = {
-    at: ctx.now(),
+    at: ticket.at,
+    ticket,
     model,
     category: input.category,
     photoRef: input.photo.ref,
-    person: person.id,
+    personKey,
     garmentUrl: input.garmentUrl,
     clothKey,
   };
   const description = cleanDescription(input.garmentDescription);
   if (description) record.description = description;
-  if (person.ready) record.personReady = true;
-  else record.compose = person.compose!;
-  if (cloth.id) record.cloth = cloth.id;
-  else record.clothRequest = cloth.request!;
-  if (busy) record.busy = true;
+
+  // A remembered id Vtry no longer knows (deleted there) is dropped and the preparation redone
+  // once, here, where the photo is at hand.
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const person = await stepPerson(jobCtx, personKey, model, input.photo, waiting);
+    const cloth = await stepCloth(jobCtx, clothKey, input.garmentUrl, waiting).catch((error: unknown) => {
+      if (isDeferred(error)) return {} as ClothRecord;
+      throw error;
+    });
+    if ('code' in cloth) throw new ProviderError('rejected', cloth.message, { code: cloth.code });
+    if (!person?.ready || !cloth.id) break;
+    const body = generationBody({ model, personId: person.id, clothId: cloth.id, category: input.category, description });
+    const outcome = await step(() => startGeneration(jobCtx, body, true), waiting);
+    if (outcome && 'requestId' in outcome) {
+      return { jobId: formatJobId({ kind: 'generation', requestId: outcome.requestId }), state: { status: 'queued' } };
+    }
+    if (!outcome) break;
+    await forgetStale(ctx, personKey, clothKey, outcome.stale);
+  }
   await writeRecord(ctx, vtryKeys.job(nonce), record, JOB_TTL_MS);
-  return { jobId: formatJobId({ kind: 'prepare', nonce }), state: { status: 'queued' } };
+  return { jobId: formatJobId({ kind: 'prepare', nonce }), state: waitingState(waiting) };
 }
 
-const failed = (error: ErrorBody): JobState => ({ status: 'failed', error });
-
-function deadlineFailure(record: JobRecord): JobState {
-  const { code, message } = describeProviderError(
-    new ProviderError(record.busy ? 'busy' : 'timeout', 'Vtry did not get the job ready in time.'),
-  );
+function deadlineFailure(): JobState {
+  const { code, message } = describeProviderError(new ProviderError('timeout', 'Vtry did not get the job ready in time.'));
   return failed({ code, message });
 }
 
-/** Moves the person's compose along; returns a failure when Vtry refused the photo. */
-async function advancePerson(record: JobRecord, ctx: ProviderContext): Promise<ErrorBody | undefined> {
-  const key = vtryKeys.person(record.photoRef);
-  const person = await readRecord<PersonRecord>(ctx, key);
-  if (person?.id === record.person && person.ready) {
-    record.personReady = true;
-    return undefined;
-  }
-  const job = await getJob(ctx, record.compose!);
-  if (job.status === 'completed') {
-    record.personReady = true;
-    if (person?.id === record.person) {
-      await writeRecord(ctx, key, { id: person.id, compose: record.compose, ready: true }, PERSON_TTL_MS);
-    }
-  } else if (job.status === 'failed') {
-    const failure = mapVtryFailure('person', job.errorText);
-    if (person?.id === record.person) {
-      if (failure.code === 'generation_failed') await writeRecord(ctx, key, { id: person.id }, PERSON_TTL_MS);
-      else await writeRecord(ctx, key, { id: person.id, rejected: failure }, PERSON_TTL_MS);
-    }
-    return failure;
-  }
-  return undefined;
+/** Reads a started generation; its slot is given back once it ended. */
+async function readGeneration(requestId: string, ctx: ProviderContext): Promise<JobState> {
+  const state = mapGenerationJob(await getJob(ctx, requestId));
+  if (state.status === 'completed' || state.status === 'failed') await ctx.budget?.releaseSlot(requestId);
+  return state;
 }
 
-/** Moves the garment's clothes job along; returns a failure when Vtry could not add it. */
-async function advanceCloth(record: JobRecord, ctx: ProviderContext): Promise<ErrorBody | undefined> {
-  const cloth = await readRecord<ClothRecord>(ctx, record.clothKey);
-  if (cloth?.id) {
-    record.cloth = cloth.id;
-    return undefined;
-  }
-  const job = await getJob(ctx, record.clothRequest!);
-  if (job.status === 'failed') {
-    if (cloth?.request === record.clothRequest) await ctx.store.delete(record.clothKey);
-    return mapVtryFailure('clothes', job.errorText);
-  }
-  if (job.status !== 'completed') return undefined;
-  // The list may lag behind the job; not found yet just means another poll.
-  const id = await resolveClothId(ctx, job, record.garmentUrl);
-  if (id) {
-    record.cloth = id;
-    await writeRecord(ctx, record.clothKey, { id }, CLOTH_TTL_MS);
-  }
-  return undefined;
-}
-
-/** One poll of a job being prepared: advance what is pending, then start the generation once. */
+/** One poll of a job being prepared: move what is pending one step, then start the generation once. */
 async function advance(nonce: string, ctx: ProviderContext): Promise<JobState> {
   const jobKey = vtryKeys.job(nonce);
   const genKey = vtryKeys.generation(nonce);
   const record = await readRecord<JobRecord>(ctx, jobKey);
   if (!record) throw new ProviderError('not_found', 'This Vtry job is no longer known to the endpoint.');
+  const jobCtx = { ...ctx, ticket: record.ticket };
 
   const generation = await readRecord<GenerationRecord>(ctx, genKey);
-  if (generation && 'id' in generation) return mapGenerationJob(await getJob(ctx, generation.id));
+  if (generation && 'id' in generation) return readGeneration(generation.id, jobCtx);
   if (generation && 'failed' in generation) return failed(generation.failed);
   if (record.failed) return failed(record.failed);
-  const overdue = ctx.now() - record.at > VTRY_PREPARE_DEADLINE_MS;
   if (generation) {
     // Another poll is starting it right now (or died doing so: never start it a second time).
     return ctx.now() - generation.starting > STARTING_GRACE_MS ? failed(mapVtryFailure('generation', undefined)) : { status: 'queued' };
   }
+  if (ctx.now() - record.at > VTRY_PREPARE_DEADLINE_MS) {
+    await ctx.budget?.leave(record.ticket.id);
+    return deadlineFailure();
+  }
 
-  const before = JSON.stringify(record);
-  const failure =
-    (!record.personReady ? await advancePerson(record, ctx) : undefined) ??
-    (!record.cloth ? await advanceCloth(record, ctx) : undefined);
-  if (failure) record.failed = failure;
-  const save = () => (JSON.stringify(record) === before ? undefined : writeRecord(ctx, jobKey, record, JOB_TTL_MS));
-  if (record.failed) {
-    await save();
+  const waiting: { place?: JobState['queue'] } = {};
+  let person: PersonRecord | undefined;
+  let cloth: ClothRecord | ErrorBody;
+  try {
+    // Another request holding a record's lock (`deferred`) just means: not this poll.
+    const later = <T>(error: unknown, value: T): T => {
+      if (isDeferred(error)) return value;
+      throw error;
+    };
+    const stepped = await stepPerson(jobCtx, record.personKey, record.model, undefined, waiting).catch((e: unknown) => later(e, 'locked' as const));
+    // Another poll of this photo is moving it on right now: it does this job's steps too.
+    if (stepped === 'locked') return waitingState(waiting);
+    person = stepped;
+    cloth = await stepCloth(jobCtx, record.clothKey, record.garmentUrl, waiting).catch((e: unknown) => later<ClothRecord>(e, {}));
+  } catch (error) {
+    if (!(error instanceof ProviderError && error.kind === 'rejected')) throw error;
+    record.failed = { code: error.code ?? 'photo_rejected', message: error.message };
+    await writeRecord(ctx, jobKey, record, JOB_TTL_MS);
     return failed(record.failed);
   }
-  // The deadline ends waiting only: a job whose preparation is done still gets its chance.
-  if (!record.personReady || !record.cloth) {
-    await save();
-    return overdue ? deadlineFailure(record) : { status: 'queued' };
+  if ('code' in cloth) {
+    record.failed = cloth;
+    await writeRecord(ctx, jobKey, record, JOB_TTL_MS);
+    return failed(cloth);
   }
+  if (!person?.ready || !cloth.id) return waitingState(waiting);
 
   const starting = JSON.stringify({ starting: ctx.now() });
-  if (!(await ctx.store.setIfAbsent(genKey, starting, JOB_TTL_MS))) {
-    await save();
-    return { status: 'queued' };
-  }
-  const body = generationBody({
-    model: record.model,
-    personId: record.person,
-    clothId: record.cloth,
-    category: record.category,
-    description: record.description,
-  });
-  let outcome: StartOutcome;
+  if (!(await ctx.store.setIfAbsent(genKey, starting, JOB_TTL_MS))) return { status: 'queued' };
+  const body = generationBody({ model: record.model, personId: person.id, clothId: cloth.id, category: record.category, description: record.description });
+  let outcome;
   try {
-    // No waiting on 429 inside a poll: the next poll is the retry.
-    outcome = await startGeneration(ctx, body, { busyRetries: 0 });
+    outcome = await step(() => startGeneration(jobCtx, body), waiting);
   } catch (error) {
-    if (error instanceof ProviderError && (error.kind === 'busy' || error.kind === 'auth')) {
+    if (error instanceof ProviderError && error.kind === 'auth') {
       // Refused before any work started, so trying again later cannot charge twice. Only our own marker goes.
       await ctx.store.deleteIfEquals(genKey, starting);
-      if (error.kind === 'auth') throw error;
-      record.busy = true;
-      await save();
-      return overdue ? deadlineFailure(record) : { status: 'queued' };
+      throw error;
     }
     // It may have been accepted (5xx, timeout, unreadable answer): never send it again.
     await writeRecord(ctx, genKey, { failed: mapVtryFailure('generation', undefined) }, JOB_TTL_MS);
     throw error;
   }
+  if (outcome === undefined) {
+    // Not sent (no room in the budget, or a 429): its turn comes on a later poll.
+    await ctx.store.deleteIfEquals(genKey, starting);
+    return waitingState(waiting);
+  }
   if ('stale' in outcome) {
-    await forgetStale(ctx, record.photoRef, record.clothKey, outcome.stale);
+    await forgetStale(ctx, record.personKey, record.clothKey, outcome.stale);
     const failure = mapVtryFailure('generation', undefined);
     await writeRecord(ctx, genKey, { failed: failure }, JOB_TTL_MS);
     return failed(failure);
   }
   await writeRecord(ctx, genKey, { id: outcome.requestId }, JOB_TTL_MS);
-  await save();
   return { status: 'queued' };
 }
 
 async function status(jobId: string, ctx: ProviderContext): Promise<JobState> {
   const ref = parseJobId(jobId);
   if (!ref) throw new ProviderError('not_found', 'Not a Vtry job id.');
-  if (ref.kind === 'generation') return mapGenerationJob(await getJob(ctx, ref.requestId));
+  if (ref.kind === 'generation') return readGeneration(ref.requestId, ctx);
   return advance(ref.nonce, ctx);
 }
 
-/** Deletes the shopper's person (photo and composite) at Vtry, best effort. */
+/** Deletes the shopper's person (photo and composite) at Vtry (`DELETE /api/v1/persons/{id}`). */
 async function forgetPhoto(photoRef: string, ctx: ProviderContext): Promise<void> {
-  const key = vtryKeys.person(photoRef);
-  const record = await readRecord<PersonRecord>(ctx, key);
-  await ctx.store.delete(key);
-  if (record) await deletePerson(record.id, ctx).catch(() => {});
+  const personKey = await ctx.store.get(photoPersonKey(photoRef));
+  if (!personKey) return;
+  const record = await readRecord<PersonRecord>(ctx, personKey);
+  if (record) await deletePerson(record.id, ctx);
+  await ctx.store.delete(personKey);
+  await ctx.store.delete(photoPersonKey(photoRef));
 }
 
 /**
@@ -780,10 +439,12 @@ async function forgetPhoto(photoRef: string, ctx: ProviderContext): Promise<void
 export const vtryAdapter: ProviderAdapter = {
   name: 'vtry',
   defaultBaseUrl: 'https://vtry.ai',
-  // The doc names no per-job status interval (only 60 reads a minute per account), so the
-  // house default applies.
+  // The doc names no per-job status interval, only the account's 60 reads a minute: the budget
+  // spreads those across the jobs in flight; 2 s is the house default for one job alone.
   pollIntervalMs: 2000,
   categories: vtryCategories,
+  // "Rate limits and concurrency": read 60, write 30, generate 10 a minute; 3 generations at once.
+  limits: { read: 60, write: 30, generate: 10, concurrency: 3 },
   submit,
   status,
   forgetPhoto,

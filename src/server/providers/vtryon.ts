@@ -8,7 +8,8 @@
  * validated once, before any task is created, so a photo the model cannot use is refused
  * without charging a generation.
  */
-import type { Category, ErrorBody } from '../../protocol.ts';
+import type { Category, ErrorBody, JobStatus } from '../../protocol.ts';
+import { listedStatus, unlistedWord } from './status-words.ts';
 import type { JobState, ProviderAdapter, ProviderContext, ProviderPhoto, SubmitInput, SubmitResult } from './types.ts';
 import { ProviderError } from './errors.ts';
 import { providerFetch, providerJson, readJson } from './http.ts';
@@ -106,12 +107,21 @@ export function photoRejection(issues: string[]): ProviderError {
 /** Vtryon's failure text to our code and message (the shared mapping of failures.ts). */
 export const mapVtryonFailure = (text: string | undefined): ErrorBody => mapFailure(text);
 
+/** The document's "Task Statuses", exactly: queued/pending, processing, completed, failed. */
+export const VTRYON_STATUS_WORDS: Readonly<Record<string, JobStatus>> = {
+  queued: 'queued',
+  pending: 'queued',
+  processing: 'processing',
+  completed: 'completed',
+  failed: 'failed',
+};
+
 /** A task object (`{ id, status, result_url?, error? }`) in our words. */
 export function mapVtryonTask(body: unknown): JobState {
   const task = body as { status?: unknown; result_url?: unknown; error?: unknown; detail?: unknown } | null;
-  switch (task?.status) {
+  if (!task || typeof task !== 'object') throw new ProviderError('bad_response', 'Vtryon answered without a task.');
+  switch (listedStatus(VTRYON_STATUS_WORDS, task.status)) {
     case 'queued':
-    case 'pending':
       return { status: 'queued' };
     case 'processing':
       return { status: 'processing' };
@@ -126,7 +136,7 @@ export function mapVtryonTask(body: unknown): JobState {
       return { status: 'failed', error: mapVtryonFailure(text) };
     }
     default:
-      throw new ProviderError('bad_response', 'Vtryon reported a task status we do not know.');
+      return unlistedWord(task.status);
   }
 }
 
@@ -142,7 +152,7 @@ interface PersonEntry {
 
 async function uploadImage(ctx: ProviderContext, path: string, form: FormData): Promise<number> {
   // An upload creates a stored image; a blind repeat would store it twice.
-  const body = await providerJson(ctx, path, { method: 'POST', headers: auth(ctx), body: form, retry: 'never' });
+  const body = await providerJson(ctx, path, { method: 'POST', headers: auth(ctx), body: form, retry: 'never', routeClass: 'write' });
   return readUploadId(body);
 }
 
@@ -160,6 +170,7 @@ async function personImage(photo: ProviderPhoto, ctx: ProviderContext): Promise<
         headers: { ...auth(ctx), 'content-type': 'application/json' },
         body: JSON.stringify({ tryon_person_image_id: id }),
         retry: 'safe',
+        routeClass: 'write',
       }),
     );
     entry = { id, ...validation };
@@ -204,6 +215,7 @@ async function submit(input: SubmitInput, ctx: ProviderContext): Promise<SubmitR
     headers: { ...auth(ctx), 'content-type': 'application/json' },
     body: JSON.stringify(taskBody(personId, garmentId)),
     retry: 'never',
+    routeClass: 'generate',
     // A 4xx here means Vtryon refused the ids (deleted on its side): nothing was charged.
     accept: [400, 404],
   });
@@ -225,7 +237,7 @@ async function submit(input: SubmitInput, ctx: ProviderContext): Promise<SubmitR
 
 async function status(jobId: string, ctx: ProviderContext): Promise<JobState> {
   if (!/^\w{1,64}$/.test(jobId)) throw new ProviderError('not_found', 'Not a Vtryon task id.');
-  const body = await providerJson(ctx, `/v2/tryon/tasks/${jobId}/`, { method: 'GET', headers: auth(ctx), retry: 'safe' });
+  const body = await providerJson(ctx, `/v2/tryon/tasks/${jobId}/`, { method: 'GET', headers: auth(ctx), retry: 'safe', jobRead: true, routeClass: 'read' });
   return mapVtryonTask(body);
 }
 
@@ -233,18 +245,24 @@ async function forgetPhoto(photoRef: string, ctx: ProviderContext): Promise<void
   const key = vtryonKeys.person(photoRef);
   const cached = await ctx.store.get(key);
   if (!cached) return;
-  await ctx.store.delete(key);
   const { id } = JSON.parse(cached) as PersonEntry;
-  await providerFetch(ctx, `/v2/tryon/person-images/${id}/`, { method: 'DELETE', headers: auth(ctx), retry: 'safe' }).then(
-    (response) => response.body?.cancel(),
-    () => {},
-  );
+  // A 404 is already gone; any other failure is thrown (the id kept), so the deletion is tried again later.
+  const response = await providerFetch(ctx, `/v2/tryon/person-images/${id}/`, {
+    method: 'DELETE',
+    headers: auth(ctx),
+    retry: 'safe',
+    routeClass: 'write',
+    accept: [404],
+  });
+  await response.body?.cancel().catch(() => {});
+  await ctx.store.delete(key);
 }
 
 /** Vtryon: upload person (validated) and garment, create a task, poll it every 3 s. */
 export const vtryonAdapter: ProviderAdapter = {
   name: 'vtryon',
-  defaultBaseUrl: 'https://api.vtryon.com',
+  // The document gives paths only (/v2/tryon/...) and names no API host: no guessed default.
+  baseUrlHelp: "Set it to the API base URL from your Vtryon account (the host in front of /v2/tryon/...), without the /v2 path.",
   // The doc asks for polls every 3-5 seconds.
   pollIntervalMs: 3000,
   categories: vtryonCategories,

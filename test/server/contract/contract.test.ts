@@ -47,7 +47,7 @@ describe.each(PROVIDER_CASES)('provider contract: $name', (pc) => {
     fake = await pc.start({ apiKey });
     fake.timing = { queuedMs: 20, processingMs: 40 };
     pc.prepare?.(fake);
-    endpoint = await startEndpoint(pc.name, fake, { apiKey, garmentHost: garments.host });
+    endpoint = await startEndpoint(pc.name, fake, { apiKey, garmentHost: garments.host, ...(pc.env ? { env: pc.env } : {}) });
   });
   afterAll(async () => {
     await endpoint.close();
@@ -150,24 +150,35 @@ describe.each(PROVIDER_CASES)('provider contract: $name', (pc) => {
     }
   });
 
-  it('a 429 with Retry-After once is waited out: still 202, the paid call made twice, charged once', async () => {
+  it('a 429 pauses the account: the try-on waits in line (202 with its place), is sent after Retry-After, charged once', async () => {
     fake.resetCalls();
     fake.inject(pc.submitRoute, { kind: 'status', status: 429, retryAfter: 1 });
-    const started = Date.now();
     const answer = await submit();
     expect(answer.status).toBe(202);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect((answer.body as { queue?: { position: number } }).queue?.position).toBe(1);
+    expect(fake.count(pc.submitRoute)).toBe(1);
+    // Polls before the Retry-After send nothing; after it, the submit goes once.
+    expect((await poll(answer.body.job!)).status).toBe(200);
+    expect(fake.count(pc.submitRoute)).toBe(1);
+    await sleep(1100);
+    expect((await pollToEnd(answer.body.job!)).status).toBe('completed');
     expect(fake.count(pc.submitRoute)).toBe(2);
+    expect(fake.count(pc.generationRoute)).toBe(pc.generationRoute === pc.submitRoute ? 2 : 1);
   });
 
-  it('429 throughout is 503 provider_busy with Retry-After', async () => {
-    fake.resetCalls();
-    fake.inject(pc.submitRoute, { kind: 'status', status: 429, retryAfter: 0 }, 10);
-    const answer = await submit();
-    expect(answer.status).toBe(503);
-    expect(answer.body.error?.code).toBe('provider_busy');
-    expect(Number(answer.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    expect(fake.count(pc.submitRoute)).toBe(1 + defaultRetryPolicy.busyRetries);
+  it('a 429 whose Retry-After is longer than the merchant\'s queue limit is 503 provider_busy', async () => {
+    const short = await startEndpoint(pc.name, fake, { apiKey, garmentHost: garments.host, env: { ...pc.env, TRYON_QUEUE_MAX_WAIT: '5' } });
+    try {
+      fake.resetCalls();
+      // A fresh endpoint: its first call (whatever route) is refused for 30 s.
+      fake.inject('*', { kind: 'status', status: 429, retryAfter: 30 });
+      const answer = await submit({}, {}, short);
+      expect(answer.status).toBe(503);
+      expect(answer.body.error?.code).toBe('provider_busy');
+      expect(Number(answer.headers.get('retry-after'))).toBeGreaterThanOrEqual(5);
+    } finally {
+      await short.close();
+    }
   });
 
   it('a 500 on submit is 502 after exactly one paid call (never charged twice)', async () => {

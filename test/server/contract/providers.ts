@@ -31,6 +31,8 @@ export interface ProviderCase {
   maxCallsPerRefresh?: number;
   /** Adjusts the fake for the suite (e.g. limits that would otherwise throttle a fast test run). */
   prepare?(fake: FakeProvider): void;
+  /** Endpoint settings the suite needs (the account limits matching `prepare`'s). */
+  env?: Record<string, string>;
 }
 
 /** Every provider of issue 3, with its fake. */
@@ -59,6 +61,8 @@ export const PROVIDER_CASES: ProviderCase[] = [
     generationRoute: 'generate',
     statusRoute: 'job-status',
     personRoutes: [],
+    // Its "few requests per minute" (3 generate calls) would queue most of this suite's try-ons.
+    env: { TRYON_PROVIDER_LIMITS: 'generate=1000' },
   },
   { name: 'pixazo', start: startFakePixazo, submitRoute: 'submit', generationRoute: 'submit', statusRoute: 'poll', personRoutes: [] },
   {
@@ -66,7 +70,9 @@ export const PROVIDER_CASES: ProviderCase[] = [
     // generation, which a poll starts once both are ready (see vtry.ts).
     name: 'vtry',
     start: startFakeVtry,
-    submitRoute: 'person-create',
+    // The person is kept per photo and this suite sends one photo: after the first try-on a
+    // submit goes straight to the paid generation, where its faults are injected.
+    submitRoute: 'generation-create',
     generationRoute: 'generation-create',
     statusRoute: 'job-status',
     personRoutes: ['person-create', 'compose'],
@@ -74,8 +80,11 @@ export const PROVIDER_CASES: ProviderCase[] = [
     prepare(fake) {
       // Vtry's per-minute buckets are tested in its adapter suite; here they would only slow us.
       const vtry = fake as VtryFake;
-      vtry.limits = { ...vtry.limits, read: 10_000, write: 10_000, generate: 10_000, 'source-images': 10_000, preauth: 10_000, failedAuth: 10_000 };
+      // Its concurrency too: a generation whose submit failed (5xx, unreadable) keeps its slot until
+      // the slot's lease ends, which the fault tests here would otherwise pile up.
+      vtry.limits = { ...vtry.limits, read: 10_000, write: 10_000, generate: 10_000, 'source-images': 10_000, preauth: 10_000, failedAuth: 10_000, concurrency: 10_000 };
     },
+    env: { TRYON_PROVIDER_LIMITS: 'read=10000,write=10000,generate=10000,concurrency=10000' },
   },
 ];
 
@@ -140,7 +149,7 @@ export interface Endpoint {
 export async function startEndpoint(
   name: string,
   fake: FakeProvider,
-  init: { apiKey: string; garmentHost: string },
+  init: { apiKey: string; garmentHost: string; env?: Record<string, string> },
 ): Promise<Endpoint> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}/api/try-on`;
@@ -154,6 +163,10 @@ export async function startEndpoint(
     TRYON_GARMENT_HOSTS: init.garmentHost,
     // The fakes and the garment "CDN" run on this machine: the development setting that allows loopback.
     TRYON_DEV_ALLOW_LOOPBACK: '1',
+    // Keep what a provider holds for the photo while its handle lives, so the suite can check that
+    // a second product reuses it (the default deletes it once a result is delivered).
+    TRYON_PROVIDER_RETENTION: 'photo',
+    ...init.env,
   };
   if (getAdapter(name).needsPhotoUrl) env.TRYON_PUBLIC_URL = base;
   const server = await startNodeServer({

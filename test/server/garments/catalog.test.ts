@@ -26,7 +26,7 @@ describe('product catalogs', () => {
   });
 
   it('a broken catalog stops startup with a sentence naming TRYON_CATALOG', () => {
-    for (const [name, text] of [['bad.json', '{not json'], ['worse.json', JSON.stringify({ p: { garment: 'ftp://x/y.png' } })], ['cat.json', JSON.stringify({ p: { garment: GARMENT_URL, category: 'hat' } })]]) {
+    for (const [name, text] of [['bad.json', '{not json'], ['worse.json', JSON.stringify({ p: { garment: 'ftp://x/y.png' } })], ['cat.json', JSON.stringify({ p: { garment: GARMENT_URL, category: 'scarf' } })]]) {
       expect(() => optionsFromEnv({ TRYON_CATALOG: file(name!, text!) })).toThrow(ConfigError);
     }
     expect(() => optionsFromEnv({ TRYON_CATALOG: join(dir, 'missing.json') })).toThrow(/TRYON_CATALOG/);

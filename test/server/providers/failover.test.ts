@@ -93,7 +93,8 @@ describe('failover at submit', () => {
     const response = await submit(fetchFn);
     expect(response.status).toBe(202);
     const { job } = (await response.json()) as { job: string };
-    expect(vistoure.count('run')).toBe(1 + defaultRetryPolicy.busyRetries);
+    // The 429 pauses the primary's account at once (no waiting in the request): the fallback takes it.
+    expect(vistoure.count('run')).toBe(1);
     expect(virtufit.count('generate')).toBe(1);
 
     // Polls go to the provider that took the job, with its own key; the primary is never asked.
@@ -153,9 +154,9 @@ describe('failover at submit', () => {
     expect(virtufit.count()).toBe(0);
   });
 
-  it('skips a fallback that cannot dress the category: busy stays busy, with Retry-After', async () => {
+  it('skips a fallback that cannot dress the category: the try-on waits in the primary\'s line', async () => {
     // VirtuFit dresses shoes, VistoureAI does not.
-    virtufit.inject('generate', { kind: 'status', status: 429, retryAfter: 0 }, 10);
+    virtufit.inject('generate', { kind: 'status', status: 429, retryAfter: 3 }, 10);
     const { fetch: fetchFn } = handler({
       provider: 'virtufit',
       apiKey: FALLBACK_KEY,
@@ -163,19 +164,23 @@ describe('failover at submit', () => {
       fallbacks: [{ provider: 'vistoure', apiKey: PRIMARY_KEY, providerUrl: vistoure.url }],
     });
     const response = await submit(fetchFn, 'shoes');
-    expect(response.status).toBe(503);
-    expect(response.headers.get('retry-after')).toMatch(/^\d+$/);
-    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('provider_busy');
+    expect(response.status).toBe(202);
+    expect(((await response.json()) as { queue?: { position: number } }).queue?.position).toBe(1);
+    expect(virtufit.count('generate')).toBe(1);
     expect(vistoure.count()).toBe(0);
   });
 
-  it('when every provider is busy the last refusal is answered', async () => {
+  it('when every provider is busy the try-on waits in the last one\'s line; past the merchant\'s limit it is 503 provider_busy', async () => {
     busyForever();
-    virtufit.inject('generate', { kind: 'status', status: 429, retryAfter: 0 }, 10);
-    const { fetch: fetchFn } = handler();
-    const response = await submit(fetchFn);
-    expect(response.status).toBe(503);
-    expect(virtufit.count('generate')).toBe(1 + defaultRetryPolicy.busyRetries);
+    virtufit.inject('generate', { kind: 'status', status: 429, retryAfter: 3 }, 10);
+    const waits = await submit(handler().fetch);
+    expect(waits.status).toBe(202);
+    expect(vistoure.count('run')).toBe(1);
+    expect(virtufit.count('generate')).toBe(1);
+    const refused = await submit(handler({ queueMaxWaitSec: 1 }).fetch);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('provider_busy');
   });
 });
 
@@ -206,6 +211,7 @@ describe('failover configuration', () => {
   const env = {
     TRYON_PROVIDER: 'vistoure',
     TRYON_API_KEY: 'k1',
+    TRYON_PROVIDER_URL: 'http://127.0.0.1:4010',
     TRYON_FALLBACK_PROVIDERS: 'vistoure-pro, virtufit',
     TRYON_VISTOURE_PRO_API_KEY: 'k2',
     TRYON_VISTOURE_PRO_PROVIDER_URL: 'http://127.0.0.1:4011',
@@ -226,6 +232,10 @@ describe('failover configuration', () => {
     [{ TRYON_FALLBACK_PROVIDERS: 'vistoure' }, /twice or names the primary/],
     [{ TRYON_VISTOURE_PRO_PROVIDER_URL: 'ftp://x' }, /TRYON_VISTOURE_PRO_PROVIDER_URL/],
     [{ TRYON_FALLBACK_PROVIDERS: 'pixazo', TRYON_PIXAZO_API_KEY: 'k4' }, /TRYON_PUBLIC_URL/],
+    // The VistoureAI and Vtryon documents name no API host: no guessed default, the setting is required.
+    [{ TRYON_PROVIDER_URL: '' }, /TRYON_PROVIDER_URL .*is required for the provider "vistoure".*Developer API Dashboard/],
+    [{ TRYON_VISTOURE_PRO_PROVIDER_URL: '' }, /TRYON_VISTOURE_PRO_PROVIDER_URL .*is required for the provider "vistoure-pro"/],
+    [{ TRYON_PROVIDER: 'vtryon', TRYON_PROVIDER_URL: '' }, /TRYON_PROVIDER_URL .*is required for the provider "vtryon".*Vtryon account/],
   ])('refuses %o at startup, naming the setting and no key', (change, message) => {
     let error: unknown;
     try {

@@ -78,8 +78,16 @@ describe('virtufit pure mapping', () => {
       full: 'full_outfit',
       outerwear: 'jacket',
       shoes: 'shoes',
+      watch: 'watch',
+      glasses: 'glasses',
+      hat: 'hat',
+      bag: 'bag',
+      jewelry: 'jewelry',
       accessory: 'other',
     });
+    // Every value is one of the document's swap_target words.
+    const documented = ['full_outfit', 'top', 'bottom', 'dress', 'jacket', 'watch', 'glasses', 'shoes', 'hat', 'bag', 'jewelry', 'other'];
+    expect(Object.values(virtufitAdapter.categories).every((word) => documented.includes(word!))).toBe(true);
     expect(virtufitAdapter.pollIntervalMs).toBe(2000);
   });
 
@@ -127,10 +135,11 @@ describe('virtufit pure mapping', () => {
 
   it('maps job documents and failure texts', () => {
     expect(mapVirtufitJob({ status: 'queued' })).toEqual({ status: 'queued' });
-    expect(mapVirtufitJob({ status: 'processing' })).toEqual({ status: 'processing' });
+    // The document names queued, completed and failed; any other word reads as running, no error.
+    expect(mapVirtufitJob({ status: 'processing' })).toEqual({ status: 'processing', unknownWord: 'processing' });
     expect(mapVirtufitJob({ status: 'completed', output_urls: ['https://r/1'] })).toEqual({ status: 'completed', images: ['https://r/1'] });
     expect(() => mapVirtufitJob({ status: 'completed' })).toThrow(ProviderError);
-    expect(() => mapVirtufitJob({ status: 'weird' })).toThrow(ProviderError);
+    expect(mapVirtufitJob({ status: 'weird' })).toEqual({ status: 'processing', unknownWord: 'weird' });
     const cases: Array<[string, string]> = [
       ['Replicate API error: NSFW content detected', 'moderation_blocked'],
       ['Replicate API error: could not estimate pose', 'pose_unsupported'],

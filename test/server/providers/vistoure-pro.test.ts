@@ -79,6 +79,11 @@ describe('vistoure-pro adapter against the fake', () => {
       bottom: 'bottom',
       dress: 'dress',
       full: 'dress',
+      watch: 'accessory',
+      glasses: 'accessory',
+      hat: 'accessory',
+      bag: 'accessory',
+      jewelry: 'accessory',
       accessory: 'accessory',
     });
     expect(vistoureProAdapter.categories.shoes).toBeUndefined();

@@ -99,7 +99,8 @@ describe('vtryon pure mapping', () => {
       images: ['https://cdn/r.png'],
     });
     expect(() => mapVtryonTask({ id: 1, status: 'completed' })).toThrow(ProviderError);
-    expect(() => mapVtryonTask({ id: 1, status: 'exploded' })).toThrow(ProviderError);
+    expect(mapVtryonTask({ id: 1, status: 'exploded' })).toEqual({ status: 'processing', unknownWord: 'exploded' });
+    expect(mapVtryonTask({ id: 1, status: 'Completed', result_url: 'https://cdn/r.png' })).toEqual({ status: 'processing', unknownWord: 'Completed' });
     expect(mapVtryonTask({ id: 1, status: 'failed', error: 'NSFW content detected' }).error?.code).toBe('moderation_blocked');
   });
 
@@ -273,5 +274,16 @@ describe('vtryon adapter against the fake', () => {
     expect(fake.personImages.size).toBe(before - 1);
     expect(fake.count('person-delete')).toBe(1);
     expect(await ctx.store.get(vtryonKeys.person('ref-alice'))).toBeUndefined();
+  });
+
+  it('a person image delete that fails keeps the id, so the retry deletes it', async () => {
+    await vtryonAdapter.submit(input(), ctx);
+    const before = fake.personImages.size;
+    fake.inject('person-delete', { kind: 'status', status: 500 }, 3);
+    await expect(vtryonAdapter.forgetPhoto!('ref-alice', ctx)).rejects.toMatchObject({ kind: 'unavailable' });
+    expect(fake.personImages.size).toBe(before);
+    expect(await ctx.store.get(vtryonKeys.person('ref-alice'))).toBeDefined();
+    await vtryonAdapter.forgetPhoto!('ref-alice', ctx);
+    expect(fake.personImages.size).toBe(before - 1);
   });
 });

@@ -15,7 +15,7 @@ if ( ! defined( 'ABSPATH' ) ) {
  * @return string[]
  */
 function try_on_button_categories() {
-	return array( 'top', 'bottom', 'dress', 'full', 'outerwear', 'shoes', 'accessory' );
+	return array( 'top', 'bottom', 'dress', 'full', 'outerwear', 'shoes', 'watch', 'glasses', 'hat', 'bag', 'jewelry', 'accessory' );
 }
 
 /**
