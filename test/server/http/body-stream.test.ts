@@ -10,16 +10,33 @@ import { CountingAdapter, FAKE_KEY, SECRET } from '../helpers.ts';
 
 const adapter = new CountingAdapter();
 const logs: Array<Record<string, unknown>> = [];
-let server: { url: string; close(): Promise<void> };
+/** The cap's server keeps the production deadline (a loaded machine must not turn a 413 into a 408); the deadline's server has a short one. */
+let capServer: { url: string; close(): Promise<void> };
+let deadlineServer: { url: string; close(): Promise<void> };
 
-beforeAll(async () => {
-  server = await startNodeServer({
+const start = (bodyTimeoutMs?: number) =>
+  startNodeServer({
     port: 0,
     env: {},
-    handlerOptions: { provider: 'counting', apiKey: FAKE_KEY, secret: SECRET, basePath: '/api/try-on', adapters: { counting: adapter }, bodyTimeoutMs: 400, log: (entry) => logs.push(entry as Record<string, unknown>) },
+    handlerOptions: {
+      provider: 'counting',
+      apiKey: FAKE_KEY,
+      secret: SECRET,
+      basePath: '/api/try-on',
+      adapters: { counting: adapter },
+      ...(bodyTimeoutMs ? { bodyTimeoutMs } : {}),
+      log: (entry) => logs.push(entry as Record<string, unknown>),
+    },
   });
+
+beforeAll(async () => {
+  capServer = await start();
+  deadlineServer = await start(400);
 });
-afterAll(() => server.close());
+afterAll(async () => {
+  await capServer.close();
+  await deadlineServer.close();
+});
 
 interface Outcome {
   status: number;
@@ -30,6 +47,7 @@ interface Outcome {
 
 /** POSTs a chunked multipart body: `total` bytes as fast as the socket takes them, or a trickle. */
 function upload(total: number, trickle = false): Promise<Outcome> {
+  const server = trickle ? deadlineServer : capServer;
   return new Promise((resolve, reject) => {
     const started = Date.now();
     let bytesSent = 0;
