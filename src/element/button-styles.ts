@@ -63,7 +63,7 @@ export const buttonStyles = css`
     height: 1.25em;
     flex: none;
   }
-  /* 4B: the pending try-on badge inside the trigger. */
+  /* The pending try-on badge inside the trigger. */
   .badge {
     padding: 0.15em 0.55em;
     border-radius: 999px;

@@ -21,7 +21,7 @@ export interface TryOnEventDetails {
   'try-on-complete': { images: string[] };
   /** Something failed; `code` is a stable protocol code, `message` the text shown. */
   'try-on-error': { code: ErrorCode; message: string };
-  // ---- 4C result tools ----
+  // ---- the result's tools ----
   /**
    * The shopper asked to add the product to the cart from the result. The element adds nothing
    * itself: the page does. `garment` is the absolute garment URL, `image` the result shown.

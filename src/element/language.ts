@@ -9,15 +9,17 @@ export type Locale = 'en' | 'de' | 'fr' | 'es' | 'ja';
 export const LOCALES: readonly Locale[] = ['en', 'de', 'fr', 'es', 'ja'];
 
 /**
- * The trigger's label in every shipped language. Kept here rather than in the locale modules
- * so the button speaks the page's language before the panel's code has loaded.
+ * What the trigger says in every shipped language: its label, and its pending badge while a
+ * try-on of this tab is in progress or ready. Kept here rather than in the locale modules so
+ * the button speaks the page's language before the panel's code has loaded; each is the same as
+ * the locale's `button`, `badgeInProgress` and `badgeReady` (test/element/locales.test.ts).
  */
-export const BUTTON_LABELS: Readonly<Record<Locale, string>> = {
-  en: 'Try it on',
-  de: 'Anprobieren',
-  fr: 'Essayer',
-  es: 'Probar',
-  ja: '試着する',
+export const TRIGGER_LABELS: Readonly<Record<Locale, readonly [button: string, inProgress: string, ready: string]>> = {
+  en: ['Try it on', 'In progress', 'Ready'],
+  de: ['Anprobieren', 'Läuft', 'Fertig'],
+  fr: ['Essayer', 'En cours', 'Prêt'],
+  es: ['Probar', 'En curso', 'Lista'],
+  ja: ['試着する', '処理中', '完成'],
 };
 
 /** The shipped locale for a BCP 47 tag (`de-CH` → `de`, `pt-BR` → undefined). */

@@ -45,7 +45,7 @@ export interface TryOnStrings {
   /** Status text announced to screen readers when the panel opens and on completion. */
   announceOpen: string;
   announceComplete: string;
-  // ---- 4A capture ----
+  // ---- capture: the live camera, drop and paste, guidance, on-device checks ----
   /** Label of the live camera's shutter button. */
   capture: string;
   switchCamera: string;
@@ -81,7 +81,7 @@ export interface TryOnStrings {
   checkHints: Record<PhotoCheckCode, string>;
   /** Submit label when a check found a likely problem. */
   useAnyway: string;
-  // ---- 4C progress and result ----
+  // ---- progress and the result's tools ----
   /** Accessible name of the list of progress steps. */
   progressSteps: string;
   stepPreparing: string;
@@ -116,7 +116,7 @@ export interface TryOnStrings {
   downloadFailed: string;
   /** The add-to-cart button (short: it shares a row with "Try another photo"). */
   addToCart: string;
-  // ---- 4B consent and memory ----
+  // ---- consent, on-device memory, the pending badge ----
   /** Retention sentence under the consent box: what the shop's endpoint keeps and for how long. */
   consentKept: (merchant: string) => string;
   /** What the try-on service keeps, when the merchant sets no `retention` text. */
@@ -223,7 +223,7 @@ export const defaultStrings: TryOnStrings = {
   },
   announceOpen: 'Try-on panel opened.',
   announceComplete: 'Your try-on preview is ready.',
-  // ---- 4A capture ----
+  // ---- capture: the live camera, drop and paste, guidance, on-device checks ----
   capture: 'Take photo',
   switchCamera: 'Switch camera',
   cameraBack: 'Back',
@@ -259,7 +259,7 @@ export const defaultStrings: TryOnStrings = {
     landscape: 'The photo is sideways (landscape). Hold the phone upright so your whole body fits.',
   },
   useAnyway: 'Use anyway',
-  // ---- 4C progress and result ----
+  // ---- progress and the result's tools ----
   progressSteps: 'Progress',
   stepPreparing: 'Preparing photo',
   stepUploading: 'Uploading',
@@ -287,7 +287,7 @@ export const defaultStrings: TryOnStrings = {
   shareFailed: 'Sharing is not available here. Use Download instead.',
   downloadFailed: 'The download did not work. Please try again.',
   addToCart: 'Add to cart',
-  // ---- 4B consent and memory ----
+  // ---- consent, on-device memory, the pending badge ----
   consentKept: (merchant) =>
     `${merchant} keeps the prepared photo for about an hour, so you can try on more pieces without uploading it again, then deletes it.`,
   consentProviderRetention: "What the try-on service keeps, and for how long, is described in the shop's privacy policy.",

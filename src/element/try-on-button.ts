@@ -2,7 +2,7 @@ import { buttonStyles } from './button-styles.ts';
 import { adoptCss } from './css.ts';
 import type { TryOnEventDetails, TryOnEventMap, TryOnEventName } from './events.ts';
 import type { TryOnHost } from './host.ts';
-import { BUTTON_LABELS, resolveLocale } from './language.ts';
+import { resolveLocale, TRIGGER_LABELS } from './language.ts';
 import type { TryOnStatus } from './machine.ts';
 import { PendingBadge } from './pending-badge.ts';
 import { ReactiveHost } from './reactive-host.ts';
@@ -289,9 +289,12 @@ export class TryOnButton extends ReactiveHost implements TryOnHost {
     button.setAttribute('aria-expanded', String(open));
     if (this._panel && open) button.setAttribute('aria-controls', 'panel');
     else button.removeAttribute('aria-controls');
-    const label = this.strings?.button ?? BUTTON_LABELS[resolveLocale(this)];
-    if (this.#label.textContent !== label) this.#label.textContent = label;
-    this.#badge.renderInto(button, { progress: this.strings?.badgeInProgress ?? 'In progress', ready: this.strings?.badgeReady ?? 'Ready' });
+    // In the page's language from the first render, as the panel will speak; the merchant's strings win.
+    const [label, progress, ready] = TRIGGER_LABELS[resolveLocale(this)];
+    const strings = this.strings;
+    const text = strings?.button ?? label;
+    if (this.#label.textContent !== text) this.#label.textContent = text;
+    this.#badge.renderInto(button, { progress: strings?.badgeInProgress ?? progress, ready: strings?.badgeReady ?? ready });
     this._panel?.renderInto(this.#root);
   }
 

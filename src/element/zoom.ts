@@ -37,10 +37,6 @@ export class ZoomView {
     return this.#open;
   }
 
-  get state(): ZoomState {
-    return this.#state;
-  }
-
   open(returnFocus?: HTMLElement): void {
     if (this.#open) return;
     this.#open = true;

@@ -151,6 +151,21 @@ describe('the import graph of src/', () => {
     expect(offending(under('src/element/controllers/'), upward)).toEqual([]);
   });
 
+  it('views are functions of state: of a controller they import only its types, and never the panel', () => {
+    const wrong = offending(under('src/element/views/'), (t) => under('src/element/controllers/')(t) || t === 'src/element/panel.ts');
+    expect(wrong.filter((edge) => !edge.endsWith('(type)') || edge.includes('panel.ts'))).toEqual([]);
+  });
+
+  it('only the element loads the panel, and only on demand (a dynamic import)', () => {
+    const edges = offending(() => true, (t) => t === 'src/element/panel.ts');
+    expect([...new Set(edges)].sort()).toEqual(['src/element/try-on-button.ts → src/element/panel.ts (dynamic)', 'src/element/try-on-button.ts → src/element/panel.ts (type)']);
+  });
+
+  it("floating-ui is the anchored panel's alone, and that module is only ever loaded on demand", () => {
+    expect(offending(() => true, (t) => t.startsWith('@floating-ui/'))).toEqual(['src/element/controllers/anchor.ts → @floating-ui/dom (static)']);
+    expect(offending(() => true, (t) => t === 'src/element/controllers/anchor.ts').filter((edge) => !/\((dynamic|type)\)$/.test(edge))).toEqual([]);
+  });
+
   it('the browser code and the server share only protocol.ts', () => {
     const browser = (f: string) => under('src/element/')(f) || under('src/client/')(f) || under('src/worker/')(f);
     expect(offending(browser, under('src/server/'))).toEqual([]);

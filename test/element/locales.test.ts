@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BUTTON_LABELS, LOCALES, matchLocale, type Locale } from '../../src/element/language.ts';
+import { LOCALES, matchLocale, TRIGGER_LABELS, type Locale } from '../../src/element/language.ts';
 import { defaultStrings, type TryOnStrings } from '../../src/element/strings.ts';
 import { mergeOver } from '../../src/element/merge-strings.ts';
 import de from '../../src/element/locales/de.ts';
@@ -36,6 +36,7 @@ describe('locales', () => {
   it('ships exactly en, de, fr, es and ja, and en is the built-in strings', () => {
     expect([...LOCALES].sort()).toEqual(['de', 'en', 'es', 'fr', 'ja']);
     expect(en).toBe(defaultStrings);
+    expect(TRIGGER_LABELS.en).toEqual([en.button, en.badgeInProgress, en.badgeReady]);
   });
 
   describe.each(translated)('%s', (locale, strings) => {
@@ -59,8 +60,8 @@ describe('locales', () => {
       expect(strings.consentLabel(strings.fallbackMerchant)).toContain(strings.fallbackMerchant);
     });
 
-    it('labels the button as the button bundle does (before the panel loads)', () => {
-      expect(BUTTON_LABELS[locale]).toBe(strings.button);
+    it('labels the button and its pending badge as the button bundle does (before the panel loads)', () => {
+      expect(TRIGGER_LABELS[locale]).toEqual([strings.button, strings.badgeInProgress, strings.badgeReady]);
     });
 
     it('addresses the shopper formally', () => {

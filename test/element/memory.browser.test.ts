@@ -355,6 +355,31 @@ describe('<try-on-button> consent and memory', function () {
     expect(part(old, 'badge')).to.equal(null);
   });
 
+  it("the badge speaks the page's language before the panel's strings load, as the label does", async () => {
+    const el = mount({ product: 'hemd', lang: 'de' });
+    await openPanel(el);
+    await consent(el);
+    pickFile(part<HTMLInputElement>(el, 'file-input')!, await shopperPhoto());
+    await el.updateComplete;
+    part<HTMLButtonElement>(el, 'submit')!.click();
+    await until(() => readPending(ENDPOINT, productKey('hemd', undefined)) !== undefined, 10_000, 'the pending marker');
+    el.close();
+    el.remove();
+
+    // A German page re-created, the panel not opened: its strings were never asked for.
+    const again = mount({ product: 'hemd', lang: 'de' });
+    await until(() => part(again, 'badge') !== null, 5000, 'the badge');
+    expect(part(again, 'badge')!.textContent).to.equal('Läuft');
+    expect(part(again, 'button')!.textContent).to.contain('Anprobieren');
+    expect(again._panel, 'the panel was not created').to.equal(undefined);
+    again.remove();
+
+    await new Promise((resolve) => setTimeout(resolve, 4200)); // the demo job completes after 3.5 s
+    const done = mount({ product: 'hemd', lang: 'de' });
+    await until(() => part(done, 'badge')?.textContent === 'Fertig', 5000, 'the Fertig badge');
+    done.remove();
+  });
+
   it('cancel forgets the job: nothing to resume', async () => {
     const el = mount({ product: 'shirt-c' });
     await openPanel(el);

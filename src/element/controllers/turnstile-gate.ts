@@ -112,11 +112,6 @@ export class TurnstileGate implements ReactiveController {
     host.requestUpdate();
   }
 
-  /** True when a token is ready, so a submit need not wait. */
-  get ready(): boolean {
-    return this.#token !== undefined;
-  }
-
   hostUpdated(): void {
     const shown = this.#host.renderRoot.querySelector(`slot[name="${TURNSTILE_SLOT}"]`) !== null;
     const sitekey = this.#host.turnstileSitekey;

@@ -1,6 +1,6 @@
 import { css } from '../css.ts';
 
-/** Styles of the capture step (area 4A): guidance, live camera, check hints, drop target. */
+/** Styles of the capture step: guidance, live camera, check hints, drop target. */
 export const captureStyles = css`
   .guidance {
     padding: 12px 14px;

@@ -1,6 +1,6 @@
 import { css } from '../css.ts';
 
-/** Styles of the progress steps and of the result tools (4C), added after panelStyles. */
+/** Styles of the progress steps and of the result tools, added after panelStyles. */
 export const progressResultStyles = css`
   /* ---- progress ---- */
   .steps {
