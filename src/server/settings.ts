@@ -12,13 +12,8 @@ import { toBase64Url } from './base64.ts';
 import { parseRedisUrl, REDIS_PREFIX, RedisStore } from './store/redis-store.ts';
 import type { ProviderSlot } from './providers/failover.ts';
 
-/** A configuration mistake found at startup. */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError } from './config-error.ts';
+import { ConfigError } from './config-error.ts';
 
 export interface Settings {
   /** The primary provider (`TRYON_PROVIDER`); `adapter`, `apiKey`, `providerBaseUrl` repeat its fields. */

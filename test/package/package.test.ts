@@ -195,7 +195,7 @@ export const tag: string = TryOnButton.name;
 export type Complete = TryOnEventMap['try-on-complete']['detail']['images'];
 export const strings: Partial<TryOnStrings> = { button: 'Essayer' };
 // @ts-expect-error category is one of the protocol's categories
-export const badVue: TryOnButtonVueProps = { endpoint: '/api', category: 'hat' };
+export const badVue: TryOnButtonVueProps = { endpoint: '/api', category: 'cape' };
 export type ReactCategory = TryOnButtonProps['category'];
 `,
     );

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { CATEGORIES, type Category } from '../../protocol.ts';
-import { ConfigError } from '../settings.ts';
+import { ConfigError } from '../config-error.ts';
 
 export interface CatalogProduct {
   /** Absolute URL of the garment image. */

@@ -2,7 +2,7 @@
  * Rate limits, daily caps and the trusted-proxy setting: defaults, the `TRYON_RATE_LIMITS`,
  * `TRYON_DAILY_LIMIT` and `TRYON_TRUST_PROXY` syntax, and their validation (startup errors).
  */
-import { ConfigError } from '../settings.ts';
+import { ConfigError } from '../config-error.ts';
 
 /** The windowed policies, by what they count: submits or polls, per client IP or per shopper. */
 export const WINDOW_POLICIES = ['submit-ip', 'submit-shopper', 'poll-ip', 'poll-shopper'] as const;

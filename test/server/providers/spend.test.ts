@@ -54,7 +54,7 @@ describe('credits where the API tells them', () => {
       provider: 'vistoure',
       apiKey: 'vistoure-key-0123',
       providerUrl: fake.url,
-      secret: 'spend-secret-0123456789abcdef',
+      secret: 'spend-secret-0123456789abcdef0123456789',
       basePath: '/api/try-on',
       adminSecret: ADMIN,
       creditsWarnBelow: 100,
