@@ -48,7 +48,11 @@ export interface HandlerOptions {
   publicUrl?: string;
   /** Path prefix the routes live under (`TRYON_BASE_PATH`), e.g. `'/api/try-on'`. Default `''` (the routes at `/`). */
   basePath?: string;
-  /** Where endpoint state lives (status cache, idempotency, photos, files). Default: an in-memory store. */
+  /**
+   * Where endpoint state lives (status cache, idempotency, photos, files, limits): any
+   * implementation of the Store contract. Default: in memory, or Redis with `redisUrl`; on Workers
+   * the Durable Object store. A store whose `shared` is true requires `secret`.
+   */
   store?: Store;
   /**
    * Redis for all endpoint state (`REDIS_URL`, e.g. `redis://:password@10.0.0.5:6379/0`, `rediss://` for

@@ -13,7 +13,7 @@
  * of its shard one request at a time. R2 is the platform's store for blobs, strongly consistent
  * for reads after writes, with no size limit that matters here. R2 has no expiry of its own finer
  * than a day, so the object of the key's shard records each blob's expiry: a blob read past it is
- * treated as gone, and the object's alarm deletes it from R2 within about a minute of expiring.
+ * treated as gone, and the object's alarm deletes it from R2 within SWEEP_EVERY_MS of expiring.
  *
  * Nothing here imports a Workers module: the object class is a plain class with `fetch` and
  * `alarm`, and the client speaks to it with `stub.fetch`, so this file bundles for Workers and
@@ -24,8 +24,11 @@ import { StoreUnavailableError } from './store-unavailable.ts';
 
 /** Objects the keys are spread over; changing it moves keys (their state is then lost), so it is fixed. */
 export const SHARDS = 16;
-/** Expired rows and blobs are swept at most this often per object (they are invisible once expired). */
-const SWEEP_EVERY_MS = 60_000;
+/**
+ * Expired rows and blobs are swept at most this often per object (they are invisible once expired):
+ * a photo leaves R2 within this long of its expiry, for at most one alarm per object this often.
+ */
+export const SWEEP_EVERY_MS = 15_000;
 
 // --- the Workers types this needs, by shape (no @cloudflare/workers-types at runtime) ---------
 
