@@ -71,5 +71,9 @@ export default defineConfig({
       },
     },
   },
-  plugins: [plainDynamicImports(), minifyTemplateLiterals(), bundleSizeReport({ entryFile: ENTRY_FILE, jsonPath: 'dist/bundle-size.json' })],
+  plugins: [
+    plainDynamicImports(),
+    minifyTemplateLiterals(),
+    bundleSizeReport({ entryFile: ENTRY_FILE, jsonPath: 'dist/bundle-size.json' }),
+  ],
 });

@@ -50,7 +50,12 @@ export async function runAll(config: BenchConfig, log: (line: string) => void = 
   const endpoint = await runEndpointBench({ ...config.endpoint, log });
   const fleet = await runFleetBench({ ...config.fleet, log });
   return {
-    machine: { cpus: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
+    machine: {
+      cpus: cpus()[0]?.model ?? 'unknown',
+      cores: cpus().length,
+      memoryGb: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+    },
     photo,
     page,
     endpoint,

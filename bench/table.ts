@@ -53,15 +53,33 @@ function photoTables(report: BenchReport): string {
       const bic = of('browser-image-compression');
       const speedup = bic.medianMs / ours.medianMs;
       const floorRatio = ours.medianMs / of('floor').medianMs;
-      goals.push([`${input.name} @${rate}x`, x(speedup), verdict(speedup >= 1.5), x(floorRatio), verdict(floorRatio <= 1.3), ours.longTasks, verdict(ours.longTasks === 0)]);
+      goals.push([
+        `${input.name} @${rate}x`,
+        x(speedup),
+        verdict(speedup >= 1.5),
+        x(floorRatio),
+        verdict(floorRatio <= 1.3),
+        ours.longTasks,
+        verdict(ours.longTasks === 0),
+      ]);
       if (rate === 1) {
         const smaller = (ours.bytes ?? Infinity) <= (bic.bytes ?? 0);
         const better = (ours.psnr ?? 0) >= (bic.psnr ?? Infinity);
-        goals.push([`  vs b-i-c output`, `${kb(ours.bytes)} vs ${kb(bic.bytes)}`, verdict(smaller), `PSNR ${ours.psnr?.toFixed(2)} vs ${bic.psnr?.toFixed(2)}`, verdict(better), ours.exif || ours.gps ? 'metadata KEPT' : 'no metadata', verdict(!ours.exif && !ours.gps)]);
+        goals.push([
+          `  vs b-i-c output`,
+          `${kb(ours.bytes)} vs ${kb(bic.bytes)}`,
+          verdict(smaller),
+          `PSNR ${ours.psnr?.toFixed(2)} vs ${bic.psnr?.toFixed(2)}`,
+          verdict(better),
+          ours.exif || ours.gps ? 'metadata KEPT' : 'no metadata',
+          verdict(!ours.exif && !ours.gps),
+        ]);
       }
     }
   }
-  out.push('Photo goals: >=1.5x faster than browser-image-compression, <=1.3x the floor, 0 long tasks, no larger at >= quality, no metadata');
+  out.push(
+    'Photo goals: >=1.5x faster than browser-image-compression, <=1.3x the floor, 0 long tasks, no larger at >= quality, no metadata',
+  );
   out.push(table(['input', 'b-i-c/ours', '', 'ours/floor', '', 'long tasks', ''], goals));
   const reach = report.photo.throttleReach ?? [];
   if (reach.length > 1) {
@@ -77,11 +95,35 @@ function photoTables(report: BenchReport): string {
 function pageTable(report: BenchReport): string {
   const s = report.page.summary;
   const rows = [
-    ['widget bytes before use (gzip, network)', kb(s.widgetTransferBytes), `page total +${kb(s.addedTransferBytes)} vs no widget`, '< 10 KB', verdict(s.widgetTransferBytes < 10 * 1024)],
-    ['define + first render, main thread busy', ms(s.defineAndRenderBusyMs), `no widget: ${ms(s.defineAndRenderBusyBareMs)}`, '< 20 ms', verdict(s.defineAndRenderBusyMs - s.defineAndRenderBusyBareMs < 20)],
+    [
+      'widget bytes before use (gzip, network)',
+      kb(s.widgetTransferBytes),
+      `page total +${kb(s.addedTransferBytes)} vs no widget`,
+      '< 10 KB',
+      verdict(s.widgetTransferBytes < 10 * 1024),
+    ],
+    [
+      'define + first render, main thread busy',
+      ms(s.defineAndRenderBusyMs),
+      `no widget: ${ms(s.defineAndRenderBusyBareMs)}`,
+      '< 20 ms',
+      verdict(s.defineAndRenderBusyMs - s.defineAndRenderBusyBareMs < 20),
+    ],
     ['define + first render, wall (incl. chunk fetch)', ms(s.defineAndRenderMs), `no widget: ${ms(s.defineAndRenderBareMs)}`, '', ''],
-    ['added main-thread script (trace, whole load)', ms(s.addedScriptMs), `style/layout/paint ${s.addedStyleLayoutMs >= 0 ? '+' : ''}${ms(s.addedStyleLayoutMs)}`, '', ''],
-    ['layout shift from the button', s.clsFromButton.toFixed(4), `page CLS ${s.clsWidget.toFixed(4)} vs ${s.clsBare.toFixed(4)} without`, '0', verdict(s.clsFromButton === 0)],
+    [
+      'added main-thread script (trace, whole load)',
+      ms(s.addedScriptMs),
+      `style/layout/paint ${s.addedStyleLayoutMs >= 0 ? '+' : ''}${ms(s.addedStyleLayoutMs)}`,
+      '',
+      '',
+    ],
+    [
+      'layout shift from the button',
+      s.clsFromButton.toFixed(4),
+      `page CLS ${s.clsWidget.toFixed(4)} vs ${s.clsBare.toFixed(4)} without`,
+      '0',
+      verdict(s.clsFromButton === 0),
+    ],
     ['click to interactive panel (cold, no hover)', ms(s.clickToInteractiveMs), `fetches ${kb(s.panelTransferBytes)}`, '', ''],
   ];
   return [
@@ -93,11 +135,46 @@ function pageTable(report: BenchReport): string {
 function endpointTable(report: BenchReport): string {
   const e = report.endpoint;
   const rows = [
-    ['throughput (autocannon)', `${e.viaEndpoint.requestsPerSec.toFixed(0)} req/s`, `${e.direct.requestsPerSec.toFixed(0)} req/s`, x(e.direct.requestsPerSec / e.viaEndpoint.requestsPerSec) + ' fewer', '', ''],
-    ['p50 under load (autocannon, whole ms)', ms(e.viaEndpoint.p50Ms), ms(e.direct.p50Ms), `+${ms(e.viaEndpoint.p50Ms - e.direct.p50Ms)}`, '', ''],
-    ['p99 under load (autocannon, whole ms)', ms(e.viaEndpoint.p99Ms), ms(e.direct.p99Ms), `+${ms(e.viaEndpoint.p99Ms - e.direct.p99Ms)}`, '', ''],
-    ['p50 sequential probe', ms(e.viaEndpoint.probeP50Ms), ms(e.direct.probeP50Ms), `+${ms(e.viaEndpoint.probeP50Ms - e.direct.probeP50Ms)}`, '< 2 ms added', verdict(e.viaEndpoint.probeP50Ms - e.direct.probeP50Ms < 2)],
-    ['p99 sequential probe', ms(e.viaEndpoint.probeP99Ms), ms(e.direct.probeP99Ms), `+${ms(e.viaEndpoint.probeP99Ms - e.direct.probeP99Ms)}`, '', ''],
+    [
+      'throughput (autocannon)',
+      `${e.viaEndpoint.requestsPerSec.toFixed(0)} req/s`,
+      `${e.direct.requestsPerSec.toFixed(0)} req/s`,
+      x(e.direct.requestsPerSec / e.viaEndpoint.requestsPerSec) + ' fewer',
+      '',
+      '',
+    ],
+    [
+      'p50 under load (autocannon, whole ms)',
+      ms(e.viaEndpoint.p50Ms),
+      ms(e.direct.p50Ms),
+      `+${ms(e.viaEndpoint.p50Ms - e.direct.p50Ms)}`,
+      '',
+      '',
+    ],
+    [
+      'p99 under load (autocannon, whole ms)',
+      ms(e.viaEndpoint.p99Ms),
+      ms(e.direct.p99Ms),
+      `+${ms(e.viaEndpoint.p99Ms - e.direct.p99Ms)}`,
+      '',
+      '',
+    ],
+    [
+      'p50 sequential probe',
+      ms(e.viaEndpoint.probeP50Ms),
+      ms(e.direct.probeP50Ms),
+      `+${ms(e.viaEndpoint.probeP50Ms - e.direct.probeP50Ms)}`,
+      '< 2 ms added',
+      verdict(e.viaEndpoint.probeP50Ms - e.direct.probeP50Ms < 2),
+    ],
+    [
+      'p99 sequential probe',
+      ms(e.viaEndpoint.probeP99Ms),
+      ms(e.direct.probeP99Ms),
+      `+${ms(e.viaEndpoint.probeP99Ms - e.direct.probeP99Ms)}`,
+      '',
+      '',
+    ],
     ['errors / non-2xx', `${e.viaEndpoint.errors} / ${e.viaEndpoint.non2xx}`, `${e.direct.errors} / ${e.direct.non2xx}`, '', '', ''],
     ['provider status calls during endpoint load', String(e.providerCallsDuringLoad), '', '', '', ''],
   ];
@@ -130,12 +207,30 @@ function fleetTable(report: BenchReport): string {
   const one = f.polls.oneInstance;
   const two = f.polls.twoInstances;
   const memoryRows = [
-    ['memory store', `${kb(mem.bytesPerJob)} (heap ${kb(mem.heapPerJob)}, buffers ${kb(mem.buffersPerJob)})`, kb(mem.beyondPhotoPerJob), '', verdict(mem.beyondPhotoPerJob <= 50 * 1024)],
-    ['Redis store', `${kb(red.bytesPerJob)} (heap ${kb(red.heapPerJob)}, buffers ${kb(red.buffersPerJob)})`, kb(red.beyondPhotoPerJob), `${kb(red.redisBytesPerJob)} (one photo key: ${kb(red.photoKeyBytes)})`, verdict(red.beyondPhotoPerJob <= 50 * 1024)],
+    [
+      'memory store',
+      `${kb(mem.bytesPerJob)} (heap ${kb(mem.heapPerJob)}, buffers ${kb(mem.buffersPerJob)})`,
+      kb(mem.beyondPhotoPerJob),
+      '',
+      verdict(mem.beyondPhotoPerJob <= 50 * 1024),
+    ],
+    [
+      'Redis store',
+      `${kb(red.bytesPerJob)} (heap ${kb(red.heapPerJob)}, buffers ${kb(red.buffersPerJob)})`,
+      kb(red.beyondPhotoPerJob),
+      `${kb(red.redisBytesPerJob)} (one photo key: ${kb(red.photoKeyBytes)})`,
+      verdict(red.beyondPhotoPerJob <= 50 * 1024),
+    ],
   ];
   const pollRows = [
     ['one instance', `${one.requestsPerSec.toFixed(0)} req/s`, ms(one.p50Ms), ms(one.p99Ms), `${one.errors} / ${one.non2xx}`],
-    [`two instances (${two.perInstance.map((p) => p.requestsPerSec.toFixed(0)).join(' + ')})`, `${two.requestsPerSec.toFixed(0)} req/s`, ms(two.p50Ms), ms(two.p99Ms), `${two.errors} / ${two.non2xx}`],
+    [
+      `two instances (${two.perInstance.map((p) => p.requestsPerSec.toFixed(0)).join(' + ')})`,
+      `${two.requestsPerSec.toFixed(0)} req/s`,
+      ms(two.p50Ms),
+      ms(two.p99Ms),
+      `${two.errors} / ${two.non2xx}`,
+    ],
   ];
   return [
     `Fleet: memory per in-flight job (${mem.jobs} jobs, ${kb(mem.photoBytes)} photo each; goal <= 50 KB beyond the photo)`,

@@ -67,9 +67,12 @@ function finishManifest(path: string): void {
     for (const exp of (mod.exports as Json[] | undefined) ?? []) refTo(exp.declaration as Json | undefined);
     for (const dec of (mod.declarations as Json[] | undefined) ?? []) {
       refTo(dec.superclass as Json | undefined);
-      if (Array.isArray(dec.events)) dec.events = (dec.events as Json[]).filter((e) => typeof e.description === 'string' && e.description !== '');
-      const isPublic = (m: Json) => !String(m.name ?? m.fieldName ?? '').startsWith('_') && m.privacy !== 'private' && m.privacy !== 'protected';
-      if (Array.isArray(dec.attributes)) dec.attributes = (dec.attributes as Json[]).filter((a) => isPublic(a) && !String(a.fieldName ?? '').startsWith('_'));
+      if (Array.isArray(dec.events))
+        dec.events = (dec.events as Json[]).filter((e) => typeof e.description === 'string' && e.description !== '');
+      const isPublic = (m: Json) =>
+        !String(m.name ?? m.fieldName ?? '').startsWith('_') && m.privacy !== 'private' && m.privacy !== 'protected';
+      if (Array.isArray(dec.attributes))
+        dec.attributes = (dec.attributes as Json[]).filter((a) => isPublic(a) && !String(a.fieldName ?? '').startsWith('_'));
       if (Array.isArray(dec.members)) dec.members = (dec.members as Json[]).filter(isPublic);
     }
   }
@@ -81,7 +84,11 @@ function main(): void {
   rmSync(dist, { recursive: true, force: true });
 
   // A test runner's NODE_ENV=test would make Vite pick Lit's development build.
-  execFileSync(bin('vite'), ['build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+  execFileSync(bin('vite'), ['build', '--logLevel', 'warn'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   // The size report goes to Vite's info log, which --logLevel warn leaves out: print it from its JSON.
   console.log(formatReport(JSON.parse(readFileSync(join(dist, 'bundle-size.json'), 'utf8')) as SizeReport));
 
@@ -100,7 +107,17 @@ function main(): void {
 
   execFileSync(
     bin('cem'),
-    ['analyze', '--litelement', '--globs', 'src/element/try-on-button.ts', 'src/element/reactive-host.ts', 'src/element/define.ts', '--outdir', 'dist', '--quiet'],
+    [
+      'analyze',
+      '--litelement',
+      '--globs',
+      'src/element/try-on-button.ts',
+      'src/element/reactive-host.ts',
+      'src/element/define.ts',
+      '--outdir',
+      'dist',
+      '--quiet',
+    ],
     { cwd: root, stdio: 'inherit' },
   );
   finishManifest(join(dist, 'custom-elements.json'));

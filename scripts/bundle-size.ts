@@ -18,7 +18,15 @@ import type { Plugin } from 'vite';
 
 /** The subset of a Rollup/Rolldown output item this report reads. */
 export type OutputItem =
-  | { type: 'chunk'; fileName: string; code: string; isEntry: boolean; imports: string[]; dynamicImports: string[]; facadeModuleId: string | null }
+  | {
+      type: 'chunk';
+      fileName: string;
+      code: string;
+      isEntry: boolean;
+      imports: string[];
+      dynamicImports: string[];
+      facadeModuleId: string | null;
+    }
   | { type: 'asset'; fileName: string; source: string | Uint8Array };
 
 /**
@@ -27,7 +35,11 @@ export type OutputItem =
  */
 export type FileKind = 'entry' | 'locale' | 'anchor' | 'worker' | 'chunk';
 
-export interface FileSize { file: string; bytes: number; gzip: number }
+export interface FileSize {
+  file: string;
+  bytes: number;
+  gzip: number;
+}
 
 /** One JS file of the build with its place in the chunk graph. */
 export interface BuiltFile extends FileSize {
@@ -38,7 +50,11 @@ export interface BuiltFile extends FileSize {
   dynamicImports: string[];
 }
 
-export interface SizeTotal { files: FileSize[]; bytes: number; gzip: number }
+export interface SizeTotal {
+  files: FileSize[];
+  bytes: number;
+  gzip: number;
+}
 
 export interface SizeReport {
   /** Every JS file of the build, with its kind and imports. */
@@ -64,7 +80,12 @@ function gzipSize(content: string | Uint8Array): { bytes: number; gzip: number }
 }
 
 /** The files reachable from `start` through `follow`, not entering files for which `skip` holds. */
-function reach(byName: Map<string, BuiltFile>, start: string, follow: (f: BuiltFile) => string[], skip: (f: BuiltFile) => boolean = () => false): Set<string> {
+function reach(
+  byName: Map<string, BuiltFile>,
+  start: string,
+  follow: (f: BuiltFile) => string[],
+  skip: (f: BuiltFile) => boolean = () => false,
+): Set<string> {
   const seen = new Set<string>();
   const queue = [start];
   while (queue.length > 0) {
@@ -88,12 +109,14 @@ export function budgetSets(files: readonly BuiltFile[]): { initial: string[]; ph
   const locales = files.filter((f) => f.kind === 'locale').sort((a, b) => b.gzip - a.gzip);
   const largest = locales[0];
   if (!largest) throw new Error('No locale chunk in the bundle: the languages are expected as chunks of their own.');
-  if (!files.some((f) => f.kind === 'anchor')) throw new Error('No chunk for the anchored panel: floating-ui is expected in a chunk of its own.');
+  if (!files.some((f) => f.kind === 'anchor'))
+    throw new Error('No chunk for the anchored panel: floating-ui is expected in a chunk of its own.');
   const workers = files.filter((f) => f.kind === 'worker').map((f) => f.file);
   if (workers.length === 0) throw new Error('No photo worker in the build.');
   const everything = (f: BuiltFile) => [...f.imports, ...f.dynamicImports];
   // One locale per shopper: every other locale is left out of a try-on.
-  const oneLocale = (names: Set<string>) => [...names, ...workers].filter((name) => byName.get(name)!.kind !== 'locale' || name === largest.file).sort();
+  const oneLocale = (names: Set<string>) =>
+    [...names, ...workers].filter((name) => byName.get(name)!.kind !== 'locale' || name === largest.file).sort();
   return {
     initial: [...reach(byName, entry.file, (f) => f.imports)].sort(),
     phone: oneLocale(reach(byName, entry.file, everything, (f) => f.kind === 'anchor')),
@@ -113,7 +136,8 @@ export function measureBundle(bundle: Record<string, OutputItem>, entryFile: str
         return { file: item.fileName, ...gzipSize(item.source), kind: 'worker', imports: [], dynamicImports: [] };
       }
       const facade = item.facadeModuleId ?? '';
-      const kind: FileKind = item.fileName === entryFile ? 'entry' : LOCALE_MODULE.test(facade) ? 'locale' : ANCHOR_MODULE.test(facade) ? 'anchor' : 'chunk';
+      const kind: FileKind =
+        item.fileName === entryFile ? 'entry' : LOCALE_MODULE.test(facade) ? 'locale' : ANCHOR_MODULE.test(facade) ? 'anchor' : 'chunk';
       return { file: item.fileName, ...gzipSize(item.code), kind, imports: [...item.imports], dynamicImports: [...item.dynamicImports] };
     })
     .sort((a, b) => a.file.localeCompare(b.file));
@@ -145,7 +169,9 @@ export function formatReport(report: SizeReport): string {
   }
   lines.push(`  before use (B): ${kb(report.initial.gzip)} gzip (${report.initial.gzip} B)`);
   lines.push(`  a whole try-on on a phone (P, with ${report.phone.locale}): ${kb(report.phone.gzip)} gzip (${report.phone.gzip} B)`);
-  lines.push(`  a whole try-on on a desktop (D, with ${report.desktop.locale}): ${kb(report.desktop.gzip)} gzip (${report.desktop.gzip} B)`);
+  lines.push(
+    `  a whole try-on on a desktop (D, with ${report.desktop.locale}): ${kb(report.desktop.gzip)} gzip (${report.desktop.gzip} B)`,
+  );
   lines.push(`  everything hosted (every locale): ${kb(report.total.gzip)} gzip (${report.total.gzip} B)`);
   return lines.join('\n');
 }

@@ -59,7 +59,8 @@ function textRange(code: string, quasi: TemplateElement): [number, number] | und
   const { raw } = quasi.value;
   const start = quasi.start + 1;
   const before = code[quasi.start];
-  const ok = (before === '`' || before === '}') && code.slice(start, start + raw.length) === raw && /^(`|\$\{)/.test(code.slice(start + raw.length));
+  const ok =
+    (before === '`' || before === '}') && code.slice(start, start + raw.length) === raw && /^(`|\$\{)/.test(code.slice(start + raw.length));
   return ok ? [start, start + raw.length] : undefined;
 }
 

@@ -11,8 +11,17 @@ import { launchChromium } from '../test/chromium.ts';
 
 const site = fileURLToPath(new URL('../demo/site/', import.meta.url));
 
-interface Color { id: string; name: string; image: string; vars: Record<string, string> }
-interface Product { id: string; svg: string; colors: Color[] }
+interface Color {
+  id: string;
+  name: string;
+  image: string;
+  vars: Record<string, string>;
+}
+interface Product {
+  id: string;
+  svg: string;
+  colors: Color[];
+}
 
 /** 768x1024: the portrait size most try-on providers document for garment images. */
 const SCALE = 768 / 600;
@@ -33,7 +42,9 @@ export function tightViewBox(bbox: { x: number; y: number; width: number; height
 
 /** The SVGs read their palette from custom properties on `svg`; a later rule overrides them. */
 export function recolor(svg: string, vars: Record<string, string>): string {
-  const decls = Object.entries(vars).map(([name, value]) => `--${name}: ${value};`).join(' ');
+  const decls = Object.entries(vars)
+    .map(([name, value]) => `--${name}: ${value};`)
+    .join(' ');
   return svg.replace('</svg>', `<style>svg { ${decls} }</style></svg>`);
 }
 

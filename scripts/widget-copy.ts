@@ -46,7 +46,9 @@ export function runCopyScript(moduleUrl: string, defaultTo: string, copy: (from:
   const to = resolve(argument('--to', join(REPO, defaultTo)));
   try {
     const { files, detail } = copy(from, to);
-    console.log(`Copied ${files.length} files to ${relative(process.cwd(), to) || '.'}${detail ? ` (${detail})` : ''}: ${files.join(', ')}`);
+    console.log(
+      `Copied ${files.length} files to ${relative(process.cwd(), to) || '.'}${detail ? ` (${detail})` : ''}: ${files.join(', ')}`,
+    );
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
     process.exitCode = 1;

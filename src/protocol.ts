@@ -12,7 +12,20 @@ export const PROTOCOL_VERSION = 1;
  * spent. The accessory kinds are those a provider can tell apart (VirtuFit's `swap_target`);
  * `accessory` is any other accessory.
  */
-export const CATEGORIES = ['top', 'bottom', 'dress', 'full', 'outerwear', 'shoes', 'watch', 'glasses', 'hat', 'bag', 'jewelry', 'accessory'] as const;
+export const CATEGORIES = [
+  'top',
+  'bottom',
+  'dress',
+  'full',
+  'outerwear',
+  'shoes',
+  'watch',
+  'glasses',
+  'hat',
+  'bag',
+  'jewelry',
+  'accessory',
+] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 export function isCategory(value: unknown): value is Category {

@@ -32,7 +32,11 @@ export interface ChromiumOptions {
 
 /** The flags for a run (see {@link ChromiumOptions}). */
 export function chromiumArgs(options: ChromiumOptions = {}): string[] {
-  return [...CHROMIUM_ARGS, ...(options.camera ? FAKE_CAMERA_ARGS : []), ...(options.ignoreCertificateErrors ? ['--ignore-certificate-errors'] : [])];
+  return [
+    ...CHROMIUM_ARGS,
+    ...(options.camera ? FAKE_CAMERA_ARGS : []),
+    ...(options.ignoreCertificateErrors ? ['--ignore-certificate-errors'] : []),
+  ];
 }
 
 /** Launches Chromium through playwright-core with the shared path and flags (see {@link ChromiumOptions}). */

@@ -41,7 +41,11 @@ export function importsOf(file: string, text: string): { specifier: string; kind
       const onlyTypes =
         !!clause &&
         (clause.isTypeOnly ||
-          (!clause.name && !!clause.namedBindings && ts.isNamedImports(clause.namedBindings) && clause.namedBindings.elements.length > 0 && clause.namedBindings.elements.every((e) => e.isTypeOnly)));
+          (!clause.name &&
+            !!clause.namedBindings &&
+            ts.isNamedImports(clause.namedBindings) &&
+            clause.namedBindings.elements.length > 0 &&
+            clause.namedBindings.elements.every((e) => e.isTypeOnly)));
       found.push({ specifier: node.moduleSpecifier.text, kind: onlyTypes ? 'type' : 'static' });
     } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
       found.push({ specifier: node.moduleSpecifier.text, kind: node.isTypeOnly ? 'type' : 'static' });
@@ -120,17 +124,32 @@ describe('the import graph of src/', () => {
       { specifier: './h.ts?worker&url', kind: 'static' },
     ]);
     expect(nodes.get('src/element/try-on-button.ts')?.length, 'the element imports something').toBeGreaterThan(0);
-    expect(cycles(new Map([['a', [{ to: 'b', kind: 'type' }]], ['b', [{ to: 'a', kind: 'dynamic' }]]]))).toEqual([['a', 'b', 'a']]);
+    expect(
+      cycles(
+        new Map([
+          ['a', [{ to: 'b', kind: 'type' }]],
+          ['b', [{ to: 'a', kind: 'dynamic' }]],
+        ]),
+      ),
+    ).toEqual([['a', 'b', 'a']]);
   });
 
   it('has no cycle in the browser code, not even through type-only or dynamic imports', () => {
     const server = under('src/server/');
-    expect(cycles(nodes).filter((cycle) => !cycle.some(server)).map((cycle) => cycle.join(' → '))).toEqual([]);
+    expect(
+      cycles(nodes)
+        .filter((cycle) => !cycle.some(server))
+        .map((cycle) => cycle.join(' → ')),
+    ).toEqual([]);
   });
 
   it('has no cycle in the server either', () => {
     const server = under('src/server/');
-    expect(cycles(nodes).filter((cycle) => cycle.some(server)).map((cycle) => cycle.join(' → '))).toEqual([]);
+    expect(
+      cycles(nodes)
+        .filter((cycle) => cycle.some(server))
+        .map((cycle) => cycle.join(' → ')),
+    ).toEqual([]);
   });
 
   it('protocol.ts imports nothing of ours: both sides build on it', () => {
@@ -138,12 +157,18 @@ describe('the import graph of src/', () => {
   });
 
   it('the client and the worker never reach up into the element (nor the server)', () => {
-    expect(offending((f) => under('src/client/')(f) || under('src/worker/')(f), (t) => under('src/element/')(t) || under('src/server/')(t))).toEqual([]);
+    expect(
+      offending(
+        (f) => under('src/client/')(f) || under('src/worker/')(f),
+        (t) => under('src/element/')(t) || under('src/server/')(t),
+      ),
+    ).toEqual([]);
   });
 
   it("the element's controllers never import the panel, a view or the element class", () => {
     const upward = (t: string) =>
-      under('src/element/views/')(t) || ['src/element/panel.ts', 'src/element/try-on-button.ts', 'src/element/define.ts', 'src/element/reactive-host.ts'].includes(t);
+      under('src/element/views/')(t) ||
+      ['src/element/panel.ts', 'src/element/try-on-button.ts', 'src/element/define.ts', 'src/element/reactive-host.ts'].includes(t);
     expect(offending(under('src/element/controllers/'), upward)).toEqual([]);
   });
 
@@ -153,13 +178,29 @@ describe('the import graph of src/', () => {
   });
 
   it('only the element loads the panel, and only on demand (a dynamic import)', () => {
-    const edges = offending(() => true, (t) => t === 'src/element/panel.ts');
-    expect([...new Set(edges)].sort()).toEqual(['src/element/try-on-button.ts → src/element/panel.ts (dynamic)', 'src/element/try-on-button.ts → src/element/panel.ts (type)']);
+    const edges = offending(
+      () => true,
+      (t) => t === 'src/element/panel.ts',
+    );
+    expect([...new Set(edges)].sort()).toEqual([
+      'src/element/try-on-button.ts → src/element/panel.ts (dynamic)',
+      'src/element/try-on-button.ts → src/element/panel.ts (type)',
+    ]);
   });
 
   it("floating-ui is the anchored panel's alone, and that module is only ever loaded on demand", () => {
-    expect(offending(() => true, (t) => t.startsWith('@floating-ui/'))).toEqual(['src/element/controllers/anchor.ts → @floating-ui/dom (static)']);
-    expect(offending(() => true, (t) => t === 'src/element/controllers/anchor.ts').filter((edge) => !/\((dynamic|type)\)$/.test(edge))).toEqual([]);
+    expect(
+      offending(
+        () => true,
+        (t) => t.startsWith('@floating-ui/'),
+      ),
+    ).toEqual(['src/element/controllers/anchor.ts → @floating-ui/dom (static)']);
+    expect(
+      offending(
+        () => true,
+        (t) => t === 'src/element/controllers/anchor.ts',
+      ).filter((edge) => !/\((dynamic|type)\)$/.test(edge)),
+    ).toEqual([]);
   });
 
   it('the browser code and the server share only protocol.ts', () => {

@@ -50,7 +50,9 @@ export async function runScene(shoppers = 12, log: (line: string) => void = () =
   const fake = await startFakeVtry({ apiKey: KEY });
   fake.timing = { ...TIMING };
   // The garment image, on this machine (the development loopback setting).
-  const garments = new Hono().get('/g.png', (c) => c.body(new Uint8Array(makePng(60, 80, () => [180, 40, 40])), 200, { 'content-type': 'image/png' }));
+  const garments = new Hono().get('/g.png', (c) =>
+    c.body(new Uint8Array(makePng(60, 80, () => [180, 40, 40])), 200, { 'content-type': 'image/png' }),
+  );
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: garments.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
@@ -88,7 +90,9 @@ export async function runScene(shoppers = 12, log: (line: string) => void = () =
       form.set('garment', garmentUrl);
       form.set('category', 'top');
       form.set('consent', 'v1');
-      const response = await handler(new Request(`${BASE}/jobs`, { method: 'POST', body: form, headers: { 'idempotency-key': crypto.randomUUID() } }));
+      const response = await handler(
+        new Request(`${BASE}/jobs`, { method: 'POST', body: form, headers: { 'idempotency-key': crypto.randomUUID() } }),
+      );
       const body = (await response.json()) as { job?: string; pollAfterMs?: number; error?: { code: string } };
       if (response.status === 202 && body.job) {
         job = body.job;
@@ -104,7 +108,8 @@ export async function runScene(shoppers = 12, log: (line: string) => void = () =
       const response = await handler(new Request(`${BASE}/jobs/${job}`));
       const body = (await response.json()) as { status?: string; pollAfterMs?: number; queue?: unknown; error?: { code: string } };
       if (body.queue) queueSeen++;
-      if (process.env.BENCH_VERBOSE) log(`shopper ${i} @${round((Date.now() - started) / 1000)} s: ${response.status} ${JSON.stringify(body)}`);
+      if (process.env.BENCH_VERBOSE)
+        log(`shopper ${i} @${round((Date.now() - started) / 1000)} s: ${response.status} ${JSON.stringify(body)}`);
       if (response.status !== 200) {
         if (response.status === 503 || response.status === 429) busyAnswers++;
         pollAfter = Number(response.headers.get('retry-after') ?? '3') * 1000;
@@ -127,7 +132,12 @@ export async function runScene(shoppers = 12, log: (line: string) => void = () =
   const callsPerJob = Object.fromEntries([...routes].sort().map(([route, n]) => [route, round(n / shoppers, 2)]));
   const provider429 = [...fake.limited.values()].reduce((a, b) => a + b, 0);
   const personsCreated = (routes.get('person-create') ?? 0) - (fake.limited.get('person-create') ?? 0);
-  const ideal = idealSchedule(shoppers, TIMING, { write: fake.limits.write, generate: fake.limits.generate, concurrency: fake.limits.concurrency }, 300);
+  const ideal = idealSchedule(
+    shoppers,
+    TIMING,
+    { write: fake.limits.write, generate: fake.limits.generate, concurrency: fake.limits.concurrency },
+    300,
+  );
 
   await fake.close();
   (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
@@ -155,7 +165,9 @@ export function formatScene(r: SceneReport): string {
     `provider 429s: ${r.provider429}   503/429 answers to shoppers: ${r.providerBusyAnswers}   persons created: ${r.personsCreated}   status answers carrying a queue place: ${r.queueSeen}`,
     `time to result: p50 ${r.p50Sec} s, p95 ${r.p95Sec} s, max ${r.maxSec} s`,
     `theoretical bound (the limits alone): p50 ${r.bound.p50Sec} s, p95 ${r.bound.p95Sec} s, max ${r.bound.maxSec} s   → measured/bound p50 ${round(r.p50Sec / r.bound.p50Sec, 2)}, p95 ${round(r.p95Sec / r.bound.p95Sec, 2)}`,
-    `calls per job by route: ${Object.entries(r.callsPerJob).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `calls per job by route: ${Object.entries(r.callsPerJob)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
   ];
   return lines.join('\n');
 }

@@ -54,7 +54,8 @@ async function endpoint(provider: string, providerUrl: string, redisUrl?: string
       TRYON_DEV_ALLOW_LOOPBACK: '1',
       // All bench traffic comes from 127.0.0.1; limits set out of reach keep the limiter's code
       // on the measured path without refusing the load (the endpoint's defaults would).
-      TRYON_RATE_LIMITS: 'submit-ip=999999999/1m,submit-shopper=999999999/1m,poll-ip=999999999/1m,poll-shopper=999999999/1m,shop-day=999999999',
+      TRYON_RATE_LIMITS:
+        'submit-ip=999999999/1m,submit-shopper=999999999/1m,poll-ip=999999999/1m,poll-shopper=999999999/1m,shop-day=999999999',
       TRYON_DAILY_LIMIT: '999999999',
       // The relay's cost is measured, not the provider account's budget (bench/busy-minute measures that).
       TRYON_PROVIDER_LIMITS: 'read=999999,write=999999,generate=999999,concurrency=999999',

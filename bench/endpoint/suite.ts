@@ -123,7 +123,11 @@ export async function submit(endpoint: string, fakeUrl: string, photo: Uint8Arra
   return body.job;
 }
 
-export async function load(url: string, headers: Record<string, string>, options: Pick<EndpointBenchOptions, 'connections' | 'loadSeconds'>): Promise<Omit<LoadFigures, 'probeP50Ms' | 'probeP99Ms'>> {
+export async function load(
+  url: string,
+  headers: Record<string, string>,
+  options: Pick<EndpointBenchOptions, 'connections' | 'loadSeconds'>,
+): Promise<Omit<LoadFigures, 'probeP50Ms' | 'probeP99Ms'>> {
   const result = await autocannon({ url, headers, connections: options.connections, duration: options.loadSeconds });
   return {
     requestsPerSec: result.requests.average,
@@ -134,7 +138,11 @@ export async function load(url: string, headers: Record<string, string>, options
   };
 }
 
-export async function probe(url: string, headers: Record<string, string>, count: number): Promise<{ probeP50Ms: number; probeP99Ms: number }> {
+export async function probe(
+  url: string,
+  headers: Record<string, string>,
+  count: number,
+): Promise<{ probeP50Ms: number; probeP99Ms: number }> {
   const times: number[] = [];
   for (let i = 0; i < count; i++) {
     const t0 = performance.now();
@@ -200,7 +208,9 @@ async function polling(fakes: Child, fakeUrls: Record<string, string>, options: 
         await new Promise((r) => setTimeout(r, 500));
       }
     };
-    await Promise.all(tokens.flatMap((t) => Array.from({ length: options.widgetsPerJob }, (_, i) => widget(t, (i * 500) / options.widgetsPerJob))));
+    await Promise.all(
+      tokens.flatMap((t) => Array.from({ length: options.widgetsPerJob }, (_, i) => widget(t, (i * 500) / options.widgetsPerJob))),
+    );
     const { counts, jobs } = await fakes.ask<Counts>({ type: 'counts' }, 'counts');
     const mine = jobs[provider]!.filter((id) => !before.has(id));
     const perJob = Object.entries(counts[provider]!)
@@ -240,7 +250,12 @@ export interface MemoryFigures {
  * baseline taken after one warm-up job. `between` runs at the baseline and at the end (a Redis
  * memory reading).
  */
-export async function memoryPerJob(childArgs: string[], fakeUrl: string, jobs: number, between?: () => Promise<void>): Promise<MemoryFigures> {
+export async function memoryPerJob(
+  childArgs: string[],
+  fakeUrl: string,
+  jobs: number,
+  between?: () => Promise<void>,
+): Promise<MemoryFigures> {
   const { child: ep, ready } = await startChild(['endpoint', ...childArgs]);
   try {
     const endpoint = ready.url as string;
@@ -284,19 +299,32 @@ export async function runEndpointBench(options: EndpointBenchOptions): Promise<E
   const fakeUrls = ready.urls as Record<string, string>;
   try {
     const relayFigures = await relay(fakes, fakeUrls, options, log);
-    log(`endpoint: polling discipline, ${options.pollJobs} jobs x ${options.widgetsPerJob} widgets x ${options.pollSeconds} s per provider`);
+    log(
+      `endpoint: polling discipline, ${options.pollJobs} jobs x ${options.widgetsPerJob} widgets x ${options.pollSeconds} s per provider`,
+    );
     // One provider after the other: the fakes child answers every 'counts' question with the same
     // message type, so two pollers asking at once could each take the other's (stale) answer.
     const settled: PromiseSettledResult<Awaited<ReturnType<typeof polling>>>[] = [];
     for (const p of ['virtufit', 'vtryon']) {
-      settled.push(await polling(fakes, fakeUrls, options, p).then((value) => ({ status: 'fulfilled' as const, value }), (reason: unknown) => ({ status: 'rejected' as const, reason })));
+      settled.push(
+        await polling(fakes, fakeUrls, options, p).then(
+          (value) => ({ status: 'fulfilled' as const, value }),
+          (reason: unknown) => ({ status: 'rejected' as const, reason }),
+        ),
+      );
     }
     // A provider whose submit fails is reported, not allowed to sink the other figures.
     const polled = settled.map((s, i) =>
-      s.status === 'fulfilled' ? s.value : { provider: ['virtufit', 'vtryon'][i]!, error: s.reason instanceof Error ? s.reason.message : String(s.reason) },
+      s.status === 'fulfilled'
+        ? s.value
+        : { provider: ['virtufit', 'vtryon'][i]!, error: s.reason instanceof Error ? s.reason.message : String(s.reason) },
     );
     log(`endpoint: memory with ${options.memoryJobs} in-flight jobs`);
-    return { ...relayFigures, polling: polled, memory: await memoryPerJob(['virtufit', fakeUrls.virtufit!], fakeUrls.virtufit!, options.memoryJobs) };
+    return {
+      ...relayFigures,
+      polling: polled,
+      memory: await memoryPerJob(['virtufit', fakeUrls.virtufit!], fakeUrls.virtufit!, options.memoryJobs),
+    };
   } finally {
     await fakes.close();
   }

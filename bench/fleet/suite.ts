@@ -9,7 +9,17 @@
  * - the p50 a Redis store adds to a poll, against the memory store (sequential probes).
  */
 import { Redis } from 'ioredis';
-import { benchPhoto, load, memoryPerJob, probe, startChild, submit, type Child, type LoadFigures, type MemoryFigures } from '../endpoint/suite.ts';
+import {
+  benchPhoto,
+  load,
+  memoryPerJob,
+  probe,
+  startChild,
+  submit,
+  type Child,
+  type LoadFigures,
+  type MemoryFigures,
+} from '../endpoint/suite.ts';
 import { startRedis } from '../../test/server/redis-server.ts';
 import { percentile } from '../lib/stats.ts';
 
@@ -114,9 +124,17 @@ export async function runFleetBench(options: FleetBenchOptions): Promise<FleetRe
     }
 
     return {
-      memory: { memoryStore, redisStore: { ...redisStore, redisBytesPerJob: (readings[1]! - readings[0]!) / redisStore.jobs, photoKeyBytes } },
+      memory: {
+        memoryStore,
+        redisStore: { ...redisStore, redisBytesPerJob: (readings[1]! - readings[0]!) / redisStore.jobs, photoKeyBytes },
+      },
       polls: { oneInstance, twoInstances },
-      probe: { memoryP50Ms: percentile(memoryTimes, 50), memoryP99Ms: percentile(memoryTimes, 99), redisP50Ms: percentile(redisTimes, 50), redisP99Ms: percentile(redisTimes, 99) },
+      probe: {
+        memoryP50Ms: percentile(memoryTimes, 50),
+        memoryP99Ms: percentile(memoryTimes, 99),
+        redisP50Ms: percentile(redisTimes, 50),
+        redisP99Ms: percentile(redisTimes, 99),
+      },
     };
   } finally {
     for (const child of children) await child.close();

@@ -98,8 +98,12 @@ function initScript(): void {
     for (const entry of list.getEntries() as unknown as { value: number; hadRecentInput: boolean; sources?: { node?: Node }[] }[]) {
       if (entry.hadRecentInput) continue;
       const button = document.querySelector('try-on-button');
-      const fromButton = !!button && (entry.sources ?? []).some((s) => !!s.node && (s.node === button || button.contains(s.node) || s.node.contains(button)));
-      const nodes = (entry.sources ?? []).map((s) => (s.node instanceof Element ? `${s.node.localName}.${s.node.className}` : String(s.node?.nodeName)));
+      const fromButton =
+        !!button &&
+        (entry.sources ?? []).some((s) => !!s.node && (s.node === button || button.contains(s.node) || s.node.contains(button)));
+      const nodes = (entry.sources ?? []).map((s) =>
+        s.node instanceof Element ? `${s.node.localName}.${s.node.className}` : String(s.node?.nodeName),
+      );
       w.__bench.shifts.push({ value: entry.value, fromButton, nodes });
     }
   }).observe({ type: 'layout-shift', buffered: true });
@@ -135,15 +139,28 @@ function unionLength(intervals: [number, number][]): number {
   return total;
 }
 
-const SCRIPT_EVENTS = new Set(['EvaluateScript', 'v8.evaluateModule', 'v8.compileModule', 'v8.compile', 'FunctionCall', 'RunMicrotasks', 'v8.callFunction']);
+const SCRIPT_EVENTS = new Set([
+  'EvaluateScript',
+  'v8.evaluateModule',
+  'v8.compileModule',
+  'v8.compile',
+  'FunctionCall',
+  'RunMicrotasks',
+  'v8.callFunction',
+]);
 const STYLE_LAYOUT_EVENTS = new Set(['UpdateLayoutTree', 'Layout', 'Paint', 'PrePaint', 'Layerize', 'Commit']);
 
 /** Main-thread figures of the page's own renderer (other renderers, e.g. browser UI, are ignored). */
-function analyseTrace(buffer: Buffer): { mainThreadMs: number; scriptMs: number; styleLayoutMs: number; widgetScriptMs: number; defineAndRenderBusyMs: number } {
+function analyseTrace(buffer: Buffer): {
+  mainThreadMs: number;
+  scriptMs: number;
+  styleLayoutMs: number;
+  widgetScriptMs: number;
+  defineAndRenderBusyMs: number;
+} {
   const { traceEvents } = JSON.parse(buffer.toString('utf8')) as { traceEvents: TraceEvent[] };
   const started = traceEvents.find((e) => e.name === 'TracingStartedInBrowser') as
-    | { args?: { data?: { frames?: { processId: number; isOutermostMainFrame?: boolean }[] } } }
-    | undefined;
+    { args?: { data?: { frames?: { processId: number; isOutermostMainFrame?: boolean }[] } } } | undefined;
   const pid = started?.args?.data?.frames?.find((f) => f.isOutermostMainFrame)?.processId;
   const main = traceEvents.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain' && e.pid === pid);
   if (!main) throw new Error('the trace has no main thread for the page');
@@ -154,14 +171,18 @@ function analyseTrace(buffer: Buffer): { mainThreadMs: number; scriptMs: number;
   const from = mark('widget-start');
   const to = mark('widget-end');
   if (from === undefined || to === undefined) throw new Error('the trace lacks the widget-start/widget-end marks');
-  const clipped: [number, number][] = tasks.map((e): [number, number] => [Math.max(e.ts, from), Math.min(e.ts + e.dur!, to)]).filter(([a, b]) => b > a);
+  const clipped: [number, number][] = tasks
+    .map((e): [number, number] => [Math.max(e.ts, from), Math.min(e.ts + e.dur!, to)])
+    .filter(([a, b]) => b > a);
   return {
     // Busy time of the main thread while the widget's script was due: its share of the CPU, not the network wait.
     defineAndRenderBusyMs: unionLength(clipped) / 1000,
     mainThreadMs: total(tasks),
     scriptMs: total(onMain.filter((e) => SCRIPT_EVENTS.has(e.name))),
     styleLayoutMs: total(onMain.filter((e) => STYLE_LAYOUT_EVENTS.has(e.name))),
-    widgetScriptMs: total(onMain.filter((e) => (e.name === 'v8.compileModule' || e.name === 'FunctionCall') && (e.args?.data?.url ?? '').includes('/cdn/'))),
+    widgetScriptMs: total(
+      onMain.filter((e) => (e.name === 'v8.compileModule' || e.name === 'FunctionCall') && (e.args?.data?.url ?? '').includes('/cdn/')),
+    ),
   };
 }
 
@@ -193,7 +214,8 @@ async function loadOnce(browser: Browser, url: string, withWidget: boolean, cpuR
   await throttle(page, cpuRate);
   await browser.startTracing(page, { categories: TRACE_CATEGORIES });
   await page.goto(url, { waitUntil: 'load' });
-  if (withWidget) await page.waitForFunction(() => (window as unknown as { __bench: { rendered?: number } }).__bench.rendered !== undefined);
+  if (withWidget)
+    await page.waitForFunction(() => (window as unknown as { __bench: { rendered?: number } }).__bench.rendered !== undefined);
   // Let late shifts (fonts, images) land before reading the totals.
   await page.waitForTimeout(500);
   const trace = await browser.stopTracing();

@@ -98,7 +98,12 @@ export async function makeInputs(scale = 1): Promise<BenchInput[]> {
   const uprightJpeg = drawScene(s(3000), s(4000), 6);
   const stored = await storedForOrientation6(uprightJpeg).convertToBlob({ type: 'image/jpeg', quality: 0.92 });
   const withExif = spliceAfterSoi(new Uint8Array(await stored.arrayBuffer()), exifSegment(6));
-  inputs.push({ name: 'jpeg-12mp-exif6', file: new File([withExif], 'IMG_0001.jpg', { type: 'image/jpeg' }), width: s(3000), height: s(4000) });
+  inputs.push({
+    name: 'jpeg-12mp-exif6',
+    file: new File([withExif], 'IMG_0001.jpg', { type: 'image/jpeg' }),
+    width: s(3000),
+    height: s(4000),
+  });
 
   const png = await drawScene(s(6000), s(4000), 0).convertToBlob({ type: 'image/png' });
   inputs.push({ name: 'png-24mp', file: new File([png], 'render.png', { type: 'image/png' }), width: s(6000), height: s(4000) });

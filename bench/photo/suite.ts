@@ -88,20 +88,26 @@ export async function runPhotoBench(options: PhotoBenchOptions): Promise<PhotoRe
     const inputs = await page.evaluate((scale) => (window as unknown as PageBench).photoBench.makeInputs(scale), options.scale);
 
     const rows: PhotoRow[] = [];
-    const passes = [{ rate: 1, runs: options.iterations }, ...(options.throttledIterations > 0 ? [{ rate: 4, runs: options.throttledIterations }] : [])];
+    const passes = [
+      { rate: 1, runs: options.iterations },
+      ...(options.throttledIterations > 0 ? [{ rate: 4, runs: options.throttledIterations }] : []),
+    ];
     const throttleReach: PhotoReport['throttleReach'] = [];
     for (const pass of passes) {
       await throttle(page, pass.rate);
-      throttleReach.push({ rate: pass.rate, ...(await page.evaluate(() => (window as unknown as PageBench).photoBench.spinTimes(20_000_000))) });
+      throttleReach.push({
+        rate: pass.rate,
+        ...(await page.evaluate(() => (window as unknown as PageBench).photoBench.spinTimes(20_000_000))),
+      });
       for (const input of inputs) {
         const results = new Map<Method, RunResult[]>(METHODS.map((m) => [m, []]));
         // Round-robin, so drift on a noisy machine hits every method alike; round 0 warms up.
         for (let round = 0; round <= pass.runs; round++) {
           for (const method of METHODS) {
-            const result = await page.evaluate(
-              ([m, name]) => (window as unknown as PageBench).photoBench.run(m as Method, name),
-              [method, input.name] as const,
-            );
+            const result = await page.evaluate(([m, name]) => (window as unknown as PageBench).photoBench.run(m as Method, name), [
+              method,
+              input.name,
+            ] as const);
             if (round > 0) results.get(method)!.push(result);
           }
         }
@@ -123,10 +129,10 @@ export async function runPhotoBench(options: PhotoBenchOptions): Promise<PhotoRe
           if (pass.rate === 1 && method !== 'floor') {
             // Scored at full speed: quality does not depend on the CPU, and the maths is slow.
             await throttle(page, 1);
-            const score = await page.evaluate(
-              ([m, name]) => (window as unknown as PageBench).photoBench.quality(m as Method, name),
-              [method, input.name] as const,
-            );
+            const score = await page.evaluate(([m, name]) => (window as unknown as PageBench).photoBench.quality(m as Method, name), [
+              method,
+              input.name,
+            ] as const);
             if (score) Object.assign(row, { psnr: score.psnr, ssim: score.ssim });
             else row.notComparable = true;
           }

@@ -31,7 +31,8 @@ function renderProduct() {
   $('[data-description]').textContent = product.description;
   $('[data-details]').replaceChildren(...product.details.map((d) => Object.assign(document.createElement('li'), { textContent: d })));
   for (const link of document.querySelectorAll('.site-nav a')) {
-    const current = new URL(link.href).searchParams.get('product') === product.id && link.textContent !== 'New in' && link.textContent !== 'Summer edit';
+    const current =
+      new URL(link.href).searchParams.get('product') === product.id && link.textContent !== 'New in' && link.textContent !== 'Summer edit';
     if (current) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
@@ -44,15 +45,17 @@ function renderProduct() {
 
 function renderColors() {
   const list = $('[data-colors]');
-  list.replaceChildren(...product.colors.map((c) => {
-    const label = document.createElement('label');
-    label.className = 'swatch';
-    label.style.setProperty('--swatch', c.vars.fabric);
-    label.title = c.name;
-    label.innerHTML = `<input type="radio" name="color" value="${c.id}"><span class="sr-only">${c.name}</span>`;
-    label.querySelector('input').checked = c.id === color.id;
-    return label;
-  }));
+  list.replaceChildren(
+    ...product.colors.map((c) => {
+      const label = document.createElement('label');
+      label.className = 'swatch';
+      label.style.setProperty('--swatch', c.vars.fabric);
+      label.title = c.name;
+      label.innerHTML = `<input type="radio" name="color" value="${c.id}"><span class="sr-only">${c.name}</span>`;
+      label.querySelector('input').checked = c.id === color.id;
+      return label;
+    }),
+  );
   renderColor();
 }
 
@@ -68,15 +71,17 @@ function renderColor() {
 
 function renderSizes() {
   const list = $('[data-sizes]');
-  list.replaceChildren(...product.sizes.map((s) => {
-    const label = document.createElement('label');
-    label.className = 'size';
-    const soldOut = product.soldOut.includes(s);
-    label.innerHTML = `<input type="radio" name="size" value="${s}"${soldOut ? ' disabled' : ''}><span>${s}</span>`;
-    if (soldOut) label.title = `${s} is sold out`;
-    label.querySelector('input').checked = s === size;
-    return label;
-  }));
+  list.replaceChildren(
+    ...product.sizes.map((s) => {
+      const label = document.createElement('label');
+      label.className = 'size';
+      const soldOut = product.soldOut.includes(s);
+      label.innerHTML = `<input type="radio" name="size" value="${s}"${soldOut ? ' disabled' : ''}><span>${s}</span>`;
+      if (soldOut) label.title = `${s} is sold out`;
+      label.querySelector('input').checked = s === size;
+      return label;
+    }),
+  );
   $('[data-size-name]').textContent = size;
   tryOn.setAttribute('size', size);
 }
@@ -88,16 +93,18 @@ function renderRelated() {
     .flatMap((p) => p.colors.map((c) => ({ p, c })))
     .sort((a, b) => a.p.colors.indexOf(a.c) - b.p.colors.indexOf(b.c))
     .slice(0, 4);
-  $('[data-related]').replaceChildren(...picks.map(({ p, c }) => {
-    const a = document.createElement('a');
-    a.className = 'card';
-    a.href = c === p.colors[0] ? `/?product=${p.id}` : `/?product=${p.id}&color=${c.id}`;
-    a.innerHTML = `<div class="card-img"><img loading="lazy" width="768" height="1024" alt=""></div><span class="card-name"></span><span class="card-price"></span>`;
-    a.querySelector('img').src = c.image;
-    a.querySelector('.card-name').textContent = `${p.name} · ${c.name}`;
-    a.querySelector('.card-price').textContent = money.format(p.price);
-    return a;
-  }));
+  $('[data-related]').replaceChildren(
+    ...picks.map(({ p, c }) => {
+      const a = document.createElement('a');
+      a.className = 'card';
+      a.href = c === p.colors[0] ? `/?product=${p.id}` : `/?product=${p.id}&color=${c.id}`;
+      a.innerHTML = `<div class="card-img"><img loading="lazy" width="768" height="1024" alt=""></div><span class="card-name"></span><span class="card-price"></span>`;
+      a.querySelector('img').src = c.image;
+      a.querySelector('.card-name').textContent = `${p.name} · ${c.name}`;
+      a.querySelector('.card-price').textContent = money.format(p.price);
+      return a;
+    }),
+  );
 }
 
 function syncUrl() {
@@ -184,7 +191,10 @@ function applyDemoSettings() {
   if (langSwitch.value) tryOn.setAttribute('lang', langSwitch.value);
   else tryOn.removeAttribute('lang');
   const url = new URL(location.href);
-  for (const [name, value, plain] of [['theme', theme, 'saltmarsh'], ['lang', langSwitch.value, '']]) {
+  for (const [name, value, plain] of [
+    ['theme', theme, 'saltmarsh'],
+    ['lang', langSwitch.value, ''],
+  ]) {
     if (value === plain) url.searchParams.delete(name);
     else url.searchParams.set(name, value);
   }

@@ -14,7 +14,11 @@ export function createApp(env: Record<string, string | undefined> = process.env)
   app.use(express.json());
   app.use('/garments', express.static(fileURLToPath(new URL('../../demo/site/garments/', import.meta.url))));
   app.get('/', (_req, res) => {
-    res.type('html').send('<script type="module" src="/cdn/try-on-button.js"></script><try-on-button endpoint="/api/try-on" category="top"></try-on-button>');
+    res
+      .type('html')
+      .send(
+        '<script type="module" src="/cdn/try-on-button.js"></script><try-on-button endpoint="/api/try-on" category="top"></try-on-button>',
+      );
   });
   return app;
 }

@@ -11,7 +11,11 @@ import { createNodeServer } from '../../src/server/runtimes/node.ts';
 export function createApp(env: Record<string, string | undefined> = process.env): Hono {
   const app = new Hono();
   app.all('/api/try-on/*', tryOnHono({ ...optionsFromEnv(env), basePath: '/api/try-on' }));
-  app.get('/', (c) => c.html('<script type="module" src="/cdn/try-on-button.js"></script><try-on-button endpoint="/api/try-on" category="top"></try-on-button>'));
+  app.get('/', (c) =>
+    c.html(
+      '<script type="module" src="/cdn/try-on-button.js"></script><try-on-button endpoint="/api/try-on" category="top"></try-on-button>',
+    ),
+  );
   return app;
 }
 

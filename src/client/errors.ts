@@ -68,7 +68,10 @@ export function networkError(cause?: unknown): ClientError {
 
 /** The security check (Cloudflare Turnstile) could not load: blocked, offline or timed out. */
 export function turnstileUnavailable(): ClientError {
-  return new ClientError({ code: 'turnstile_unavailable', message: 'The security check could not load. Check your connection and try again.' });
+  return new ClientError({
+    code: 'turnstile_unavailable',
+    message: 'The security check could not load. Check your connection and try again.',
+  });
 }
 
 /** True for the DOMException (or any error) an aborted fetch or wait rejects with. */

@@ -32,7 +32,11 @@ export async function sendReusingPhoto<T>(
  * 404 and `photo_ref_invalid` count as done (already expired, or never this store's).
  * @throws ClientError when the endpoint could not be reached or refused for another reason.
  */
-export async function deleteRemotePhoto(endpoint: string, photoRef: string, options: { signal?: AbortSignal; fetch?: typeof fetch } = {}): Promise<void> {
+export async function deleteRemotePhoto(
+  endpoint: string,
+  photoRef: string,
+  options: { signal?: AbortSignal; fetch?: typeof fetch } = {},
+): Promise<void> {
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   let response: Response;
   try {

@@ -28,7 +28,11 @@ export interface PollOptions {
  * @throws ClientError when the endpoint refuses the job token, errors persist, or the job takes
  *   longer than maxWaitMs; rejects with the signal's reason when aborted.
  */
-export async function pollJob(endpoint: string, job: Pick<SubmitResponse, 'job' | 'pollAfterMs'>, options: PollOptions = {}): Promise<StatusResponse> {
+export async function pollJob(
+  endpoint: string,
+  job: Pick<SubmitResponse, 'job' | 'pollAfterMs'>,
+  options: PollOptions = {},
+): Promise<StatusResponse> {
   const { signal, onStatus } = options;
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   const visibility = options.visibility ?? documentVisibility();
@@ -71,7 +75,11 @@ export async function pollJob(endpoint: string, job: Pick<SubmitResponse, 'job' 
       } else {
         const retryAfterMs = parseRetryAfter(response.headers.get('Retry-After'), Date.now());
         lastError = response.ok
-          ? new ClientError({ code: 'internal_error', message: 'The try-on service gave an answer the widget does not understand.', status: response.status })
+          ? new ClientError({
+              code: 'internal_error',
+              message: 'The try-on service gave an answer the widget does not understand.',
+              status: response.status,
+            })
           : errorFromBody(response.status, body, retryAfterMs);
         if (response.ok) {
           outcome = { kind: 'error', consecutiveErrors: ++consecutiveErrors };

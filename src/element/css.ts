@@ -5,7 +5,8 @@
  */
 export const css = (strings: TemplateStringsArray): string => strings[0] ?? '';
 
-const canAdopt = typeof ShadowRoot === 'function' && 'adoptedStyleSheets' in ShadowRoot.prototype && 'replaceSync' in CSSStyleSheet.prototype;
+const canAdopt =
+  typeof ShadowRoot === 'function' && 'adoptedStyleSheets' in ShadowRoot.prototype && 'replaceSync' in CSSStyleSheet.prototype;
 const sheets = new Map<string, CSSStyleSheet>();
 
 /**

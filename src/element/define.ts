@@ -4,7 +4,7 @@
  */
 import { TryOnButton } from './try-on-button.ts';
 
-customElements.get('try-on-button') || customElements.define('try-on-button', TryOnButton);
+if (!customElements.get('try-on-button')) customElements.define('try-on-button', TryOnButton);
 
 export { TryOnButton };
 export type { TryOnEventDetails, TryOnEventMap, TryOnEventName, TryOnStage } from './events.ts';

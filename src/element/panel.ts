@@ -335,8 +335,26 @@ export class TryOnPanel implements ReactiveController {
       </header>
       <div class="body">${this.#renderBody(s)}</div>
       ${this.host.turnstileSitekey ? html`<slot name="turnstile"></slot>` : nothing}
-      <input part="file-input" class="visually-hidden" type="file" accept="image/*" tabindex="-1" aria-hidden="true" ?disabled=${!consented} @change=${this.#onFile} />
-      <input class="camera-input visually-hidden" type="file" accept="image/*" capture="user" tabindex="-1" aria-hidden="true" ?disabled=${!consented} @change=${this.#onFile} />
+      <input
+        part="file-input"
+        class="visually-hidden"
+        type="file"
+        accept="image/*"
+        tabindex="-1"
+        aria-hidden="true"
+        ?disabled=${!consented}
+        @change=${this.#onFile}
+      />
+      <input
+        class="camera-input visually-hidden"
+        type="file"
+        accept="image/*"
+        capture="user"
+        tabindex="-1"
+        aria-hidden="true"
+        ?disabled=${!consented}
+        @change=${this.#onFile}
+      />
       ${renderDropTarget(s, photo.dragging)}
       <div class="visually-hidden" role="status" aria-live="polite">${this.#announcement}</div>
     </div>`;
@@ -347,7 +365,13 @@ export class TryOnPanel implements ReactiveController {
     const photo = this.#photo;
     switch (state.status) {
       case 'processing':
-        return renderProgress({ strings: s, progress: this.#job.progress, stageText: this.#job.stageText, previewUrl: photo.previewUrl, onCancel: this.#cancel });
+        return renderProgress({
+          strings: s,
+          progress: this.#job.progress,
+          stageText: this.#job.stageText,
+          previewUrl: photo.previewUrl,
+          onCancel: this.#cancel,
+        });
       case 'complete':
         return this.#result.render(s, { image: state.images[0] ?? '', before: photo.processed?.blob, onTryAnother: this.#pickAnother });
       case 'error':

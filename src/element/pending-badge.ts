@@ -53,7 +53,10 @@ export class PendingBadge implements ReactiveController {
   async #check(job: PendingJob): Promise<void> {
     let status: string | undefined;
     try {
-      const response = await fetch(`${job.endpoint}/jobs/${encodeURIComponent(job.job)}`, { credentials: 'same-origin', cache: 'no-store' });
+      const response = await fetch(`${job.endpoint}/jobs/${encodeURIComponent(job.job)}`, {
+        credentials: 'same-origin',
+        cache: 'no-store',
+      });
       if (response.status >= 400 && response.status < 500 && response.status !== 429) status = 'gone';
       else if (response.ok) status = ((await response.json()) as { status?: string }).status;
     } catch {

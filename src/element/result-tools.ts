@@ -12,10 +12,17 @@ import type { TryOnHost } from './host.ts';
 import { ZoomView } from './zoom.ts';
 
 const icons = {
-  zoom: html`<svg viewBox="0 0 24 24" aria-hidden="true"><circle cx="10.5" cy="10.5" r="6" /><path d="M15 15l5 5M10.5 8v5M8 10.5h5" /></svg>`,
+  zoom: html`<svg viewBox="0 0 24 24" aria-hidden="true">
+    <circle cx="10.5" cy="10.5" r="6" />
+    <path d="M15 15l5 5M10.5 8v5M8 10.5h5" />
+  </svg>`,
   download: html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 4v11M7.5 10.5L12 15l4.5-4.5M5 19h14" /></svg>`,
   share: html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 15V4M8 7.5L12 3.5l4 4M7 11H5.5v8.5h13V11H17" /></svg>`,
-  cart: html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3.5 4.5h2l2.2 10.2a1.5 1.5 0 0 0 1.5 1.2h7.6a1.5 1.5 0 0 0 1.5-1.1L20 8H6.6" /><circle cx="9.5" cy="19.5" r="1.2" /><circle cx="17" cy="19.5" r="1.2" /></svg>`,
+  cart: html`<svg viewBox="0 0 24 24" aria-hidden="true">
+    <path d="M3.5 4.5h2l2.2 10.2a1.5 1.5 0 0 0 1.5 1.2h7.6a1.5 1.5 0 0 0 1.5-1.1L20 8H6.6" />
+    <circle cx="9.5" cy="19.5" r="1.2" />
+    <circle cx="17" cy="19.5" r="1.2" />
+  </svg>`,
   handle: html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M9.5 7.5L5 12l4.5 4.5M14.5 7.5L19 12l-4.5 4.5" /></svg>`,
 };
 
@@ -182,31 +189,53 @@ export class ResultTools implements ReactiveController {
       <figure class="result">
         <div part="compare" class="compare-frame" style=${this.#ratio ? `--_ratio: ${this.#ratio.toFixed(5)}` : ''}>
           <img part="result-image" src=${image} alt=${s.resultAlt} @load=${this.#onImageLoad} />
-          ${beforeUrl
-            ? html`<img part="before-image" class="before" src=${beforeUrl} alt="" style="clip-path: inset(0 ${100 - split}% 0 0)" />
-                <span class="tag tag-before" aria-hidden="true" ?hidden=${split < 20}>${s.compareBefore}</span>
-                <span class="tag tag-after" aria-hidden="true" ?hidden=${split > 80}>${s.compareAfter}</span>
-                <div class="divider" aria-hidden="true" style="left: ${split}%"></div>
-                <span class="knob" aria-hidden="true" style="left: clamp(22px, ${split}%, calc(100% - 22px))">${icons.handle}</span>
-                <input
-                  part="compare-slider"
-                  class="compare-slider"
-                  type="range"
-                  min="0"
-                  max="100"
-                  step="1"
-                  .value=${String(split)}
-                  aria-label=${s.compareLabel}
-                  aria-valuetext=${s.compareValue(split)}
-                  aria-describedby="compare-hint"
-                  data-autofocus
-                  @input=${this.#onSlide}
-                />`
-            : nothing}
+          ${
+            beforeUrl
+              ? html`<img part="before-image" class="before" src=${beforeUrl} alt="" style="clip-path: inset(0 ${100 - split}% 0 0)" />
+                  <span class="tag tag-before" aria-hidden="true" ?hidden=${split < 20}>${s.compareBefore}</span>
+                  <span class="tag tag-after" aria-hidden="true" ?hidden=${split > 80}>${s.compareAfter}</span>
+                  <div class="divider" aria-hidden="true" style="left: ${split}%"></div>
+                  <span class="knob" aria-hidden="true" style="left: clamp(22px, ${split}%, calc(100% - 22px))">${icons.handle}</span>
+                  <input
+                    part="compare-slider"
+                    class="compare-slider"
+                    type="range"
+                    min="0"
+                    max="100"
+                    step="1"
+                    .value=${String(split)}
+                    aria-label=${s.compareLabel}
+                    aria-valuetext=${s.compareValue(split)}
+                    aria-describedby="compare-hint"
+                    data-autofocus
+                    @input=${this.#onSlide}
+                  />`
+              : nothing
+          }
           <div class="image-tools">
-            <button part="zoom-button" class="tool zoom-button" type="button" aria-label=${s.zoomOpen} title=${s.zoomOpen} @click=${this.#openZoom}>${icons.zoom}</button>
-            <a part="download" class="tool" href=${image} download=${this.#filename} aria-label=${s.download} title=${s.download} @click=${this.#download}>${icons.download}</a>
-            <button part="share" class="tool" type="button" aria-label=${s.share} title=${s.share} @click=${this.#share}>${icons.share}</button>
+            <button
+              part="zoom-button"
+              class="tool zoom-button"
+              type="button"
+              aria-label=${s.zoomOpen}
+              title=${s.zoomOpen}
+              @click=${this.#openZoom}
+            >
+              ${icons.zoom}
+            </button>
+            <a
+              part="download"
+              class="tool"
+              href=${image}
+              download=${this.#filename}
+              aria-label=${s.download}
+              title=${s.download}
+              @click=${this.#download}
+              >${icons.download}</a
+            >
+            <button part="share" class="tool" type="button" aria-label=${s.share} title=${s.share} @click=${this.#share}>
+              ${icons.share}
+            </button>
           </div>
         </div>
       </figure>
@@ -215,7 +244,9 @@ export class ResultTools implements ReactiveController {
       <div part="toast" class="toast" role="status" ?data-shown=${!!this.#toast}>${this.#toast}</div>
       <div class="actions result-actions">
         <button part="pick-another" class="button secondary" type="button" @click=${onTryAnother}>${s.tryAnother}</button>
-        <button part="add-to-cart" class="button primary" type="button" ?data-autofocus=${!beforeUrl} @click=${this.#addToCart}>${icons.cart}<span>${s.addToCart}</span></button>
+        <button part="add-to-cart" class="button primary" type="button" ?data-autofocus=${!beforeUrl} @click=${this.#addToCart}>
+          ${icons.cart}<span>${s.addToCart}</span>
+        </button>
       </div>
       ${this.zoom.render(s, image)}
     `;

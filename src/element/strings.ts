@@ -157,8 +157,7 @@ export const defaultStrings: TryOnStrings = {
   title: 'Virtual try-on',
   intro: 'See this piece on you. Upload a photo of yourself and we will create a preview.',
   close: 'Close',
-  consentLabel: (merchant) =>
-    `I agree that ${merchant} sends my photo to its try-on service to create this preview, and for nothing else.`,
+  consentLabel: (merchant) => `I agree that ${merchant} sends my photo to its try-on service to create this preview, and for nothing else.`,
   fallbackMerchant: 'this shop',
   privacyPolicy: 'Privacy policy',
   consentNeeded: 'Tick the box above to choose a photo.',
@@ -268,7 +267,9 @@ export const defaultStrings: TryOnStrings = {
   stepDone: '(done)',
   uploadPercent: (percent) => `Sending your photo… ${percent}%`,
   timeLeft: (seconds) =>
-    seconds < 60 ? `About ${seconds} second${seconds === 1 ? '' : 's'} left` : `About ${Math.round(seconds / 60)} minute${Math.round(seconds / 60) === 1 ? '' : 's'} left`,
+    seconds < 60
+      ? `About ${seconds} second${seconds === 1 ? '' : 's'} left`
+      : `About ${Math.round(seconds / 60)} minute${Math.round(seconds / 60) === 1 ? '' : 's'} left`,
   almostDone: 'Almost done…',
   compareLabel: 'Compare with your photo',
   compareValue: (percent) => `${percent}% your photo, ${100 - percent}% preview`,
@@ -309,4 +310,3 @@ export const defaultStrings: TryOnStrings = {
   badgeReady: 'Ready',
   announceResumed: 'Picking up your try-on where you left off.',
 };
-

@@ -41,7 +41,6 @@ const ATTRIBUTE_PROPERTIES = {
   'turnstile-script': 'turnstileScript',
 } as const;
 
-
 const BUTTON = `<button part="button" type="button" aria-haspopup="dialog" aria-expanded="false"><slot><svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 6.5a2 2 0 1 1 2-2M12 6.5v1.3L3.6 13.4A1.6 1.6 0 0 0 4.5 16.3h15a1.6 1.6 0 0 0 .9-2.9L12 7.8" fill="none" stroke="currentColor" stroke-width="1.7" stroke-linecap="round" stroke-linejoin="round"/></svg><span></span></slot></button>`;
 
 /**

@@ -10,7 +10,6 @@ import type { TryOnStrings } from './strings.ts';
 import { icons } from './views/icons.ts';
 import { trapTab } from './controllers/focus.ts';
 
-
 /** A pointer that moved less than this between down and up is a tap. */
 const TAP_SLOP_PX = 6;
 
@@ -85,7 +84,12 @@ export class ZoomView {
 
   #box(): ZoomBox {
     const stage = this.#stage;
-    return { fitWidth: this.#fit.width, fitHeight: this.#fit.height, viewWidth: stage?.clientWidth ?? 0, viewHeight: stage?.clientHeight ?? 0 };
+    return {
+      fitWidth: this.#fit.width,
+      fitHeight: this.#fit.height,
+      viewWidth: stage?.clientWidth ?? 0,
+      viewHeight: stage?.clientHeight ?? 0,
+    };
   }
 
   /** Fits the image into the stage (object-fit: contain, computed so pan limits know the real size). */
@@ -201,7 +205,15 @@ export class ZoomView {
     if (!this.#open) return nothing;
     const { scale, x, y } = this.#state;
     const sized = this.#fit.width > 0 ? `width: ${this.#fit.width}px; height: ${this.#fit.height}px;` : '';
-    return html`<div part="zoom" class="zoom" popover="manual" role="dialog" aria-modal="true" aria-label=${s.zoomTitle} @keydown=${this.#onOverlayKeydown}>
+    return html`<div
+      part="zoom"
+      class="zoom"
+      popover="manual"
+      role="dialog"
+      aria-modal="true"
+      aria-label=${s.zoomTitle}
+      @keydown=${this.#onOverlayKeydown}
+    >
       <div
         class="zoom-stage"
         tabindex="0"
@@ -215,10 +227,18 @@ export class ZoomView {
         @pointercancel=${this.#onPointerUp}
         @keydown=${this.#onStageKeydown}
       >
-        <img src=${src} alt="" draggable="false" style="${sized} transform: translate(${x}px, ${y}px) scale(${scale});" @load=${this.#measure} />
+        <img
+          src=${src}
+          alt=""
+          draggable="false"
+          style="${sized} transform: translate(${x}px, ${y}px) scale(${scale});"
+          @load=${this.#measure}
+        />
       </div>
       <p class="zoom-hint" aria-hidden="true">${s.zoomHint}</p>
-      <button part="zoom-close" class="zoom-close icon-button" type="button" aria-label=${s.zoomClose} @click=${() => this.close()}>${icons.close}</button>
+      <button part="zoom-close" class="zoom-close icon-button" type="button" aria-label=${s.zoomClose} @click=${() => this.close()}>
+        ${icons.close}
+      </button>
     </div>`;
   }
 }

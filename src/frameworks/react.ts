@@ -20,11 +20,11 @@ export type TryOnButtonEventProps = {
 
 /** Props of `<try-on-button>` in JSX (`lang` comes from React's own HTML attributes). */
 export interface TryOnButtonProps
-  extends Omit<DetailedHTMLProps<HTMLAttributes<TryOnButton>, TryOnButton>, 'lang'>,
-    TryOnButtonAttributes,
-    TryOnButtonEventProps {}
+  extends Omit<DetailedHTMLProps<HTMLAttributes<TryOnButton>, TryOnButton>, 'lang'>, TryOnButtonAttributes, TryOnButtonEventProps {}
 
 declare module 'react' {
+  // React declares its intrinsic elements in the JSX namespace; adding one means merging into it.
+  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace JSX {
     interface IntrinsicElements {
       'try-on-button': TryOnButtonProps;

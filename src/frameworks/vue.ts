@@ -23,6 +23,9 @@ export type TryOnButtonVueEmits = {
 
 declare module 'vue' {
   interface GlobalComponents {
+    // Vue's own defaults for the parameters before Emits (bindings, data, computed, methods, mixins,
+    // extends), spelled out to reach the eighth.
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
     'try-on-button': DefineComponent<TryOnButtonVueProps, {}, {}, {}, {}, {}, {}, TryOnButtonVueEmits>;
   }
 }

@@ -18,8 +18,12 @@ const list = (value: string | undefined) =>
 /** `TRYON_PROVIDER_LIMITS=read=60,generate=10,concurrency=3` → AccountLimits (per minute; at once). */
 export function parseProviderLimits(value: string): AccountLimits {
   const out: AccountLimits = {};
-  const hint = 'TRYON_PROVIDER_LIMITS must be comma-separated name=number pairs of read, write, generate (calls a minute) and concurrency (generations at once), e.g. read=60,write=30,generate=10,concurrency=3.';
-  for (const pair of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+  const hint =
+    'TRYON_PROVIDER_LIMITS must be comma-separated name=number pairs of read, write, generate (calls a minute) and concurrency (generations at once), e.g. read=60,write=30,generate=10,concurrency=3.';
+  for (const pair of value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const match = /^(read|write|generate|concurrency)=(\d{1,6})$/.exec(pair);
     if (!match || Number(match[2]) < 1) throw new ConfigError(hint);
     out[match[1] as keyof AccountLimits] = Number(match[2]);
@@ -97,7 +101,8 @@ export function optionsFromEnv(env: Record<string, string | undefined>): Handler
   if (redisPrefix) options.redisPrefix = redisPrefix;
   const redisCluster = value('TRYON_REDIS_CLUSTER');
   if (redisCluster !== undefined) {
-    if (!/^(1|true|0|false)$/i.test(redisCluster)) throw new ConfigError('TRYON_REDIS_CLUSTER must be 1 (REDIS_URL names a Redis Cluster) or 0.');
+    if (!/^(1|true|0|false)$/i.test(redisCluster))
+      throw new ConfigError('TRYON_REDIS_CLUSTER must be 1 (REDIS_URL names a Redis Cluster) or 0.');
     options.redisCluster = /^(1|true)$/i.test(redisCluster);
   }
   const rateLimits = value('TRYON_RATE_LIMITS');
@@ -114,7 +119,9 @@ export function optionsFromEnv(env: Record<string, string | undefined>): Handler
   const retention = value('TRYON_PROVIDER_RETENTION');
   if (retention) {
     if (retention !== 'delivered' && retention !== 'photo') {
-      throw new ConfigError('TRYON_PROVIDER_RETENTION must be delivered (delete the photo at the provider once its result is delivered) or photo (when the photo handle expires, after an hour).');
+      throw new ConfigError(
+        'TRYON_PROVIDER_RETENTION must be delivered (delete the photo at the provider once its result is delivered) or photo (when the photo handle expires, after an hour).',
+      );
     }
     options.providerRetention = retention;
   }
@@ -129,7 +136,8 @@ export function optionsFromEnv(env: Record<string, string | undefined>): Handler
   if (trustProxy) options.trustProxy = trustProxy;
   const devLoopback = value('TRYON_DEV_ALLOW_LOOPBACK');
   if (devLoopback !== undefined) {
-    if (!/^(1|true|0|false)$/i.test(devLoopback)) throw new ConfigError('TRYON_DEV_ALLOW_LOOPBACK must be 1 (on, for local development only) or 0.');
+    if (!/^(1|true|0|false)$/i.test(devLoopback))
+      throw new ConfigError('TRYON_DEV_ALLOW_LOOPBACK must be 1 (on, for local development only) or 0.');
     options.devAllowLoopback = /^(1|true)$/i.test(devLoopback);
   }
   resolveLimits(options);

@@ -83,12 +83,20 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
   checkRuntime(options);
   const settings = resolveSettings(options);
   const { adapter, store, now, basePath } = settings;
-  const secrets = [settings.apiKey, settings.secret, settings.shopifySecret ?? '', settings.turnstile?.secret ?? '', settings.adminSecret ?? '', ...settings.fallbacks.map((f) => f.apiKey)];
+  const secrets = [
+    settings.apiKey,
+    settings.secret,
+    settings.shopifySecret ?? '',
+    settings.turnstile?.secret ?? '',
+    settings.adminSecret ?? '',
+    ...settings.fallbacks.map((f) => f.apiKey),
+  ];
   const log = createLogger(options.log, secrets, now);
   if (settings.secretGenerated) {
     log.warn({
       event: 'config',
-      message: 'TRYON_SECRET is not set: using a random secret for this process. Job tokens and photo handles will not survive a restart or work across instances.',
+      message:
+        'TRYON_SECRET is not set: using a random secret for this process. Job tokens and photo handles will not survive a restart or work across instances.',
     });
   }
   const signer = new TokenSigner(settings.secret, now);
@@ -99,17 +107,26 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
     secrets.push(derived);
   });
   const statusCache = new StatusCache(store, now, (provider, word) =>
-    log.warn({ event: 'unlisted_status_word', provider, word, message: `The provider answered a status word its document does not list; the job reads as running until its deadline.` }),
+    log.warn({
+      event: 'unlisted_status_word',
+      provider,
+      word,
+      message: `The provider answered a status word its document does not list; the job reads as running until its deadline.`,
+    }),
   );
   const resolveProduct = productResolver(settings.products, settings.resolveProduct);
   if (settings.devAllowLoopback) {
-    log.warn({ event: 'config', message: 'TRYON_DEV_ALLOW_LOOPBACK is on: garment images may come from this machine. Turn it off in production.' });
+    log.warn({
+      event: 'config',
+      message: 'TRYON_DEV_ALLOW_LOOPBACK is on: garment images may come from this machine. Turn it off in production.',
+    });
   }
   // The garment allowlist and address policy come from configuration only, never from a request.
   const { garmentHosts } = settings;
-  const garmentTransport = settings.resolveHost || settings.devAllowLoopback
-    ? createTransport({ resolver: settings.resolveHost, allowLoopback: settings.devAllowLoopback })
-    : defaultTransport();
+  const garmentTransport =
+    settings.resolveHost || settings.devAllowLoopback
+      ? createTransport({ resolver: settings.resolveHost, allowLoopback: settings.devAllowLoopback })
+      : defaultTransport();
   const fetchGarment = createGarmentFetcher(garmentHosts, garmentTransport);
   const limitsConfig = resolveLimits(options);
   const limits = new Limits(limitsConfig, store, now, log);
@@ -126,7 +143,12 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
   const budgets = new Map(
     slots.map((slot) => [
       slot.adapter.name,
-      new AccountBudget(store, now, accountName(slot.adapter.name, slot.apiKey), slot === primary ? settings.providerLimits : (slot.adapter.limits ?? {})),
+      new AccountBudget(
+        store,
+        now,
+        accountName(slot.adapter.name, slot.apiKey),
+        slot === primary ? settings.providerLimits : (slot.adapter.limits ?? {}),
+      ),
     ]),
   );
   const budgetOf = (slot: ProviderSlot) => budgets.get(slot.adapter.name)!;
@@ -140,11 +162,19 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
         const slot = slotNamed(name);
         return slot && { adapter: slot.adapter, ctx: providerContext(c, slot) };
       })
-      .catch((error: unknown) => log.warn({ event: 'provider_photo_delete_failed', provider: 'all', detail: error instanceof Error ? error.message : 'unknown' }));
+      .catch((error: unknown) =>
+        log.warn({ event: 'provider_photo_delete_failed', provider: 'all', detail: error instanceof Error ? error.message : 'unknown' }),
+      );
   const spend = new Spend(store, now, (entry) => log.warn(entry), settings.creditsWarnBelow);
   /** A photo's identity for counting its jobs: a keyed digest of its bytes (the bytes never leave). */
   const photoIdentity = async (bytes: Uint8Array) => {
-    const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(`photo identity\n${settings.secret}`), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    const key = await crypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(`photo identity\n${settings.secret}`),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign'],
+    );
     return toBase64Url(new Uint8Array(await crypto.subtle.sign('HMAC', key, bytes.slice())).subarray(0, 18));
   };
   const loadQueuedPhoto = async (ref: string) => {
@@ -212,10 +242,12 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
   app.onError((error, c) => {
     const d = describe(error);
     const entry: Record<string, unknown> = { event: 'error', requestId: c.get('requestId'), code: d.code, status: d.status };
-    if (error instanceof ProviderError) Object.assign(entry, { kind: error.kind, providerStatus: error.providerStatus, detail: error.message });
+    if (error instanceof ProviderError)
+      Object.assign(entry, { kind: error.kind, providerStatus: error.providerStatus, detail: error.message });
     // Why the store failed (safe to log: never a key, a value or a photo), so an outage is diagnosable.
     else if (error instanceof StoreUnavailableError && error.detail) Object.assign(entry, { event: 'store', detail: error.detail });
-    else if (!(error instanceof ApiError)) Object.assign(entry, { detail: error instanceof Error ? `${error.name}: ${error.message}` : 'non-error thrown' });
+    else if (!(error instanceof ApiError))
+      Object.assign(entry, { detail: error instanceof Error ? `${error.name}: ${error.message}` : 'non-error thrown' });
     if (d.status >= 500 || error instanceof ProviderError) log.error(entry);
     return errorResponse(d.status, d.code, d.message, {
       ...(d.retryAfterSec !== undefined ? { retryAfterSec: d.retryAfterSec } : {}),
@@ -239,7 +271,11 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
       await limits.submitByIp(c);
       const type = c.req.header('content-type') ?? '';
       if (!/^multipart\/form-data\s*;/i.test(type)) {
-        throw new ApiError(415, 'unsupported_media_type', 'Send the try-on as multipart/form-data (a photo, a garment, a category and consent).');
+        throw new ApiError(
+          415,
+          'unsupported_media_type',
+          'Send the try-on as multipart/form-data (a photo, a garment, a category and consent).',
+        );
       }
       await next();
     },
@@ -282,11 +318,11 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
         const published = settings.publicUrl ? await publishJobPhoto(store, settings.publicUrl, photoRef, photo.type) : undefined;
         const url = published?.url;
         const input = {
-            photo: { bytes: photo.bytes, type: photo.type, width: photo.width, height: photo.height, ref: photoRef, ...(url ? { url } : {}) },
-            garmentUrl: fields.garmentUrl,
-            category: fields.category,
-            ...(fields.size ? { size: fields.size } : {}),
-            ...(fields.garmentDescription ? { garmentDescription: fields.garmentDescription } : {}),
+          photo: { bytes: photo.bytes, type: photo.type, width: photo.width, height: photo.height, ref: photoRef, ...(url ? { url } : {}) },
+          garmentUrl: fields.garmentUrl,
+          category: fields.category,
+          ...(fields.size ? { size: fields.size } : {}),
+          ...(fields.garmentDescription ? { garmentDescription: fields.garmentDescription } : {}),
         };
         const publishedFiles: string[] = [];
         // The job's place in the account's line: ordered by this submit's time (budget.ts).
@@ -310,7 +346,9 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
               const etaSec = error.place?.etaSec ?? error.retryAfterSec ?? 1;
               if (etaSec > settings.queueMaxWaitSec || s !== able[able.length - 1]) {
                 await budgetOf(s).leave(ticket.id);
-                throw new ProviderError('busy', 'The line for this provider account is longer than TRYON_QUEUE_MAX_WAIT.', { retryAfterSec: Math.min(etaSec, 120) });
+                throw new ProviderError('busy', 'The line for this provider account is longer than TRYON_QUEUE_MAX_WAIT.', {
+                  retryAfterSec: Math.min(etaSec, 120),
+                });
               }
               waitingAt = s;
               // A 429 paused the account after the call was granted: its place is behind those waiting.
@@ -333,9 +371,16 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
             }
           },
           (from, error) =>
-            log.warn({ event: 'failover', requestId: c.get('requestId'), from: from.adapter.name, kind: error.kind, providerStatus: error.providerStatus }),
+            log.warn({
+              event: 'failover',
+              requestId: c.get('requestId'),
+              from: from.adapter.name,
+              kind: error.kind,
+              providerStatus: error.providerStatus,
+            }),
         );
-        if (waitingAt) log.info({ event: 'queued', requestId: c.get('requestId'), provider: waitingAt.adapter.name, position: place?.position });
+        if (waitingAt)
+          log.info({ event: 'queued', requestId: c.get('requestId'), provider: waitingAt.adapter.name, position: place?.position });
         const provider = slot.adapter.name;
         const state = result.state ?? { status: 'queued' as const };
         await recordJobFiles(store, photoRef, provider, result.jobId, publishedFiles);
@@ -344,7 +389,10 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
         // Credits are looked at now and then (a read), so a low balance is warned about in time.
         await spend.credits({ adapter: slot.adapter, ctx: providerContext(c, slot) });
         await statusCache.put(provider, result.jobId, state, now() + JOB_TTL_MS);
-        const job = await signer.signJob({ provider, jobId: result.jobId, photoRef, scope: tenant, ...(published ? { photoFile: published.fileId } : {}) }, JOB_TTL_MS);
+        const job = await signer.signJob(
+          { provider, jobId: result.jobId, photoRef, scope: tenant, ...(published ? { photoFile: published.fileId } : {}) },
+          JOB_TTL_MS,
+        );
         log.info({ event: 'submit', requestId: c.get('requestId'), provider, category: fields.category, status: state.status });
         return { job, status: state.status, pollAfterMs: pollAfterFor(slot), photoRef, ...(state.queue ? { queue: state.queue } : {}) };
       };
@@ -378,11 +426,21 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
     await limits.pollByShopper(c, claims.photoRef);
     const slot = slotNamed(claims.provider);
     if (!slot) {
-      throw new ApiError(404, 'job_expired', 'This try-on was started with another service and is no longer available. Please start a new one.');
+      throw new ApiError(
+        404,
+        'job_expired',
+        'This try-on was started with another service and is no longer available. Please start a new one.',
+      );
     }
     if (await statusCache.isDeleted(claims.provider, claims.jobId)) throw jobDeleted();
     const adapterOfJob = isQueuedJob(claims.jobId) ? queuedAdapter(slot.adapter, store, loadQueuedPhoto, JOB_TTL_MS) : slot.adapter;
-    const state = await statusCache.get(adapterOfJob, claims.jobId, claims.expiresAt, providerContext(c, slot), claims.expiresAt - JOB_TTL_MS);
+    const state = await statusCache.get(
+      adapterOfJob,
+      claims.jobId,
+      claims.expiresAt,
+      providerContext(c, slot),
+      claims.expiresAt - JOB_TTL_MS,
+    );
     // The provider has fetched the photo by now: its public URL expires with the job, and what the
     // provider keeps of it is deleted by the retention setting.
     if (state.status === 'completed' || state.status === 'failed') {
@@ -459,7 +517,11 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
   app.get('/admin/providers', async (c) => {
     if (!settings.adminSecret) throw new ApiError(404, 'not_found', 'There is nothing at this address. Check the endpoint URL.');
     if (!(await adminAuthorized(c.req.header('authorization'), settings.adminSecret))) {
-      throw new ApiError(401, 'admin_unauthorized', 'Send the merchant\'s admin secret (TRYON_ADMIN_SECRET) as "Authorization: Bearer <secret>".');
+      throw new ApiError(
+        401,
+        'admin_unauthorized',
+        'Send the merchant\'s admin secret (TRYON_ADMIN_SECRET) as "Authorization: Bearer <secret>".',
+      );
     }
     const report = await spend.report(
       slots.map((slot) => ({ adapter: slot.adapter, primary: slot === primary, budget: budgetOf(slot), ctx: providerContext(c, slot) })),

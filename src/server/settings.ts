@@ -66,7 +66,9 @@ function checkUrl(value: string, setting: string): string {
 function redisStore(options: HandlerOptions, url: string): RedisStore {
   const urls = url.split(',').map((u) => u.trim());
   if (urls.length > 1 && !options.redisCluster) {
-    throw new ConfigError('REDIS_URL (option redisUrl) lists several addresses: that is a Redis Cluster\'s seed nodes, so set TRYON_REDIS_CLUSTER=1 (option redisCluster), or give one redis:// URL.');
+    throw new ConfigError(
+      "REDIS_URL (option redisUrl) lists several addresses: that is a Redis Cluster's seed nodes, so set TRYON_REDIS_CLUSTER=1 (option redisCluster), or give one redis:// URL.",
+    );
   }
   for (const u of urls) {
     let ok = /^rediss?:\/\/[^\s]+$/i.test(u);
@@ -75,12 +77,17 @@ function redisStore(options: HandlerOptions, url: string): RedisStore {
     } catch {
       ok = false;
     }
-    if (!ok) throw new ConfigError('REDIS_URL (option redisUrl) must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379/0 (rediss:// for TLS).');
+    if (!ok)
+      throw new ConfigError(
+        'REDIS_URL (option redisUrl) must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379/0 (rediss:// for TLS).',
+      );
   }
   let prefix = options.redisPrefix?.trim() || REDIS_PREFIX;
   if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(prefix)) {
     // No braces either: a hash tag in the prefix would put every key in one Cluster slot.
-    throw new ConfigError('TRYON_REDIS_PREFIX (option redisPrefix) must be 1 to 64 letters, digits, "_", ".", "-" or ":", e.g. tryon:shop-a:.');
+    throw new ConfigError(
+      'TRYON_REDIS_PREFIX (option redisPrefix) must be 1 to 64 letters, digits, "_", ".", "-" or ":", e.g. tryon:shop-a:.',
+    );
   }
   if (!prefix.endsWith(':')) prefix += ':';
   const sink = options.log ?? ((entry: object) => console.error(JSON.stringify(entry)));
@@ -124,7 +131,9 @@ export function resolveSettings(options: HandlerOptions = {}): Settings {
   }
   const apiKey = options.apiKey?.trim() ?? '';
   if (name !== 'demo' && !apiKey) {
-    throw new ConfigError(`TRYON_API_KEY (option apiKey) is required for the provider "${name}". Set it to the key from the provider's dashboard.`);
+    throw new ConfigError(
+      `TRYON_API_KEY (option apiKey) is required for the provider "${name}". Set it to the key from the provider's dashboard.`,
+    );
   }
   const publicUrl = options.publicUrl ? checkUrl(options.publicUrl, 'TRYON_PUBLIC_URL (option publicUrl)') : undefined;
   if (adapter.needsPhotoUrl && !publicUrl) {
@@ -153,7 +162,9 @@ export function resolveSettings(options: HandlerOptions = {}): Settings {
   const garmentHosts = options.garmentHosts?.map((h) => h.trim().toLowerCase()).filter(Boolean);
   for (const host of garmentHosts ?? []) {
     if (host.includes('/')) {
-      throw new ConfigError(`TRYON_GARMENT_HOSTS (option garmentHosts) must list host names like cdn.example.com, without scheme or path; "${host.slice(0, 80)}" is not one.`);
+      throw new ConfigError(
+        `TRYON_GARMENT_HOSTS (option garmentHosts) must list host names like cdn.example.com, without scheme or path; "${host.slice(0, 80)}" is not one.`,
+      );
     }
   }
 
@@ -231,7 +242,9 @@ function resolveFallbacks(options: HandlerOptions, primary: string, publicUrl: s
       throw new ConfigError('TRYON_FALLBACK_PROVIDERS (option fallbacks) cannot name "demo": it is a stand-in, not a try-on service.');
     }
     if (seen.has(name)) {
-      throw new ConfigError(`TRYON_FALLBACK_PROVIDERS (option fallbacks) names "${name}" twice or names the primary provider; list each fallback once.`);
+      throw new ConfigError(
+        `TRYON_FALLBACK_PROVIDERS (option fallbacks) names "${name}" twice or names the primary provider; list each fallback once.`,
+      );
     }
     seen.add(name);
     let adapter: ProviderAdapter | undefined = options.adapters?.[name];
@@ -246,7 +259,9 @@ function resolveFallbacks(options: HandlerOptions, primary: string, publicUrl: s
     }
     const key = apiKey?.trim() ?? '';
     if (!key) {
-      throw new ConfigError(`${env}API_KEY (option fallbacks[].apiKey) is required for the fallback provider "${name}". Set it to the key from that provider's dashboard.`);
+      throw new ConfigError(
+        `${env}API_KEY (option fallbacks[].apiKey) is required for the fallback provider "${name}". Set it to the key from that provider's dashboard.`,
+      );
     }
     if (adapter.needsPhotoUrl && !publicUrl) {
       throw new ConfigError(`The fallback provider "${name}" downloads photos by URL, so TRYON_PUBLIC_URL (option publicUrl) is required.`);

@@ -25,8 +25,7 @@ export interface PhotoFailure {
 export const PHOTO_MESSAGES = {
   empty: 'The chosen file is empty. Please choose a photo.',
   undecodable: 'This file is not a photo this browser can open. Please choose a JPEG, PNG or WebP photo.',
-  heic:
-    'This browser cannot open HEIC/HEIF photos (the iPhone default). Please choose a JPEG, or set the camera to "Most Compatible" and take the photo again.',
+  heic: 'This browser cannot open HEIC/HEIF photos (the iPhone default). Please choose a JPEG, or set the camera to "Most Compatible" and take the photo again.',
   corrupt: 'This photo file is incomplete or damaged (maybe it did not finish downloading). Please choose it again or pick another photo.',
   tooManyBytes: (mb: number) => `This photo file is too large (over ${mb} MB). Please choose a smaller photo or a screenshot of it.`,
   tooManyPixels: (mp: number) =>

@@ -13,7 +13,7 @@ import type { PhotoWorkerApi } from './worker.ts';
 import { defaultPhotoWorkerUrl, workerScriptFor } from './worker-url.ts';
 
 export { PhotoError } from './errors.ts';
-export type { PhotoCheck, PhotoCheckCode } from './checks.ts';
+export type { PhotoCheck } from './checks.ts';
 
 /** Options of {@link processPhoto}. */
 export interface PhotoOptions {
@@ -161,7 +161,11 @@ export async function processPhoto(file: Blob, options: PhotoOptions = {}): Prom
 
   const worker = getWorker();
   const aborted = abortPromise(signal);
-  const work = worker.remote.process(file, { ...settings, encode: true, ...(options.checks && { checks: options.checks }) }) as Promise<WorkerResult>;
+  const work = worker.remote.process(file, {
+    ...settings,
+    encode: true,
+    ...(options.checks && { checks: options.checks }),
+  }) as Promise<WorkerResult>;
   // A result that arrives after an abort is dropped; a transferred bitmap must still be freed.
   void work.then(
     (late) => {

@@ -67,7 +67,12 @@ export function jpegOrientation(bytes: Uint8Array): Orientation | undefined {
 function isExifHeader(bytes: Uint8Array, at: number): boolean {
   // 'Exif\0\0'
   return (
-    bytes[at] === 0x45 && bytes[at + 1] === 0x78 && bytes[at + 2] === 0x69 && bytes[at + 3] === 0x66 && bytes[at + 4] === 0 && bytes[at + 5] === 0
+    bytes[at] === 0x45 &&
+    bytes[at + 1] === 0x78 &&
+    bytes[at + 2] === 0x69 &&
+    bytes[at + 3] === 0x66 &&
+    bytes[at + 4] === 0 &&
+    bytes[at + 5] === 0
   );
 }
 

@@ -96,8 +96,7 @@ function tooManyPixels(size: Size): boolean {
   return size.width * size.height > INPUT_LIMITS.maxPixels;
 }
 
-const tooManyPixelsFailure = () =>
-  fail('photo_too_large', PHOTO_MESSAGES.tooManyPixels(Math.round(INPUT_LIMITS.maxPixels / 1_000_000)));
+const tooManyPixelsFailure = () => fail('photo_too_large', PHOTO_MESSAGES.tooManyPixels(Math.round(INPUT_LIMITS.maxPixels / 1_000_000)));
 
 /** Encodes on an OffscreenCanvas, over white so transparent PNG areas do not turn black in JPEG. */
 export async function encodeJpegOffscreen(bitmap: ImageBitmap, quality: number): Promise<Blob> {
@@ -177,7 +176,8 @@ export async function processInWorker(file: Blob, request: WorkerRequest): Promi
   const { bitmap, original } = decoded;
   const { width, height } = bitmap;
   const runRequestedChecks = () => (request.checks ? runChecks(bitmap, original, request.checks.expectPortrait) : Promise.resolve([]));
-  if (!request.encode || !canEncodeOffscreen()) return { ok: true, kind: 'bitmap', bitmap, width, height, checks: await runRequestedChecks() };
+  if (!request.encode || !canEncodeOffscreen())
+    return { ok: true, kind: 'bitmap', bitmap, width, height, checks: await runRequestedChecks() };
   try {
     // The encode runs off this thread once started, so the checks' small copy is made meanwhile.
     const encoding = encodeJpegOffscreen(bitmap, request.quality);

@@ -90,7 +90,15 @@ describe('bench smoke', () => {
 
   it('prints a table with every section', () => {
     const text = formatReport(report);
-    for (const heading of ['Photo pipeline at 1x', 'Page cost', 'Endpoint', 'Polling discipline', 'Memory per in-flight job', 'Fleet: memory per in-flight job', 'Fleet: status polls']) {
+    for (const heading of [
+      'Photo pipeline at 1x',
+      'Page cost',
+      'Endpoint',
+      'Polling discipline',
+      'Memory per in-flight job',
+      'Fleet: memory per in-flight job',
+      'Fleet: status polls',
+    ]) {
       expect(text).toContain(heading);
     }
   });

@@ -4,9 +4,7 @@
  * failure) and records when it was made and what was sent.
  */
 export type Scripted =
-  | { json: unknown; status?: number; headers?: Record<string, string> }
-  | { text: string; status: number }
-  | { networkError: true };
+  { json: unknown; status?: number; headers?: Record<string, string> } | { text: string; status: number } | { networkError: true };
 
 export interface RecordedCall {
   at: number;

@@ -45,7 +45,10 @@ describe('pollJob', () => {
     const { fetch } = scriptedFetch([{ json: { status: 'failed', error: { code: 'pose_unsupported', message: 'Stand straight.' } } }]);
     const result = start(pollJob(endpoint, job, { fetch, visibility: fakeVisibility() }));
     await vi.advanceTimersByTimeAsync(5000);
-    expect(await result).toEqual({ ok: true, value: { status: 'failed', error: { code: 'pose_unsupported', message: 'Stand straight.' } } });
+    expect(await result).toEqual({
+      ok: true,
+      value: { status: 'failed', error: { code: 'pose_unsupported', message: 'Stand straight.' } },
+    });
   });
 
   it('honours Retry-After on 429 and 503', async () => {

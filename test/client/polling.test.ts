@@ -42,7 +42,10 @@ describe('nextPollDelay', () => {
   it("uses the server's pollAfterMs, within bounds", () => {
     expect(nextPollDelay({ kind: 'status', pollAfterMs: 2500 }, 0.5)).toEqual({ giveUp: false, delayMs: 2500 });
     expect(nextPollDelay({ kind: 'status', pollAfterMs: 0 }, 0.5)).toEqual({ giveUp: false, delayMs: DEFAULT_POLL_POLICY.minDelayMs });
-    expect(nextPollDelay({ kind: 'status', pollAfterMs: 3_600_000 }, 0.5)).toEqual({ giveUp: false, delayMs: DEFAULT_POLL_POLICY.maxDelayMs });
+    expect(nextPollDelay({ kind: 'status', pollAfterMs: 3_600_000 }, 0.5)).toEqual({
+      giveUp: false,
+      delayMs: DEFAULT_POLL_POLICY.maxDelayMs,
+    });
   });
   it('falls back to LIMITS.pollAfterMs when the server gives none', () => {
     expect(nextPollDelay({ kind: 'status' }, 0.5)).toEqual({ giveUp: false, delayMs: LIMITS.pollAfterMs });

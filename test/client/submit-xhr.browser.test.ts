@@ -17,12 +17,18 @@ describe('submitJob in the browser: XMLHttpRequest with upload progress (real en
 
   it('reports the upload as it goes, ending at 1, and gets the job', async () => {
     const seen: number[] = [];
-    const answer = await submitJob(base('/api/try-on'), await fields(), { idempotencyKey: crypto.randomUUID(), onUploadProgress: (f) => seen.push(f) });
+    const answer = await submitJob(base('/api/try-on'), await fields(), {
+      idempotencyKey: crypto.randomUUID(),
+      onUploadProgress: (f) => seen.push(f),
+    });
     expect(answer.job).to.be.a('string');
     expect(seen[0]).to.equal(0);
     expect(seen[seen.length - 1]).to.equal(1);
     expect(seen).to.deep.equal([...seen].sort((a, b) => a - b));
-    const entry = performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/api/try-on/jobs')).pop() as PerformanceResourceTiming;
+    const entry = performance
+      .getEntriesByType('resource')
+      .filter((e) => e.name.endsWith('/api/try-on/jobs'))
+      .pop() as PerformanceResourceTiming;
     expect(entry.initiatorType).to.equal('xmlhttprequest');
   });
 
@@ -30,7 +36,11 @@ describe('submitJob in the browser: XMLHttpRequest with upload progress (real en
     await fetch('/api/__test/fail-submits?count=2', { method: 'POST' });
     const seen: number[] = [];
     const key = crypto.randomUUID();
-    const answer = await submitJob(base('/api/flaky-try-on'), await fields(), { idempotencyKey: key, onUploadProgress: (f) => seen.push(f), random: () => 0 });
+    const answer = await submitJob(base('/api/flaky-try-on'), await fields(), {
+      idempotencyKey: key,
+      onUploadProgress: (f) => seen.push(f),
+      random: () => 0,
+    });
     expect(answer.job).to.be.a('string');
     const submits = (await (await fetch('/api/__test/submits')).json()) as { key: string; status: number }[];
     expect(submits.map((s) => s.status)).to.deep.equal([503, 503, 202]);

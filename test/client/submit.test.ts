@@ -85,7 +85,9 @@ describe('submitJob', () => {
   });
 
   it('maps a 429 with Retry-After to rate_limited with retryAfterMs, without retrying', async () => {
-    const { fetch, calls } = scriptedFetch([{ json: { error: { code: 'rate_limited', message: 'Wait.' } }, status: 429, headers: { 'Retry-After': '30' } }]);
+    const { fetch, calls } = scriptedFetch([
+      { json: { error: { code: 'rate_limited', message: 'Wait.' } }, status: 429, headers: { 'Retry-After': '30' } },
+    ]);
     const outcome = await settle(submitJob(endpoint, fields, { idempotencyKey: 'k', fetch }));
     expect((outcome as { error: ClientError }).error).toMatchObject({ code: 'rate_limited', retryAfterMs: 30_000 });
     expect(calls).toHaveLength(1);
@@ -120,7 +122,9 @@ describe('submitJob upload progress', () => {
       { json: accepted, status: 202 },
     ]);
     const seen: number[] = [];
-    const result = settle(submitJob(endpoint, fields, { idempotencyKey: 'k', fetch, random: () => 0, onUploadProgress: (f) => seen.push(f) }));
+    const result = settle(
+      submitJob(endpoint, fields, { idempotencyKey: 'k', fetch, random: () => 0, onUploadProgress: (f) => seen.push(f) }),
+    );
     await vi.advanceTimersByTimeAsync(10_000);
     expect(await result).toEqual({ ok: true, value: accepted });
     // The failed connection never got its body through; each retry starts again from 0.

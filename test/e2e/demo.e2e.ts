@@ -12,7 +12,18 @@ import { readFile } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { imageSize } from 'image-size';
 import { startDemo, type DemoServer } from '../../demo/server.ts';
-import { choosePhoto, openPanel, openWidget, requireWidgetBuild, ROOT, settle, startBrowser, waitForResultImage, waitForStatus, watchProblems } from './helpers.ts';
+import {
+  choosePhoto,
+  openPanel,
+  openWidget,
+  requireWidgetBuild,
+  ROOT,
+  settle,
+  startBrowser,
+  waitForResultImage,
+  waitForStatus,
+  watchProblems,
+} from './helpers.ts';
 
 const SHOTS = `${ROOT}test-results/e2e/`;
 
@@ -31,7 +42,9 @@ beforeAll(async () => {
   requireWidgetBuild('bundle-size.json');
   sizes = JSON.parse(await readFile(`${ROOT}dist/bundle-size.json`, 'utf8')) as SizeReport;
   // A fixed environment: the developer's own TRYON_* variables must not leak into the test.
-  demo = await startDemo({ port: 0, env: { TRYON_PROVIDER: 'demo', TRYON_SECRET: 'e2e-secret-0123456789abcdef0123456789' },
+  demo = await startDemo({
+    port: 0,
+    env: { TRYON_PROVIDER: 'demo', TRYON_SECRET: 'e2e-secret-0123456789abcdef0123456789' },
     log: (entry) => logs.push(entry as Record<string, unknown>),
   });
   ({ browser, photoPath } = await startBrowser(SHOTS, { camera: true }));
@@ -53,7 +66,14 @@ function embeddedImages(svg: string): { type: string; bytes: Buffer; width: numb
 }
 
 const flows = [
-  { name: 'phone', viewport: { width: 390, height: 844 }, path: '/', garment: '/garments/linen-shirt.png', category: 'top', product: 'linen-shirt' },
+  {
+    name: 'phone',
+    viewport: { width: 390, height: 844 },
+    path: '/',
+    garment: '/garments/linen-shirt.png',
+    category: 'top',
+    product: 'linen-shirt',
+  },
   {
     name: 'desktop',
     viewport: { width: 1280, height: 800 },
@@ -86,25 +106,37 @@ describe('demo store shopper flow', () => {
         assert.equal(await widget.getAttribute('category'), flow.category);
         assert.equal(await widget.getAttribute('product'), flow.product);
         assert.equal(await widget.getAttribute('endpoint'), '/api/try-on');
-        assert.match(await page.locator('.demo-note').innerText(), /Demo store — the try-on uses the built-in demo provider \(a labelled preview composite, not AI\)/);
+        assert.match(
+          await page.locator('.demo-note').innerText(),
+          /Demo store — the try-on uses the built-in demo provider \(a labelled preview composite, not AI\)/,
+        );
 
         // Before first use the page loads only the entry and its static imports.
         const initial = new Set(sizes.initial.files.map((f) => `/cdn/${f.file}`));
         const cdnBefore = requested.filter((p) => p.startsWith('/cdn/'));
         assert.ok(cdnBefore.includes('/cdn/try-on-button.js'));
-        assert.deepEqual(cdnBefore.filter((p) => !initial.has(p)), [], 'the panel or worker was loaded before the button was used');
+        assert.deepEqual(
+          cdnBefore.filter((p) => !initial.has(p)),
+          [],
+          'the panel or worker was loaded before the button was used',
+        );
         await shot('1-page');
 
         const completed = page.evaluate(
           () =>
             new Promise<string[]>((resolve) =>
-              document.addEventListener('try-on-complete', (e) => resolve((e as CustomEvent<{ images: string[] }>).detail.images), { once: true }),
+              document.addEventListener('try-on-complete', (e) => resolve((e as CustomEvent<{ images: string[] }>).detail.images), {
+                once: true,
+              }),
             ),
         );
 
         await openPanel(page, widget);
         await page.locator('try-on-button [part="panel"]').waitFor({ state: 'visible' });
-        assert.ok(requested.some((p) => !initial.has(p) && p.startsWith('/cdn/chunks/')), 'the panel chunk loads on first use');
+        assert.ok(
+          requested.some((p) => !initial.has(p) && p.startsWith('/cdn/chunks/')),
+          'the panel chunk loads on first use',
+        );
         await shot('2-consent');
 
         await widget.locator('[part="consent-checkbox"]').check();
@@ -137,7 +169,9 @@ describe('demo store shopper flow', () => {
             if (![overflowX, overflowY].some((o) => o === 'hidden' || o === 'clip')) continue;
             const r = el.getBoundingClientRect();
             if (box.top < r.top - 1 || box.bottom > r.bottom + 1 || box.left < r.left - 1 || box.right > r.right + 1) {
-              out.push(`<${el.tagName.toLowerCase()} class="${el.className}"> ${Math.round(r.width)}x${Math.round(r.height)} clips the ${Math.round(box.width)}x${Math.round(box.height)} result`);
+              out.push(
+                `<${el.tagName.toLowerCase()} class="${el.className}"> ${Math.round(r.width)}x${Math.round(r.height)} clips the ${Math.round(box.width)}x${Math.round(box.height)} result`,
+              );
             }
           }
           return out;
@@ -217,7 +251,15 @@ describe('demo store server', () => {
         req.end();
       });
     assert.equal((await rawGet('/styles.css')).status, 200, 'the raw client reaches real files');
-    for (const path of ['/../server.ts', '/%2e%2e/server.ts', '/..%2fserver.ts', '/cdn/../../package.json', '/cdn/%2e%2e/%2e%2e/package.json', '/garments/..%5c..%5cserver.ts', '/server.ts']) {
+    for (const path of [
+      '/../server.ts',
+      '/%2e%2e/server.ts',
+      '/..%2fserver.ts',
+      '/cdn/../../package.json',
+      '/cdn/%2e%2e/%2e%2e/package.json',
+      '/garments/..%5c..%5cserver.ts',
+      '/server.ts',
+    ]) {
       const { status, body } = await rawGet(path);
       assert.equal(status, 404, path);
       assert.ok(!body.includes('startDemo') && !body.includes('"devDependencies"'), path);

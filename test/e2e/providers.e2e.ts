@@ -13,7 +13,17 @@ import type { Browser } from 'playwright-core';
 import { startDemo } from '../../demo/server.ts';
 import { resultPng } from '../fakes/common.ts';
 import { freePort, PROVIDER_CASES } from '../server/contract/providers.ts';
-import { choosePhoto, openPanel, openWidget, requireWidgetBuild, ROOT, startBrowser, waitForResultImage, waitForStatus, watchProblems } from './helpers.ts';
+import {
+  choosePhoto,
+  openPanel,
+  openWidget,
+  requireWidgetBuild,
+  ROOT,
+  startBrowser,
+  waitForResultImage,
+  waitForStatus,
+  watchProblems,
+} from './helpers.ts';
 
 const SHOTS = `${ROOT}test-results/e2e/providers/`;
 
@@ -75,7 +85,11 @@ describe('the demo store against each provider fake, configured by environment o
         assert.ok(shown.equals(resultPng), 'the result is the fake provider PNG');
         assert.equal(fake.count(pc.generationRoute), 1, 'one paid generation');
         assert.deepEqual(problems, []);
-        assert.deepEqual(logs.filter((entry) => entry.level === 'error'), [], 'the endpoint logged no errors');
+        assert.deepEqual(
+          logs.filter((entry) => entry.level === 'error'),
+          [],
+          'the endpoint logged no errors',
+        );
         assert.ok(!JSON.stringify(logs).includes(apiKey), 'the key never reaches the logs');
       } finally {
         await context.close();

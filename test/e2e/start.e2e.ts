@@ -33,7 +33,9 @@ function npmStart(): Promise<Started> {
     detached: true,
   });
   let output = '';
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('close', (code, signal) => resolve({ code, signal })),
+  );
   const signalGroup = (signal: NodeJS.Signals) => {
     try {
       process.kill(-child.pid!, signal);
@@ -49,7 +51,10 @@ function npmStart(): Promise<Started> {
     return ended;
   };
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => void stop().then(() => reject(new Error(`npm start did not say how to stop within ${STARTED_WITHIN_MS} ms:\n${output}`))), STARTED_WITHIN_MS);
+    const timer = setTimeout(
+      () => void stop().then(() => reject(new Error(`npm start did not say how to stop within ${STARTED_WITHIN_MS} ms:\n${output}`))),
+      STARTED_WITHIN_MS,
+    );
     for (const stream of [child.stdout, child.stderr]) {
       stream.setEncoding('utf8');
       stream.on('data', (chunk: string) => {

@@ -11,7 +11,17 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { startDemo, type DemoServer } from '../../demo/server.ts';
-import { choosePhoto, openPanel, openWidget, requireWidgetBuild, ROOT, settle, startBrowser, waitForStatus, watchProblems } from './helpers.ts';
+import {
+  choosePhoto,
+  openPanel,
+  openWidget,
+  requireWidgetBuild,
+  ROOT,
+  settle,
+  startBrowser,
+  waitForStatus,
+  watchProblems,
+} from './helpers.ts';
 
 const SHOTS = `${ROOT}test-results/steps/`;
 
@@ -21,7 +31,11 @@ let photoPath: string;
 
 beforeAll(async () => {
   requireWidgetBuild();
-  demo = await startDemo({ port: 0, env: { TRYON_PROVIDER: 'demo', TRYON_SECRET: 'steps-secret-0123456789abcdef0123456789' }, log: () => {} });
+  demo = await startDemo({
+    port: 0,
+    env: { TRYON_PROVIDER: 'demo', TRYON_SECRET: 'steps-secret-0123456789abcdef0123456789' },
+    log: () => {},
+  });
   ({ browser, photoPath } = await startBrowser(SHOTS, { camera: true }));
 });
 
@@ -77,7 +91,8 @@ describe('screenshots of every step', () => {
         assert.equal(await waitForStatus(page, ['processing', 'complete', 'error']), 'processing');
         // The demo provider queues for a second, then generates: show the generating step.
         await page.waitForFunction(
-          () => document.querySelector('try-on-button')?.shadowRoot?.querySelector('[data-step="generating"][data-state="current"]') != null,
+          () =>
+            document.querySelector('try-on-button')?.shadowRoot?.querySelector('[data-step="generating"][data-state="current"]') != null,
           undefined,
           { timeout: 15_000 },
         );

@@ -22,8 +22,28 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { startNodeServer } from '../../src/server/runtimes/node.ts';
 import { signProxyQuery } from '../../src/server/shopify/shopify.ts';
-import { choosePhoto, openPanel, openWidget, requireWidgetBuild, ROOT, startBrowser, waitForResultImage, waitForStatus, watchProblems } from './helpers.ts';
-import { makeCertificate, productPage, startDemoProcess, startProxy, startShop, under, type Certificate, type Proxy, type ProxiedRequest } from './topology-servers.ts';
+import {
+  choosePhoto,
+  openPanel,
+  openWidget,
+  requireWidgetBuild,
+  ROOT,
+  startBrowser,
+  waitForResultImage,
+  waitForStatus,
+  watchProblems,
+} from './helpers.ts';
+import {
+  makeCertificate,
+  productPage,
+  startDemoProcess,
+  startProxy,
+  startShop,
+  under,
+  type Certificate,
+  type Proxy,
+  type ProxiedRequest,
+} from './topology-servers.ts';
 
 const SHOTS = `${ROOT}test-results/topologies/`;
 const SECRET = 'topologies-secret-0123456789abcdef0123456789';
@@ -108,14 +128,26 @@ async function shopperTryOn(name: string, url: string): Promise<TryOnRun> {
     const result = await image.evaluate((img: HTMLImageElement) => img.currentSrc);
 
     const all = await Promise.all(seen);
-    assert.deepEqual(all.filter((j) => j.status === 403).map((j) => `${j.method} ${j.url}`), [], 'no /jobs request refused 403');
+    assert.deepEqual(
+      all.filter((j) => j.status === 403).map((j) => `${j.method} ${j.url}`),
+      [],
+      'no /jobs request refused 403',
+    );
     const submits = all.filter((j) => j.method === 'POST');
-    assert.deepEqual(submits.map((j) => j.status), [202], 'one submit, accepted');
+    assert.deepEqual(
+      submits.map((j) => j.status),
+      [202],
+      'one submit, accepted',
+    );
     const polls = all.filter((j) => j.method === 'GET');
     // One poll is enough to prove the token works after the submit; how many there are depends on
     // how fast the machine is against the demo's 3.5 s, which a test must not rely on.
     assert.ok(polls.filter((j) => j.status === 200).length >= 1, `a poll answered 200 (got ${polls.map((j) => j.status).join(', ')})`);
-    assert.deepEqual(polls.filter((j) => j.status !== 200).map((j) => `${j.status} ${j.url}`), [], 'every poll answered 200');
+    assert.deepEqual(
+      polls.filter((j) => j.status !== 200).map((j) => `${j.status} ${j.url}`),
+      [],
+      'every poll answered 200',
+    );
     assert.deepEqual(problems, []);
     return { jobs: all, result };
   } finally {
@@ -129,17 +161,34 @@ const errorsIn = (logs: Record<string, unknown>[]) => logs.filter((entry) => ent
 
 describe('1. same origin behind a TLS-ending https proxy (X-Forwarded-Proto/Host/For)', () => {
   /** The demo store (its own process, trusting the proxy's certificate for the garment download) behind the https proxy. */
-  async function behindTls(name: string, env: (proxyOrigin: string) => Record<string, string>, check: (proxy: Proxy, run: TryOnRun) => void) {
+  async function behindTls(
+    name: string,
+    env: (proxyOrigin: string) => Record<string, string>,
+    check: (proxy: Proxy, run: TryOnRun) => void,
+  ) {
     let upstream: string | undefined;
-    const proxy = await startProxy({ tls: certificate, forwarded: true, route: (req) => (upstream ? new URL(req.url ?? '/', upstream) : undefined) });
-    const demo = await startDemoProcess({ TRYON_PROVIDER: 'demo', TRYON_SECRET: SECRET, ...GARMENTS, ...env(proxy.origin) }, certificate.certPath);
+    const proxy = await startProxy({
+      tls: certificate,
+      forwarded: true,
+      route: (req) => (upstream ? new URL(req.url ?? '/', upstream) : undefined),
+    });
+    const demo = await startDemoProcess(
+      { TRYON_PROVIDER: 'demo', TRYON_SECRET: SECRET, ...GARMENTS, ...env(proxy.origin) },
+      certificate.certPath,
+    );
     upstream = demo.url;
     try {
       const run = await shopperTryOn(name, `${proxy.origin}/`);
       // Everything the shopper did went through the proxy, and the result is addressed there too.
       assert.ok(run.result.startsWith(`${proxy.origin}${ENDPOINT_PATH}/files/`), `the result is served through the proxy: ${run.result}`);
-      assert.ok(proxy.requests.some((r) => r.method === 'GET' && run.result.endsWith(r.url) && r.status === 200), 'the result came through the proxy');
-      assert.ok(proxy.requests.some((r) => r.url === '/garments/linen-shirt.png' && r.status === 200), 'the endpoint fetched the garment at the public https URL');
+      assert.ok(
+        proxy.requests.some((r) => r.method === 'GET' && run.result.endsWith(r.url) && r.status === 200),
+        'the result came through the proxy',
+      );
+      assert.ok(
+        proxy.requests.some((r) => r.url === '/garments/linen-shirt.png' && r.status === 200),
+        'the endpoint fetched the garment at the public https URL',
+      );
       check(proxy, run);
       assert.deepEqual(errorsIn(demo.logs), [], 'the endpoint logged no errors');
     } finally {
@@ -148,28 +197,47 @@ describe('1. same origin behind a TLS-ending https proxy (X-Forwarded-Proto/Host
     }
   }
 
-  it("TRYON_ALLOWED_ORIGINS set (issue 11's failing case): the submit carries Origin, the polls none, and no poll is refused", BOUNDED, async () => {
-    await behindTls(
-      '1-tls-allowed-origins',
-      (origin) => ({ TRYON_ALLOWED_ORIGINS: origin, TRYON_TRUST_PROXY: 'x-forwarded-for' }),
-      (proxy) => {
-        // The condition that used to give 403 token_scope_mismatch: a token minted for the
-        // submit's Origin, then polled by same-origin GETs, which browsers send without one.
-        const submits = proxy.requests.filter((r) => isSubmit(r, ENDPOINT_PATH));
-        const polls = proxy.requests.filter((r) => isPoll(r, ENDPOINT_PATH));
-        assert.equal(submits.length, 1);
-        assert.equal(submits[0]!.headers.origin, proxy.origin, 'the submit carried the page origin');
-        assert.ok(polls.length >= 1, 'the polls went through the proxy');
-        assert.deepEqual(polls.map((r) => r.headers.origin), polls.map(() => undefined), 'the polls carried no Origin');
-        assert.ok(polls.every((r) => r.status === 200), 'and every one was answered 200');
-      },
-    );
-  });
+  it(
+    "TRYON_ALLOWED_ORIGINS set (issue 11's failing case): the submit carries Origin, the polls none, and no poll is refused",
+    BOUNDED,
+    async () => {
+      await behindTls(
+        '1-tls-allowed-origins',
+        (origin) => ({ TRYON_ALLOWED_ORIGINS: origin, TRYON_TRUST_PROXY: 'x-forwarded-for' }),
+        (proxy) => {
+          // The condition that used to give 403 token_scope_mismatch: a token minted for the
+          // submit's Origin, then polled by same-origin GETs, which browsers send without one.
+          const submits = proxy.requests.filter((r) => isSubmit(r, ENDPOINT_PATH));
+          const polls = proxy.requests.filter((r) => isPoll(r, ENDPOINT_PATH));
+          assert.equal(submits.length, 1);
+          assert.equal(submits[0]!.headers.origin, proxy.origin, 'the submit carried the page origin');
+          assert.ok(polls.length >= 1, 'the polls went through the proxy');
+          assert.deepEqual(
+            polls.map((r) => r.headers.origin),
+            polls.map(() => undefined),
+            'the polls carried no Origin',
+          );
+          assert.ok(
+            polls.every((r) => r.status === 200),
+            'and every one was answered 200',
+          );
+        },
+      );
+    },
+  );
 
   it('TRYON_TRUST_PROXY alone, no allowed origins: the forwarded origin is the endpoint’s own', BOUNDED, async () => {
-    await behindTls('1-tls-trust-proxy-only', () => ({ TRYON_TRUST_PROXY: 'x-forwarded-for' }), (proxy) => {
-      assert.equal(proxy.requests.find((r) => isSubmit(r, ENDPOINT_PATH))?.headers.origin, proxy.origin, 'the submit carried the page origin');
-    });
+    await behindTls(
+      '1-tls-trust-proxy-only',
+      () => ({ TRYON_TRUST_PROXY: 'x-forwarded-for' }),
+      (proxy) => {
+        assert.equal(
+          proxy.requests.find((r) => isSubmit(r, ENDPOINT_PATH))?.headers.origin,
+          proxy.origin,
+          'the submit carried the page origin',
+        );
+      },
+    );
   });
 });
 
@@ -178,11 +246,22 @@ describe('2. the shop on one origin, the endpoint behind a gateway on another (C
     const logs: Record<string, unknown>[] = [];
     let endpoint: string | undefined;
     const gateway = await startProxy({ forwarded: true, route: (req) => (endpoint ? new URL(req.url ?? '/', endpoint) : undefined) });
-    const page = productPage({ cdn: '/cdn', endpoint: `${gateway.origin}${ENDPOINT_PATH}`, garment: '/garments/linen-shirt.png', title: 'Another origin' });
+    const page = productPage({
+      cdn: '/cdn',
+      endpoint: `${gateway.origin}${ENDPOINT_PATH}`,
+      garment: '/garments/linen-shirt.png',
+      title: 'Another origin',
+    });
     const shop = await startShop(page);
     const server = await startNodeServer({
       port: 0,
-      env: { TRYON_PROVIDER: 'demo', TRYON_SECRET: SECRET, ...GARMENTS, TRYON_ALLOWED_ORIGINS: shop.url, TRYON_TRUST_PROXY: 'x-forwarded-for' },
+      env: {
+        TRYON_PROVIDER: 'demo',
+        TRYON_SECRET: SECRET,
+        ...GARMENTS,
+        TRYON_ALLOWED_ORIGINS: shop.url,
+        TRYON_TRUST_PROXY: 'x-forwarded-for',
+      },
       handlerOptions: { basePath: ENDPOINT_PATH, log: (entry) => logs.push(entry as Record<string, unknown>) },
     });
     endpoint = server.url;
@@ -193,7 +272,10 @@ describe('2. the shop on one origin, the endpoint behind a gateway on another (C
       assert.ok(run.result.startsWith(`${gateway.origin}${ENDPOINT_PATH}/files/`), `the result is addressed at the gateway: ${run.result}`);
       const submit = gateway.requests.find((r) => isSubmit(r, ENDPOINT_PATH));
       assert.equal(submit?.headers.origin, shop.url);
-      assert.ok(gateway.requests.filter((r) => isPoll(r, ENDPOINT_PATH)).every((r) => r.headers.origin === shop.url), 'cross-origin polls carry the Origin');
+      assert.ok(
+        gateway.requests.filter((r) => isPoll(r, ENDPOINT_PATH)).every((r) => r.headers.origin === shop.url),
+        'cross-origin polls carry the Origin',
+      );
       assert.deepEqual(errorsIn(logs), [], 'the endpoint logged no errors');
     } finally {
       await server.close();
@@ -218,7 +300,12 @@ describe('3. under a path prefix', () => {
       },
     });
     const shop = await startShop(
-      productPage({ cdn: '/store/cdn', endpoint: `/store${ENDPOINT_PATH}`, garment: '/store/garments/linen-shirt.png', title: 'Under /store/' }),
+      productPage({
+        cdn: '/store/cdn',
+        endpoint: `/store${ENDPOINT_PATH}`,
+        garment: '/store/garments/linen-shirt.png',
+        title: 'Under /store/',
+      }),
     );
     shopUrl = shop.url;
     const publicUrl = `${proxy.origin}/store${ENDPOINT_PATH}`;
@@ -231,9 +318,19 @@ describe('3. under a path prefix', () => {
     try {
       const run = await shopperTryOn('3-path-prefix', `${proxy.origin}/store/`);
       assert.ok(run.result.startsWith(`${publicUrl}/files/`), `the result is addressed under the prefix: ${run.result}`);
-      assert.ok(proxy.requests.some((r) => isSubmit(r, `/store${ENDPOINT_PATH}`) && r.target === `${server.url}${ENDPOINT_PATH}/jobs`), 'the prefix was stripped');
-      assert.ok(proxy.requests.some((r) => r.url.startsWith('/store/cdn/chunks/')), 'the widget loaded its chunks under the prefix');
-      assert.deepEqual(proxy.requests.filter((r) => r.status === 404).map((r) => r.url), [], 'nothing was asked outside the prefix');
+      assert.ok(
+        proxy.requests.some((r) => isSubmit(r, `/store${ENDPOINT_PATH}`) && r.target === `${server.url}${ENDPOINT_PATH}/jobs`),
+        'the prefix was stripped',
+      );
+      assert.ok(
+        proxy.requests.some((r) => r.url.startsWith('/store/cdn/chunks/')),
+        'the widget loaded its chunks under the prefix',
+      );
+      assert.deepEqual(
+        proxy.requests.filter((r) => r.status === 404).map((r) => r.url),
+        [],
+        'nothing was asked outside the prefix',
+      );
       assert.deepEqual(errorsIn(logs), [], 'the endpoint logged no errors');
     } finally {
       await server.close();
@@ -252,7 +349,12 @@ describe("4. through Shopify's app proxy", () => {
     // and Shopify's parameters added and signed with the app's secret.
     const signedQuery = async (query: URLSearchParams, shop: string) => {
       const params = new URLSearchParams(query);
-      for (const [key, value] of Object.entries({ shop, logged_in_customer_id: '', path_prefix: '/apps/try-on', timestamp: String(Math.floor(Date.now() / 1000)) })) {
+      for (const [key, value] of Object.entries({
+        shop,
+        logged_in_customer_id: '',
+        path_prefix: '/apps/try-on',
+        timestamp: String(Math.floor(Date.now() / 1000)),
+      })) {
         params.set(key, value);
       }
       params.set('signature', await signProxyQuery(params, SHOPIFY_SECRET));
@@ -268,17 +370,28 @@ describe("4. through Shopify's app proxy", () => {
         return target;
       },
     });
-    const shop = await startShop(productPage({ cdn: '/cdn', endpoint: '/apps/try-on', garment: '/garments/linen-shirt.png', title: 'Shopify app proxy' }));
+    const shop = await startShop(
+      productPage({ cdn: '/cdn', endpoint: '/apps/try-on', garment: '/garments/linen-shirt.png', title: 'Shopify app proxy' }),
+    );
     shopUrl = shop.url;
     const server = await startNodeServer({
       port: 0,
-      env: { TRYON_PROVIDER: 'demo', TRYON_SECRET: SECRET, ...GARMENTS, TRYON_SHOPIFY_SECRET: SHOPIFY_SECRET, TRYON_PUBLIC_URL: `${shopify.origin}/apps/try-on` },
+      env: {
+        TRYON_PROVIDER: 'demo',
+        TRYON_SECRET: SECRET,
+        ...GARMENTS,
+        TRYON_SHOPIFY_SECRET: SHOPIFY_SECRET,
+        TRYON_PUBLIC_URL: `${shopify.origin}/apps/try-on`,
+      },
       handlerOptions: { basePath: ENDPOINT_PATH, log: (entry) => logs.push(entry as Record<string, unknown>) },
     });
     endpoint = server.url;
     try {
       const run = await shopperTryOn('4-shopify-app-proxy', `${shopify.origin}/`);
-      assert.ok(run.result.startsWith(`${shopify.origin}/apps/try-on/files/`), `the result is addressed through the app proxy: ${run.result}`);
+      assert.ok(
+        run.result.startsWith(`${shopify.origin}/apps/try-on/files/`),
+        `the result is addressed through the app proxy: ${run.result}`,
+      );
       const poll = shopify.requests.find((r) => isPoll(r, '/apps/try-on'));
       assert.ok(poll?.target?.includes('signature='), 'the polls were forwarded signed');
 

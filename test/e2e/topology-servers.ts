@@ -8,7 +8,15 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
-import { Agent as HttpAgent, createServer as createHttpServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  Agent as HttpAgent,
+  createServer as createHttpServer,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { Agent as HttpsAgent, createServer as createHttpsServer, request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -30,8 +38,25 @@ export async function makeCertificate(dir: string): Promise<Certificate> {
   const certPath = join(dir, 'cert.pem');
   const made = spawnSync(
     'openssl',
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyPath, '-out', certPath,
-      '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'],
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      keyPath,
+      '-out',
+      certPath,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
     { encoding: 'utf8', timeout: 20_000 },
   );
   if (made.status !== 0) throw new Error(`openssl could not make the test certificate: ${made.stderr || made.error?.message}`);
@@ -69,10 +94,22 @@ export interface Proxy {
 }
 
 // Meaningful for one connection only: a proxy never passes them on.
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authorization', 'proxy-authenticate']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'proxy-authorization',
+  'proxy-authenticate',
+]);
 
 function endToEnd(headers: IncomingHttpHeaders): IncomingHttpHeaders {
-  const named = String(headers.connection ?? '').split(',').map((s) => s.trim().toLowerCase());
+  const named = String(headers.connection ?? '')
+    .split(',')
+    .map((s) => s.trim().toLowerCase());
   return Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.has(name) && !named.includes(name)));
 }
 
@@ -112,12 +149,16 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
       if (req.headers.host) headers['x-forwarded-host'] = req.headers.host;
     }
     const secure = target.protocol === 'https:';
-    const upstream = (secure ? httpsRequest : httpRequest)(target, { method: req.method, headers, agent: secure ? agents.https : agents.http }, (answer) => {
-      record.status = answer.statusCode;
-      res.writeHead(answer.statusCode ?? 502, endToEnd(answer.headers));
-      answer.pipe(res);
-      answer.on('error', () => res.destroy());
-    });
+    const upstream = (secure ? httpsRequest : httpRequest)(
+      target,
+      { method: req.method, headers, agent: secure ? agents.https : agents.http },
+      (answer) => {
+        record.status = answer.statusCode;
+        res.writeHead(answer.statusCode ?? 502, endToEnd(answer.headers));
+        answer.pipe(res);
+        answer.on('error', () => res.destroy());
+      },
+    );
     upstream.on('error', (error) => (res.headersSent ? res.destroy() : fail(502, `Bad gateway: ${error.message}`)));
     // A client that goes away takes its upstream request with it.
     res.on('close', () => {
@@ -127,7 +168,9 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
   };
 
   const listener = (req: IncomingMessage, res: ServerResponse) => void handle(req, res);
-  const server: Server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, listener) : createHttpServer(listener);
+  const server: Server = options.tls
+    ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, listener)
+    : createHttpServer(listener);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
@@ -206,7 +249,13 @@ export interface DemoProcess {
 export async function startDemoProcess(env: Record<string, string>, caFile?: string): Promise<DemoProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'demo/server.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', ...(caFile ? { NODE_EXTRA_CA_CERTS: caFile } : {}), ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      PORT: '0',
+      ...(caFile ? { NODE_EXTRA_CA_CERTS: caFile } : {}),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Record<string, unknown>[] = [];

@@ -171,9 +171,9 @@ describe('<try-on-button> accessibility', function () {
   it('every interactive control in every status has an accessible name', async () => {
     for (const status of statuses) {
       const el = await reach(status);
-      const controls = [...el.shadowRoot!.querySelectorAll<HTMLElement>('button, input, a[href], select, textarea, [role="slider"], [tabindex="0"]')].filter(
-        (c) => c.getClientRects().length > 0 && c.getAttribute('aria-hidden') !== 'true',
-      );
+      const controls = [
+        ...el.shadowRoot!.querySelectorAll<HTMLElement>('button, input, a[href], select, textarea, [role="slider"], [tabindex="0"]'),
+      ].filter((c) => c.getClientRects().length > 0 && c.getAttribute('aria-hidden') !== 'true');
       expect(controls.length, `${status}: controls found`).to.be.greaterThan(0);
       for (const control of controls) {
         const labelled =
@@ -182,7 +182,7 @@ describe('<try-on-button> accessibility', function () {
           control.closest('label')?.textContent?.trim() ||
           control.textContent?.trim() ||
           (control as HTMLInputElement).labels?.length;
-        expect(labelled, `${status}: ${control.outerHTML.slice(0, 100)}`).to.be.ok;
+        expect(Boolean(labelled), `${status}: ${control.outerHTML.slice(0, 100)}`).to.equal(true);
       }
       document.body.replaceChildren();
     }
@@ -266,7 +266,10 @@ describe('<try-on-button> accessibility', function () {
         const durations = `${style.transitionDuration},${style.animationDuration}`.split(',').map((d) => parseFloat(d));
         return style.animationName !== 'none' || durations.some((d) => d > 0);
       });
-      expect(moving.map((node) => node.outerHTML.slice(0, 80)), `${status}: elements with motion`).to.deep.equal([]);
+      expect(
+        moving.map((node) => node.outerHTML.slice(0, 80)),
+        `${status}: elements with motion`,
+      ).to.deep.equal([]);
       document.body.replaceChildren();
     }
   });

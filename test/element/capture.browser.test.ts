@@ -130,10 +130,14 @@ describe('capture: live camera (Chromium fake device)', function () {
       const probe = document.createElement('canvas').getContext('2d', { willReadFrequently: true })!;
       probe.canvas.width = 640;
       probe.canvas.height = 480;
-      await until(() => {
-        probe.drawImage(v, 0, 0, 640, 480);
-        return probe.getImageData(40, 240, 1, 1).data[0]! > 180;
-      }, 10_000, 'the painted frame in the video');
+      await until(
+        () => {
+          probe.drawImage(v, 0, 0, 640, 480);
+          return probe.getImageData(40, 240, 1, 1).data[0]! > 180;
+        },
+        10_000,
+        'the painted frame in the video',
+      );
       part<HTMLButtonElement>(el, 'capture')!.click();
       await until(() => part(el, 'preview') !== null, 5000, 'the preview');
       const img = part<HTMLImageElement>(el, 'preview')!;
@@ -196,7 +200,13 @@ describe('capture: live camera (Chromium fake device)', function () {
     navigator.mediaDevices.enumerateDevices = async () => {
       const real = (await realEnumerate()).filter((d) => d.kind === 'videoinput');
       const first = real[0]!;
-      const twin = { deviceId: first.deviceId, groupId: 'g2', kind: 'videoinput', label: 'Back camera', toJSON: () => ({}) } as MediaDeviceInfo;
+      const twin = {
+        deviceId: first.deviceId,
+        groupId: 'g2',
+        kind: 'videoinput',
+        label: 'Back camera',
+        toJSON: () => ({}),
+      } as MediaDeviceInfo;
       return [first, twin];
     };
     const asked: MediaStreamConstraints[] = [];

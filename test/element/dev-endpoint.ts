@@ -44,7 +44,6 @@ interface SubmitRecord {
   token?: string | null;
 }
 
-
 /** The request body as JSON (the fake's issue call is small). */
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
@@ -80,7 +79,10 @@ export function tryOnMiddleware() {
       const isSubmit = request.method === 'POST' && new URL(request.url).pathname === `${base}/jobs`;
       if (!isSubmit) return handler(request);
       const key = request.headers.get(IDEMPOTENCY_HEADER);
-      const token = base === '/api/turnstile-try-on' ? String((await request.clone().formData()).get(SUBMIT_FIELDS.turnstileToken) ?? '') || null : undefined;
+      const token =
+        base === '/api/turnstile-try-on'
+          ? String((await request.clone().formData()).get(SUBMIT_FIELDS.turnstileToken) ?? '') || null
+          : undefined;
       let response: Response;
       if (base !== '/api/try-on' && failSubmits > 0) {
         failSubmits--;

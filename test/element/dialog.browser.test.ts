@@ -90,7 +90,11 @@ describe('<try-on-button> dialog behaviour', () => {
     const panel = await openPanel(el);
     expect(panel.classList.contains('sheet')).to.equal(true);
     await setViewport({ width: 1280, height: 800 });
-    await until(() => panel.classList.contains('anchored') && panel.dataset.placement !== undefined, 5000, 'anchored and placed after widening');
+    await until(
+      () => panel.classList.contains('anchored') && panel.dataset.placement !== undefined,
+      5000,
+      'anchored and placed after widening',
+    );
     expect(panel.hasAttribute('aria-modal')).to.equal(false);
     expect(getComputedStyle(document.documentElement).overflow, 'the page scrolls again').to.not.equal('hidden');
   });

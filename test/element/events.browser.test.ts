@@ -47,7 +47,9 @@ describe('<try-on-button> analytics events', function () {
   it('every event name is listed once', () => {
     expect(new Set(TRY_ON_EVENT_NAMES).size).to.equal(TRY_ON_EVENT_NAMES.length);
     expect([...TRY_ON_EVENT_NAMES].sort()).to.deep.equal(
-      ['add-to-cart', 'close', 'complete', 'consent', 'download', 'error', 'open', 'photo', 'progress', 'share', 'start'].map((n) => `try-on-${n}`).sort(),
+      ['add-to-cart', 'close', 'complete', 'consent', 'download', 'error', 'open', 'photo', 'progress', 'share', 'start']
+        .map((n) => `try-on-${n}`)
+        .sort(),
     );
   });
 
@@ -83,7 +85,8 @@ describe('<try-on-button> analytics events', function () {
       ]);
       for (const h of heard) expect([h.name, h.bubbles, h.composed]).to.deep.equal([h.name, true, true]);
 
-      const detail = <K extends TryOnEventName>(name: K) => heard.filter((h) => h.name === name).map((h) => h.detail as TryOnEventDetails[K]);
+      const detail = <K extends TryOnEventName>(name: K) =>
+        heard.filter((h) => h.name === name).map((h) => h.detail as TryOnEventDetails[K]);
       expect(detail('try-on-open')).to.deep.equal([{}]);
       expect(detail('try-on-close')).to.deep.equal([{}]);
       expect(detail('try-on-consent')).to.deep.equal([{ given: true, version: '2026-11' }]);

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { IDLE, transition, TRY_ON_STATUSES, type ShownError, type TryOnAction, type TryOnState, type TryOnStatus } from '../../src/element/machine.ts';
+import {
+  IDLE,
+  transition,
+  TRY_ON_STATUSES,
+  type ShownError,
+  type TryOnAction,
+  type TryOnState,
+  type TryOnStatus,
+} from '../../src/element/machine.ts';
 
 const refused: ShownError = { code: 'garment_host_not_allowed', message: 'Not set up.', details: undefined, retryable: true };
 const photoRefused: ShownError = { code: 'image_undecodable', message: 'Cannot read it.', details: undefined, retryable: false };

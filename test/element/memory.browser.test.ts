@@ -28,7 +28,11 @@ function recordRequests(): { sent: SentRequest[]; restore: () => void } {
   const originalFetch = window.fetch;
   window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
     const url = input instanceof Request ? input.url : String(input);
-    sent.push({ method: (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase(), url: new URL(url, document.baseURI).href, body: init?.body });
+    sent.push({
+      method: (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase(),
+      url: new URL(url, document.baseURI).href,
+      body: init?.body,
+    });
     return originalFetch(input, init);
   };
   const { open, send } = XMLHttpRequest.prototype;
@@ -86,10 +90,13 @@ async function rawEntries(): Promise<[IDBValidKey, unknown][]> {
   try {
     const store = db.transaction('kv', 'readonly').objectStore('kv');
     const [keys, values] = await Promise.all(
-      [store.getAllKeys(), store.getAll()].map((r) => new Promise<unknown[]>((resolve, reject) => {
-        r.onsuccess = () => resolve(r.result as unknown[]);
-        r.onerror = () => reject(r.error);
-      })),
+      [store.getAllKeys(), store.getAll()].map(
+        (r) =>
+          new Promise<unknown[]>((resolve, reject) => {
+            r.onsuccess = () => resolve(r.result as unknown[]);
+            r.onerror = () => reject(r.error);
+          }),
+      ),
     );
     return keys!.map((key, i) => [key as IDBValidKey, values![i]]);
   } finally {
@@ -163,7 +170,11 @@ describe('<try-on-button> consent and memory', function () {
     await rememberPhoto({ blob: await jpeg(), width: 600, height: 800, savedAt: Date.now() });
     idb = spyIndexedDb();
     requests = recordRequests();
-    const el = mount({ merchant: 'Linen & Co', 'policy-url': 'https://shop.example/privacy', retention: 'The try-on service deletes photos within 24 hours.' });
+    const el = mount({
+      merchant: 'Linen & Co',
+      'policy-url': 'https://shop.example/privacy',
+      retention: 'The try-on service deletes photos within 24 hours.',
+    });
     await openPanel(el);
     const checkbox = part<HTMLInputElement>(el, 'consent-checkbox')!;
     expect(checkbox.checked).to.equal(false);
@@ -257,13 +268,25 @@ describe('<try-on-button> consent and memory', function () {
     expect(submits[0]!.has('photo')).to.equal(false);
     expect(submits[1]!.has('photoRef')).to.equal(false);
     expect((submits[1]!.get('photo') as Blob).size).to.equal((await loadRememberedPhoto())!.blob.size);
-    await eventually(async () => expect((await loadRememberedPhoto())!.photoRef).to.be.a('string').and.not.equal(old));
+    await eventually(async () =>
+      expect((await loadRememberedPhoto())!.photoRef)
+        .to.be.a('string')
+        .and.not.equal(old),
+    );
   });
 
   it('"Delete my photo" empties the device store and asks the endpoint to drop its copy', async () => {
     await rememberAndTryOn(mount({ product: 'shirt-a' }));
     const ref = (await loadRememberedPhoto())!.photoRef!;
-    writePending({ endpoint: ENDPOINT, key: 'product:other', job: 'x.y', pollAfterMs: 1000, category: 'top', consent: '2026-11', startedAt: Date.now() });
+    writePending({
+      endpoint: ENDPOINT,
+      key: 'product:other',
+      job: 'x.y',
+      pollAfterMs: 1000,
+      category: 'top',
+      consent: '2026-11',
+      startedAt: Date.now(),
+    });
     expect((await rawEntries()).length).to.be.at.least(2);
     document.body.replaceChildren();
 
@@ -348,7 +371,15 @@ describe('<try-on-button> consent and memory', function () {
     await untilStatus(again, 'complete', 5000);
 
     // A marker older than 24 hours is not offered.
-    writePending({ endpoint: ENDPOINT, key: productKey('old', undefined), job: 'x.y', pollAfterMs: 1000, category: 'top', consent: '2026-11', startedAt: Date.now() - 25 * 3600_000 });
+    writePending({
+      endpoint: ENDPOINT,
+      key: productKey('old', undefined),
+      job: 'x.y',
+      pollAfterMs: 1000,
+      category: 'top',
+      consent: '2026-11',
+      startedAt: Date.now() - 25 * 3600_000,
+    });
     expect(readPending(ENDPOINT, productKey('old', undefined))).to.equal(undefined);
     const old = mount({ product: 'old' });
     await old.updateComplete;

@@ -108,7 +108,11 @@ describe('ProgressTracker', () => {
     let renders = 0;
     const map = new Map<string, string>();
     const memory = new DurationMemory({ getItem: (k) => map.get(k) ?? null, setItem: (k, v) => void map.set(k, v) });
-    const tracker = new ProgressTracker(() => renders++, memory, () => now);
+    const tracker = new ProgressTracker(
+      () => renders++,
+      memory,
+      () => now,
+    );
     tracker.begin('https://shop/api');
     tracker.setStage('uploading');
     expect(tracker.remaining).toBeUndefined();

@@ -19,7 +19,9 @@ function recordProgress(el: TryOnButton) {
     if (current && steps[steps.length - 1] !== current) {
       steps.push(current);
       if (current === 'generating') {
-        doneWhenGenerating.push([...root.querySelectorAll<HTMLElement>('[part="steps"] [data-state="done"]')].map((li) => li.dataset.step!));
+        doneWhenGenerating.push(
+          [...root.querySelectorAll<HTMLElement>('[part="steps"] [data-state="done"]')].map((li) => li.dataset.step!),
+        );
       }
     }
     const line = root.querySelector('.stage')?.textContent ?? '';
@@ -96,8 +98,13 @@ describe('progress: steps, upload percent, estimate, cancel (real endpoint, demo
   it('cancel while queued stops polling: no status request and no progress event after it', async () => {
     const el = mount();
     await submitPhoto(el);
-    await until(() => el.shadowRoot!.querySelector<HTMLElement>('[part="steps"] [aria-current="step"]')?.dataset.step === 'queued', 10_000, 'the queued step');
-    const polls = () => performance.getEntriesByType('resource').filter((e) => /\/api\/try-on\/jobs\/[^/]+$/.test(new URL(e.name).pathname)).length;
+    await until(
+      () => el.shadowRoot!.querySelector<HTMLElement>('[part="steps"] [aria-current="step"]')?.dataset.step === 'queued',
+      10_000,
+      'the queued step',
+    );
+    const polls = () =>
+      performance.getEntriesByType('resource').filter((e) => /\/api\/try-on\/jobs\/[^/]+$/.test(new URL(e.name).pathname)).length;
     const before = polls();
     let progressEvents = 0;
     el.addEventListener('try-on-progress', () => progressEvents++);

@@ -175,7 +175,9 @@ describe('result tools: compare slider, zoom, download, share, add to cart (real
     await el.updateComplete;
     expect(stage.dataset.scale).to.equal('1.00');
 
-    stage.dispatchEvent(new WheelEvent('wheel', { deltaY: -240, clientX: box.width / 2, clientY: box.height / 2, bubbles: true, cancelable: true }));
+    stage.dispatchEvent(
+      new WheelEvent('wheel', { deltaY: -240, clientX: box.width / 2, clientY: box.height / 2, bubbles: true, cancelable: true }),
+    );
     await el.updateComplete;
     expect(Number(stage.dataset.scale)).to.be.greaterThan(1.5);
     await sendKeys({ press: '0' });
@@ -193,7 +195,9 @@ describe('result tools: compare slider, zoom, download, share, add to cart (real
     // Two fingers spreading apart: pinch zoom about their midpoint.
     const [cx, cy] = at(stage);
     const touch = (type: string, pointerId: number, x: number) =>
-      stage.dispatchEvent(new PointerEvent(type, { pointerId, pointerType: 'touch', clientX: x, clientY: cy, bubbles: true, isPrimary: pointerId === 1 }));
+      stage.dispatchEvent(
+        new PointerEvent(type, { pointerId, pointerType: 'touch', clientX: x, clientY: cy, bubbles: true, isPrimary: pointerId === 1 }),
+      );
     touch('pointerdown', 1, cx - 40);
     touch('pointerdown', 2, cx + 40);
     touch('pointermove', 1, cx - 90);
@@ -277,7 +281,11 @@ describe('result tools: compare slider, zoom, download, share, add to cart (real
     }
 
     const copied: string[] = [];
-    restore = [stubNavigator('share', undefined), stubNavigator('canShare', undefined), stubNavigator('clipboard', { writeText: async (text: string) => void copied.push(text) })];
+    restore = [
+      stubNavigator('share', undefined),
+      stubNavigator('canShare', undefined),
+      stubNavigator('clipboard', { writeText: async (text: string) => void copied.push(text) }),
+    ];
     try {
       const event = nextEvent<{ method: string }>(el, 'try-on-share');
       part<HTMLButtonElement>(el, 'share')!.click();

@@ -15,14 +15,24 @@ describe('shownError: a failure as the error state shows it', () => {
 
   it("keeps the endpoint's message for a code no locale has, and its details", () => {
     const error = new ClientError({ code: 'not_found', message: 'No such route.', status: 404, details: ['one', 'two'] });
-    expect(shownError(error, defaultStrings)).toEqual({ code: 'not_found', message: 'No such route.', details: ['one', 'two'], retryable: true });
+    expect(shownError(error, defaultStrings)).toEqual({
+      code: 'not_found',
+      message: 'No such route.',
+      details: ['one', 'two'],
+      retryable: true,
+    });
   });
 
   it('a refusal of the photo itself, by the endpoint or on the device, is not worth retrying with the same photo', () => {
     const refused = new ClientError({ code: 'pose_unsupported', message: 'Pose.', status: 422 });
     expect(shownError(refused, defaultStrings).retryable).toBe(false);
     const unreadable = new PhotoError('image_undecodable', 'Cannot decode.');
-    expect(shownError(unreadable, defaultStrings)).toEqual({ code: 'image_undecodable', message: defaultStrings.errors.image_undecodable, details: undefined, retryable: false });
+    expect(shownError(unreadable, defaultStrings)).toEqual({
+      code: 'image_undecodable',
+      message: defaultStrings.errors.image_undecodable,
+      details: undefined,
+      retryable: false,
+    });
     // Any PhotoError: the device could not prepare this photo, so sending it again cannot help.
     expect(shownError(new PhotoError('internal_error', 'Worker gone.'), defaultStrings).retryable).toBe(false);
   });

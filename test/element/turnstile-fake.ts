@@ -121,7 +121,14 @@ export class TurnstileFake {
     return Response.json(answer);
   }
 
-  #verify(form: URLSearchParams): { success: boolean; 'error-codes': string[]; challenge_ts?: string; hostname?: string; action?: string; cdata?: string } {
+  #verify(form: URLSearchParams): {
+    success: boolean;
+    'error-codes': string[];
+    challenge_ts?: string;
+    hostname?: string;
+    action?: string;
+    cdata?: string;
+  } {
     const secret = form.get('secret');
     if (!secret) return { success: false, 'error-codes': ['missing-input-secret'] };
     if (secret !== FAKE_SECRET) return { success: false, 'error-codes': ['invalid-input-secret'] };

@@ -60,7 +60,12 @@ describe('Turnstile loading', function () {
     const submitsBefore = await submitCount();
     const loadsBefore = (await report()).unavailable.requests;
     const tags = scriptTags(src);
-    const el = mount({ endpoint: TURNSTILE_ENDPOINT, product: 'turnstile-stalled', 'turnstile-sitekey': FAKE_SITEKEY, 'turnstile-script': src });
+    const el = mount({
+      endpoint: TURNSTILE_ENDPOINT,
+      product: 'turnstile-stalled',
+      'turnstile-sitekey': FAKE_SITEKEY,
+      'turnstile-script': src,
+    });
     const failed = nextEvent<{ code: string; message: string }>(el, 'try-on-error');
     try {
       await openPanel(el);
@@ -88,7 +93,12 @@ describe('Turnstile loading', function () {
     const submitsBefore = await submitCount();
     const loadsBefore = (await report()).unavailable.requests;
     const tags = scriptTags(src);
-    const el = mount({ endpoint: TURNSTILE_ENDPOINT, product: 'turnstile-load', 'turnstile-sitekey': FAKE_SITEKEY, 'turnstile-script': src });
+    const el = mount({
+      endpoint: TURNSTILE_ENDPOINT,
+      product: 'turnstile-load',
+      'turnstile-sitekey': FAKE_SITEKEY,
+      'turnstile-script': src,
+    });
     const failed = nextEvent<{ code: string; message: string }>(el, 'try-on-error');
     await openPanel(el);
     // The load the panel started as it opened fails (its tag removed) before the shopper submits.

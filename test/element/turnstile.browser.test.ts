@@ -36,7 +36,13 @@ const submits = async (): Promise<SubmitRecord[]> =>
 let product = 0;
 function mountGuarded(attributes: Record<string, string> = {}): TryOnButton {
   // A product of its own per test: a pending job of one test must not be resumed by the next.
-  return mount({ endpoint: TURNSTILE_ENDPOINT, 'turnstile-sitekey': FAKE_SITEKEY, 'turnstile-script': FAKE_SCRIPT_URL, product: `turnstile-${++product}`, ...attributes });
+  return mount({
+    endpoint: TURNSTILE_ENDPOINT,
+    'turnstile-sitekey': FAKE_SITEKEY,
+    'turnstile-script': FAKE_SCRIPT_URL,
+    product: `turnstile-${++product}`,
+    ...attributes,
+  });
 }
 
 /** Opens, consents and picks the photo, without submitting. */
@@ -66,7 +72,13 @@ describe('<try-on-button turnstile-sitekey>', function () {
     await untilStatus(el, 'complete');
 
     const render = fake().renders.at(-1)!;
-    expect(render).to.include({ sitekey: FAKE_SITEKEY, action: 'try-on', appearance: 'interaction-only', language: 'de', 'response-field': false });
+    expect(render).to.include({
+      sitekey: FAKE_SITEKEY,
+      action: 'try-on',
+      appearance: 'interaction-only',
+      language: 'de',
+      'response-field': false,
+    });
     expect(render.theme).to.equal(matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light');
 
     // The container is a light-DOM child assigned to the panel's slot; no hidden input leaks into the page.

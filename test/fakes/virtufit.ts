@@ -14,9 +14,7 @@ import { FakeProvider, type FakeJob } from './common.ts';
 
 const PERSON_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
 const TIERS = ['nano', 'basic', 'pro'];
-const SWAP_TARGETS = [
-  'full_outfit', 'top', 'bottom', 'dress', 'jacket', 'watch', 'glasses', 'shoes', 'hat', 'bag', 'jewelry', 'other',
-];
+const SWAP_TARGETS = ['full_outfit', 'top', 'bottom', 'dress', 'jacket', 'watch', 'glasses', 'shoes', 'hat', 'bag', 'jewelry', 'other'];
 const MAX_BYTES = 10 * 1024 * 1024;
 
 export interface WebhookDelivery {
@@ -278,4 +276,3 @@ export async function startFakeVirtufit({ apiKey, port }: { apiKey: string; port
 }
 
 /** The same, spelled as the vendor spells its name. */
-export const startFakeVirtuFit = startFakeVirtufit;

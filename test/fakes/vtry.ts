@@ -114,8 +114,7 @@ function fail(c: Context, status: number, code: string, message: string, details
   return c.json({ error: { code, message, ...(details === undefined ? {} : { details }) } }, status as 400);
 }
 
-const invalid = (c: Context, fields: Record<string, string[]>) =>
-  fail(c, 400, 'validationFailed', 'Request validation failed', { fields });
+const invalid = (c: Context, fields: Record<string, string[]>) => fail(c, 400, 'validationFailed', 'Request validation failed', { fields });
 
 function sniff(bytes: Uint8Array): { type: string; ext: string } | undefined {
   try {
@@ -298,7 +297,13 @@ export async function startFakeVtry({ apiKey, port }: { apiKey: string; port?: n
       if (!isMultipart(c)) return invalid(c, { body: ['Content-Type must be multipart/form-data'] });
       const body = (await c.req.parseBody({ all: true })) as Record<string, unknown>;
       const rawName = field(body, 'name');
-      const name = typeof rawName === 'string' ? rawName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') : '';
+      const name =
+        typeof rawName === 'string'
+          ? rawName
+              .toLowerCase()
+              .replace(/[^a-z0-9]+/g, '-')
+              .replace(/^-|-$/g, '')
+          : '';
       const files = asList(body.files);
       const imageUrl = field(body, 'imageUrl', 'image_url');
       const referer = field(body, 'sourcePageUrl', 'source_page_url');
@@ -414,7 +419,8 @@ export async function startFakeVtry({ apiKey, port }: { apiKey: string; port?: n
         errors.model = [`model must be one of ${MODELS.join(', ')} for extract mode`];
       }
       if (resolution !== undefined) {
-        if (typeof resolution !== 'string' || !RESOLUTIONS.includes(resolution)) errors.resolution = ['resolution must be one of 1K, 2K, 4K'];
+        if (typeof resolution !== 'string' || !RESOLUTIONS.includes(resolution))
+          errors.resolution = ['resolution must be one of 1K, 2K, 4K'];
         else if (model !== 'NanoBanana2') errors.resolution = ['resolution is only supported with NanoBanana2'];
       }
       if (Object.keys(errors).length) return invalid(c, errors);
@@ -500,7 +506,12 @@ export async function startFakeVtry({ apiKey, port }: { apiKey: string; port?: n
       const person = fake.persons.get(personId as string);
       if (!person) return fail(c, 404, 'notFound', 'Person not found');
       if (!person.coverKey) {
-        return fail(c, 400, 'personNotComposed', 'The person has no composite cover image; call POST /api/v1/persons/{personId}/compose first');
+        return fail(
+          c,
+          400,
+          'personNotComposed',
+          'The person has no composite cover image; call POST /api/v1/persons/{personId}/compose first',
+        );
       }
       const missing = (clothesIds as string[]).filter((id) => !fake.clothes.has(id));
       if (missing.length) return fail(c, 404, 'notFound', `Clothes not found: ${missing.join(', ')}`);
@@ -519,7 +530,8 @@ export async function startFakeVtry({ apiKey, port }: { apiKey: string; port?: n
         );
       }
       const mode = (promptMode as string | undefined) ?? (body.promptPresetId || body.promptPresetTitle ? 'preset' : 'template');
-      const finalPrompt = mode === 'raw' ? (prompt as string) : `Edit the provided reference image(s)... ${(prompt as string | undefined) ?? ''}`.trim();
+      const finalPrompt =
+        mode === 'raw' ? (prompt as string) : `Edit the provided reference image(s)... ${(prompt as string | undefined) ?? ''}`.trim();
       const job = createJob('generation', {
         personId,
         clothesIds,

@@ -195,9 +195,7 @@ export async function startFakeVtryon({ apiKey, port }: { apiKey: string; port?:
   app.post(
     '/v2/tryon/tasks/',
     fake.route('task-create', async (c) => {
-      const body = (await c.req.json().catch(() => null)) as
-        | { tryon_person_image_id?: unknown; garment_image_ids?: unknown }
-        | null;
+      const body = (await c.req.json().catch(() => null)) as { tryon_person_image_id?: unknown; garment_image_ids?: unknown } | null;
       if (!body) return c.json({ detail: 'JSON parse error.' }, 400);
       const errors: Record<string, string[]> = {};
       const personId = body.tryon_person_image_id;

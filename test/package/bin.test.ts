@@ -128,7 +128,9 @@ describe('try-on-endpoint check', () => {
       TRYON_SECRET: SECRET,
     });
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^vistoure: the key could not be verified: The provider could not be reached\..* Check the provider URL \(http:\/\/127\.0\.0\.1:9\)/m);
+    expect(run.stderr).toMatch(
+      /^vistoure: the key could not be verified: The provider could not be reached\..* Check the provider URL \(http:\/\/127\.0\.0\.1:9\)/m,
+    );
     expect(run.stderr).not.toMatch(/\n\s+at /);
     expect(run.stderr).not.toContain(VISTOURE_KEY);
   });
@@ -158,7 +160,14 @@ describe('try-on-endpoint (start)', () => {
   it('starts from the environment, prints the URL and provider but not the key, answers /health, stops on SIGTERM with 0', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', BIN], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', PORT: '0', TRYON_PROVIDER: 'vistoure', TRYON_API_KEY: VISTOURE_KEY, TRYON_PROVIDER_URL: vistoure.url, TRYON_SECRET: SECRET },
+      env: {
+        PATH: process.env.PATH ?? '',
+        PORT: '0',
+        TRYON_PROVIDER: 'vistoure',
+        TRYON_API_KEY: VISTOURE_KEY,
+        TRYON_PROVIDER_URL: vistoure.url,
+        TRYON_SECRET: SECRET,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

@@ -18,7 +18,10 @@ import { ROOT, serveDir } from './helpers.ts';
 
 const GARMENT = join(ROOT, 'demo/site/garments/linen-shirt.png');
 
-async function startShop(cdnUrl: string, logs: Record<string, unknown>[]): Promise<{ url: string; requested: string[]; close(): Promise<void> }> {
+async function startShop(
+  cdnUrl: string,
+  logs: Record<string, unknown>[],
+): Promise<{ url: string; requested: string[]; close(): Promise<void> }> {
   const requested: string[] = [];
   const garment = await readFile(GARMENT);
   const tryOn = createTryOnHandler({

@@ -32,7 +32,11 @@ export interface Run {
 }
 
 /** Runs a command to completion (no shell); `env` replaces the environment except PATH and HOME. */
-export function run(command: string, args: string[], options: { cwd: string; env?: Record<string, string>; timeoutMs?: number }): Promise<Run> {
+export function run(
+  command: string,
+  args: string[],
+  options: { cwd: string; env?: Record<string, string>; timeoutMs?: number },
+): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: options.cwd,

@@ -14,7 +14,8 @@ describe('minifying template literals at build time', () => {
   });
 
   it('collapses only line-break whitespace in html``/svg``, keeping every expression and single spaces', () => {
-    const source = 'const t = html`<p class="a b">\n    ${x}  and  ${y}\n  </p>\n  <span>${z}</span>`; const u = svg`<g>\n <path d="M0 0"/>\n</g>`;';
+    const source =
+      'const t = html`<p class="a b">\n    ${x}  and  ${y}\n  </p>\n  <span>${z}</span>`; const u = svg`<g>\n <path d="M0 0"/>\n</g>`;';
     const out = minifyTemplates(source, '/src/y.ts')!.code;
     expect(out).toBe('const t = html`<p class="a b"> ${x}  and  ${y} </p> <span>${z}</span>`; const u = svg`<g> <path d="M0 0"/> </g>`;');
     expect(collapseHtml('a\r\n\t  b')).toBe('a b');

@@ -51,7 +51,8 @@ beforeAll(async () => {
   await writeFile(join(app, 'package.json'), JSON.stringify({ name: 'shop', private: true, type: 'module' }));
   // Offline: the dependencies come from the npm cache our own install filled.
   let install = await run(NPM, ['install', tarball, '--offline', '--no-audit', '--no-fund'], { cwd: app, timeoutMs: 180_000 });
-  if (install.code !== 0) install = await run(NPM, ['install', tarball, '--prefer-offline', '--no-audit', '--no-fund'], { cwd: app, timeoutMs: 180_000 });
+  if (install.code !== 0)
+    install = await run(NPM, ['install', tarball, '--prefer-offline', '--no-audit', '--no-fund'], { cwd: app, timeoutMs: 180_000 });
   expect(install.code, install.stderr).toBe(0);
   browser = await launchChromium();
 }, 420_000);
@@ -82,11 +83,18 @@ describe('the tarball', () => {
     ]) {
       expect(packed, file).toContain(file);
     }
-    expect(packed.some((f) => /^dist\/cdn\/chunks\/worker-[\w-]+\.js$/.test(f)), 'the CDN build ships its worker').toBe(true);
-    const unexpected = packed.filter((f) => !['package.json', 'README.md', 'LICENSE'].includes(f) && !/^dist\/.+\.(js|d\.ts|json)$/.test(f));
+    expect(
+      packed.some((f) => /^dist\/cdn\/chunks\/worker-[\w-]+\.js$/.test(f)),
+      'the CDN build ships its worker',
+    ).toBe(true);
+    const unexpected = packed.filter(
+      (f) => !['package.json', 'README.md', 'LICENSE'].includes(f) && !/^dist\/.+\.(js|d\.ts|json)$/.test(f),
+    );
     expect(unexpected).toEqual([]);
     // No tests, fakes, demo, sources, source maps or build leftovers.
-    expect(packed.filter((f) => /(^|\/)(test|fakes|demo|examples|src|scripts)\/|\.map$|\.ts$(?<!\.d\.ts)|bundle-size\.json$/.test(f))).toEqual([]);
+    expect(
+      packed.filter((f) => /(^|\/)(test|fakes|demo|examples|src|scripts)\/|\.map$|\.ts$(?<!\.d\.ts)|bundle-size\.json$/.test(f)),
+    ).toEqual([]);
   });
 
   it('names no TypeScript source in any built import, and hides the key-bearing fakes', async () => {
@@ -108,38 +116,87 @@ describe('the tarball', () => {
   });
 
   it('declares its exports, bin, side effects and manifest', async () => {
-    const pkg = JSON.parse(await readFile(join(app, 'node_modules/try-on-button/package.json'), 'utf8')) as Record<string, any>;
+    const pkg = JSON.parse(await readFile(join(app, 'node_modules/try-on-button/package.json'), 'utf8')) as {
+      exports: Record<string, unknown>;
+      bin: unknown;
+      sideEffects: unknown;
+      customElements: unknown;
+    };
     expect(Object.keys(pkg.exports)).toEqual(
-      expect.arrayContaining(['.', './define', './element', './server', './node', './express', './hono', './next', './cloudflare', './vercel', './react', './vue']),
+      expect.arrayContaining([
+        '.',
+        './define',
+        './element',
+        './server',
+        './node',
+        './express',
+        './hono',
+        './next',
+        './cloudflare',
+        './vercel',
+        './react',
+        './vue',
+      ]),
     );
     expect(pkg.bin).toEqual({ 'try-on-endpoint': 'dist/server/runtimes/bin.js' });
     // The same modules in src/ too: this package's own builds (the CDN bundle, the demo) read the field.
-    expect(pkg.sideEffects).toEqual(['./dist/element/define.js', './dist/worker/worker.js', './dist/server/runtimes/bin.js', './dist/cdn/**', './src/element/define.ts', './src/worker/worker.ts', './src/server/runtimes/bin.ts', './src/cdn.ts']);
+    expect(pkg.sideEffects).toEqual([
+      './dist/element/define.js',
+      './dist/worker/worker.js',
+      './dist/server/runtimes/bin.js',
+      './dist/cdn/**',
+      './src/element/define.ts',
+      './src/worker/worker.ts',
+      './src/server/runtimes/bin.ts',
+      './src/cdn.ts',
+    ]);
     expect(pkg.customElements).toBe('dist/custom-elements.json');
   });
 
   it('custom-elements.json describes the element from its JSDoc, with the published paths', async () => {
     const manifest = JSON.parse(await readFile(join(app, 'node_modules/try-on-button/dist/custom-elements.json'), 'utf8')) as {
-      modules: { path: string; declarations?: any[]; exports?: any[] }[];
+      modules: { path: string; declarations?: ManifestDeclaration[]; exports?: unknown[] }[];
     };
     const mod = manifest.modules.find((m) => m.path === 'dist/element/try-on-button.js');
     const element = mod?.declarations?.find((d) => d.name === 'TryOnButton');
     expect(element?.tagName).toBe('try-on-button');
     const names = (list: { name: string }[] | undefined) => (list ?? []).map((x) => x.name);
-    expect(names(element.attributes)).toEqual(expect.arrayContaining(['endpoint', 'garment', 'category', 'product', 'consent-version', 'policy-url']));
+    if (!element) throw new Error('custom-elements.json has no TryOnButton');
+    expect(names(element.attributes)).toEqual(
+      expect.arrayContaining(['endpoint', 'garment', 'category', 'product', 'consent-version', 'policy-url']),
+    );
     expect(names(element.attributes).filter((n) => n.startsWith('_'))).toEqual([]);
     expect(names(element.events)).toEqual(expect.arrayContaining(['try-on-open', 'try-on-complete', 'try-on-error']));
     expect(names(element.events).every((n) => n.startsWith('try-on-'))).toBe(true);
     expect(names(element.cssParts)).toEqual(expect.arrayContaining(['button', 'panel', 'result-image']));
-    expect(element.cssProperties).toEqual(expect.arrayContaining([expect.objectContaining({ name: '--try-on-accent', default: '#1f2a37' })]));
+    expect(element.cssProperties).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: '--try-on-accent', default: '#1f2a37' })]),
+    );
     expect(element.slots).toEqual([expect.objectContaining({ name: '' })]);
     const define = manifest.modules.find((m) => m.path === 'dist/element/define.js');
     expect(define?.exports).toEqual(
-      expect.arrayContaining([{ kind: 'custom-element-definition', name: 'try-on-button', declaration: { name: 'TryOnButton', module: 'dist/element/try-on-button.js' } }]),
+      expect.arrayContaining([
+        {
+          kind: 'custom-element-definition',
+          name: 'try-on-button',
+          declaration: { name: 'TryOnButton', module: 'dist/element/try-on-button.js' },
+        },
+      ]),
     );
     for (const m of manifest.modules) expect(existsSync(join(app, 'node_modules/try-on-button', m.path)), m.path).toBe(true);
   });
 });
+
+/** The parts of a custom-elements.json class declaration these tests read. */
+interface ManifestDeclaration {
+  name: string;
+  tagName?: string;
+  attributes?: { name: string }[];
+  events?: { name: string }[];
+  cssParts?: { name: string }[];
+  cssProperties?: unknown[];
+  slots?: unknown[];
+}
 
 describe('installed into an empty project', () => {
   it('Node: the server entries import without a bundler and answer /health', async () => {
@@ -218,7 +275,10 @@ export type ReactCategory = TryOnButtonProps['category'];
         files: ['types.ts'],
       }),
     );
-    const tsc = await run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: app, timeoutMs: 120_000 });
+    const tsc = await run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], {
+      cwd: app,
+      timeoutMs: 120_000,
+    });
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.code).toBe(0);
   });
@@ -264,7 +324,12 @@ describe('the script-tag build', () => {
    * against the files on disk: the same files, the same imports as their code names, gzip sizes
    * recomputed from the bytes. A stale or hand-edited report cannot pass.
    */
-  async function measured(): Promise<{ files: Map<string, BuiltFile & { code: string }>; sets: ReturnType<typeof budgetSets>; sum: (names: string[]) => number; table: string }> {
+  async function measured(): Promise<{
+    files: Map<string, BuiltFile & { code: string }>;
+    sets: ReturnType<typeof budgetSets>;
+    sum: (names: string[]) => number;
+    table: string;
+  }> {
     const report = JSON.parse(await readFile(join(ROOT, 'dist/bundle-size.json'), 'utf8')) as SizeReport;
     const jsOnDisk = (await readdir(join(ROOT, 'dist/cdn'), { recursive: true })).map(String).filter((f) => f.endsWith('.js'));
     expect(report.files.map((f) => f.file).sort()).toEqual(jsOnDisk.sort());
@@ -273,7 +338,9 @@ describe('the script-tag build', () => {
       const bytes = await readFile(join(ROOT, 'dist/cdn', f.file));
       const code = bytes.toString('utf8');
       // Every relative import the code makes, static or dynamic, is in the graph, and nothing else.
-      const named = [...code.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*[`"'](\.\/[^`"']+\.js)[`"']/g)].map((m) => join(dirname(f.file), m[1]!)).sort();
+      const named = [...code.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*[`"'](\.\/[^`"']+\.js)[`"']/g)]
+        .map((m) => join(dirname(f.file), m[1]!))
+        .sort();
       expect(named, `imports of ${f.file}`).toEqual([...f.imports, ...f.dynamicImports].sort());
       files.set(f.file, { ...f, code, bytes: bytes.byteLength, gzip: gzipSync(bytes, { level: 9 }).byteLength });
     }
@@ -285,7 +352,10 @@ describe('the script-tag build', () => {
     const sum = (names: string[]) => names.reduce((n, name) => n + files.get(name)!.gzip, 0);
     const mark = (names: string[], letter: string, file: string) => (names.includes(file) ? letter : '.');
     const table = [...files.values()]
-      .map((f) => `${mark(sets.initial, 'B', f.file)}${mark(sets.phone, 'P', f.file)}${mark(sets.desktop, 'D', f.file)} ${f.file} (${f.kind}): ${kb(f.gzip)} gzip`)
+      .map(
+        (f) =>
+          `${mark(sets.initial, 'B', f.file)}${mark(sets.phone, 'P', f.file)}${mark(sets.desktop, 'D', f.file)} ${f.file} (${f.kind}): ${kb(f.gzip)} gzip`,
+      )
       .join('\n[size]   ');
     return { files, sets, sum, table };
   }
@@ -315,10 +385,19 @@ describe('the script-tag build', () => {
     const { files, sets, sum } = await measured();
     // Counted: the panel, the worker and exactly one locale, the largest.
     const locales = [...files.values()].filter((f) => f.kind === 'locale');
-    expect(locales.map((f) => f.file.replace(/-[\w-]+\.js$/, '')).sort()).toEqual(['chunks/de', 'chunks/en', 'chunks/es', 'chunks/fr', 'chunks/ja']);
+    expect(locales.map((f) => f.file.replace(/-[\w-]+\.js$/, '')).sort()).toEqual([
+      'chunks/de',
+      'chunks/en',
+      'chunks/es',
+      'chunks/fr',
+      'chunks/ja',
+    ]);
     expect(sets.phone.filter((f) => files.get(f)!.kind === 'locale')).toEqual([sets.locale]);
     expect(files.get(sets.locale)!.gzip).toBe(Math.max(...locales.map((f) => f.gzip)));
-    expect(sets.phone.some((f) => files.get(f)!.kind === 'worker'), 'the photo worker').toBe(true);
+    expect(
+      sets.phone.some((f) => files.get(f)!.kind === 'worker'),
+      'the photo worker',
+    ).toBe(true);
     expect(sets.phone.filter((f) => FLOATING_UI.test(files.get(f)!.code))).toEqual([]);
     const phone = sum(sets.phone);
     expect(phone, `a try-on on a phone: ${kb(phone)} gzip`).toBeLessThanOrEqual(PHONE_BUDGET_GZIP);

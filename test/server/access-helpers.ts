@@ -8,7 +8,13 @@ import { BASE } from './helpers.ts';
 export const SHOPIFY_SECRET = 'shpss_app_secret_for_tests_0123';
 
 /** `BASE{path}` with the query Shopify's app proxy adds, signed with `secret`. */
-export async function shopifyUrl(path: string, shop: string, nowMs: number, secret = SHOPIFY_SECRET, extra: Record<string, string> = {}): Promise<string> {
+export async function shopifyUrl(
+  path: string,
+  shop: string,
+  nowMs: number,
+  secret = SHOPIFY_SECRET,
+  extra: Record<string, string> = {},
+): Promise<string> {
   const params = new URLSearchParams({
     shop,
     logged_in_customer_id: '',
@@ -21,7 +27,10 @@ export async function shopifyUrl(path: string, shop: string, nowMs: number, secr
 }
 
 /** A multipart body written by hand, for shapes FormData will not produce. */
-export function rawMultipart(parts: Array<{ name: string; value: string | Uint8Array; filename?: string }>, boundary = 'b0undary'): { body: Uint8Array<ArrayBuffer>; type: string } {
+export function rawMultipart(
+  parts: Array<{ name: string; value: string | Uint8Array; filename?: string }>,
+  boundary = 'b0undary',
+): { body: Uint8Array<ArrayBuffer>; type: string } {
   const enc = new TextEncoder();
   const chunks: Uint8Array[] = [];
   for (const part of parts) {
@@ -66,5 +75,9 @@ export function stalledStream(): ReadableStream<Uint8Array> {
 
 /** A siteverify answer as Cloudflare documents it. */
 export function siteverify(answer: { success: boolean; hostname?: string; action?: string }): Response {
-  return Response.json({ 'error-codes': answer.success ? [] : ['invalid-input-response'], challenge_ts: '2025-01-01T00:00:00Z', ...answer });
+  return Response.json({
+    'error-codes': answer.success ? [] : ['invalid-input-response'],
+    challenge_ts: '2025-01-01T00:00:00Z',
+    ...answer,
+  });
 }

@@ -41,7 +41,10 @@ describe('optionsFromEnv', () => {
 
   it('TRYON_BASE_PATH mounts the routes under a path; TRYON_DEV_ALLOW_LOOPBACK is read as a switch and warned about', async () => {
     const logs: object[] = [];
-    const handler = createTryOnHandler({ ...optionsFromEnv({ TRYON_BASE_PATH: '/api/try-on', TRYON_DEV_ALLOW_LOOPBACK: '1' }), log: (e) => logs.push(e) });
+    const handler = createTryOnHandler({
+      ...optionsFromEnv({ TRYON_BASE_PATH: '/api/try-on', TRYON_DEV_ALLOW_LOOPBACK: '1' }),
+      log: (e) => logs.push(e),
+    });
     expect((await handler(new Request('http://127.0.0.1:8787/api/try-on/health'))).status).toBe(200);
     expect((await handler(new Request('http://127.0.0.1:8787/health'))).status).toBe(404);
     expect(JSON.stringify(logs)).toContain('TRYON_DEV_ALLOW_LOOPBACK is on');
@@ -89,7 +92,11 @@ describe('optionsFromEnv', () => {
 
 describe('startNodeServer', () => {
   it('serves the handler over real HTTP on 127.0.0.1 and closes', async () => {
-    const server = await startNodeServer({ port: 0, env: { TRYON_SECRET: 'node-server-secret-0123456789abcdef' }, handlerOptions: { log: () => {} } });
+    const server = await startNodeServer({
+      port: 0,
+      env: { TRYON_SECRET: 'node-server-secret-0123456789abcdef' },
+      handlerOptions: { log: () => {} },
+    });
     try {
       expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const response = await fetch(`${server.url}/health`);

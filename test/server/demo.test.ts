@@ -39,7 +39,8 @@ function demoSetup() {
   const handler = createTryOnHandler({
     basePath: '/api/try-on',
     secret: 'demo-test-secret-0123456789abcdef0123',
-    garmentHosts: [garmentHost], devAllowLoopback: true,
+    garmentHosts: [garmentHost],
+    devAllowLoopback: true,
     now: clock.now,
     log: () => {},
     adapters: { demo: createDemoAdapter({ now: clock.now }) },
@@ -95,7 +96,9 @@ describe('demo provider through the endpoint', () => {
     const garment = { bytes: garmentPng, type: 'image/png' };
     const box = (category: Parameters<typeof composeDemoSvg>[0]['category']) => {
       const svg = composeDemoSvg({ photo, garment, category });
-      const m = /<image href="data:image\/png;base64,[^"]+" x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"[^>]*opacity/.exec(svg)!;
+      const m = /<image href="data:image\/png;base64,[^"]+" x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"[^>]*opacity/.exec(
+        svg,
+      )!;
       return { x: Number(m[1]), y: Number(m[2]), w: Number(m[3]), h: Number(m[4]) };
     };
     const top = box('top');
@@ -105,7 +108,7 @@ describe('demo provider through the endpoint', () => {
     expect(shoes.y).toBeGreaterThan(top.y + top.h);
     expect(shoes.y + shoes.h).toBeLessThanOrEqual(200);
     expect(dress.h).toBeGreaterThan(top.h);
-    expect(accessory.w * accessory.h).toBeLessThan(top.w * top.h / 3);
+    expect(accessory.w * accessory.h).toBeLessThan((top.w * top.h) / 3);
     expect(accessory.y).toBeLessThan(top.y);
     expect(box('bottom').y).toBeGreaterThan(top.y);
   });
@@ -123,7 +126,9 @@ describe('demo provider through the endpoint', () => {
   it('DELETE /jobs/{job} removes the demo result and the cached status; DELETE /photos removes results made from the photo', async () => {
     const { handler, clock } = demoSetup();
     const made = async (photoRef?: string) => {
-      const submit = await handler(submitRequest({ garment: `http://${garmentHost}/shirt.png`, ...(photoRef ? { photo: null, photoRef } : {}) }));
+      const submit = await handler(
+        submitRequest({ garment: `http://${garmentHost}/shirt.png`, ...(photoRef ? { photo: null, photoRef } : {}) }),
+      );
       expect(submit.status).toBe(202);
       return (await submit.json()) as { job: string; photoRef: string };
     };

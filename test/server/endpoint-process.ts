@@ -22,7 +22,13 @@ export interface EndpointProcess {
 export async function startEndpointProcess(env: Record<string, string>, options: { caFile?: string } = {}): Promise<EndpointProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', BIN], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', ...(options.caFile ? { NODE_EXTRA_CA_CERTS: options.caFile } : {}), ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      PORT: '0',
+      ...(options.caFile ? { NODE_EXTRA_CA_CERTS: options.caFile } : {}),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Array<Record<string, unknown>> = [];

@@ -146,9 +146,13 @@ const isPoll = (r: ProxiedRequest) => r.method === 'GET' && r.url.startsWith(`${
 
 describe('a shopper in Chromium, through a round-robin proxy, two endpoint processes on one Redis', () => {
   for (const pc of PROVIDER_CASES) {
-    it(`${pc.name}: submitted at one instance, polled at both${pc.name === 'virtufit' ? ', completed by the signed callback at the other' : ''}${pc.name === 'pixazo' ? ', the photo fetched from the other' : ''}`, { timeout: 120_000 }, async () => {
-      await shopperRun(pc);
-    });
+    it(
+      `${pc.name}: submitted at one instance, polled at both${pc.name === 'virtufit' ? ', completed by the signed callback at the other' : ''}${pc.name === 'pixazo' ? ', the photo fetched from the other' : ''}`,
+      { timeout: 120_000 },
+      async () => {
+        await shopperRun(pc);
+      },
+    );
   }
 });
 
@@ -169,7 +173,9 @@ async function shopperRun(pc: ProviderCase): Promise<void> {
     const final = await waitForStatus(page, ['complete', 'error'], 90_000);
     if (final === 'error') {
       await page.screenshot({ path: `${SHOTS}${pc.name}-error.png` });
-      throw new Error(`${pc.name}: the try-on failed: ${await widget.locator('[part="error"]').innerText()}\n${fleet.endpoints.map((e) => e.output()).join('\n')}`);
+      throw new Error(
+        `${pc.name}: the try-on failed: ${await widget.locator('[part="error"]').innerText()}\n${fleet.endpoints.map((e) => e.output()).join('\n')}`,
+      );
     }
     await waitForResultImage(page);
     const src = await widget.locator('[part="result-image"]').getAttribute('src');
@@ -239,7 +245,9 @@ describe('load: 50 shoppers within three seconds, two instances, one Redis', () 
         await new Promise((r) => setTimeout(r, (n * 3000) / SHOPPERS));
         // The first RETRIED shoppers send their submit twice at once (a retry racing the original).
         const answers = await Promise.all(Array.from({ length: n < RETRIED ? 2 : 1 }, () => submitOnce(n)));
-        const bodies = await Promise.all(answers.map(async (r) => ({ status: r.status, body: (await r.json()) as { job: string; pollAfterMs: number } })));
+        const bodies = await Promise.all(
+          answers.map(async (r) => ({ status: r.status, body: (await r.json()) as { job: string; pollAfterMs: number } })),
+        );
         for (const b of bodies) expect(b.status, JSON.stringify(b.body)).toBe(202);
         const { job, pollAfterMs } = bodies[0]!.body;
         const until = Date.now() + 90_000;
@@ -248,7 +256,8 @@ describe('load: 50 shoppers within three seconds, two instances, one Redis', () 
           const poll = await fetch(`${fleet.proxy.origin}${API}/jobs/${job}`);
           const state = (await poll.json()) as { status: string };
           if (poll.status !== 200) return { jobs: bodies.map((b) => b.body.job), status: `poll ${poll.status}` };
-          if (state.status === 'completed' || state.status === 'failed' || Date.now() > until) return { jobs: bodies.map((b) => b.body.job), status: state.status };
+          if (state.status === 'completed' || state.status === 'failed' || Date.now() > until)
+            return { jobs: bodies.map((b) => b.body.job), status: state.status };
         }
       };
       const outcomes = await Promise.all(Array.from({ length: SHOPPERS }, (_, n) => shopper(n)));

@@ -11,7 +11,6 @@ import { makeJpeg, makePng, photoPng, pngDeclaring } from './images.ts';
 import { rawMultipart, shopifyUrl, siteverify, SHOPIFY_SECRET, stalledStream, zeroStream } from './access-helpers.ts';
 
 const SHOP_A = 'https://shop-a.example';
-const SHOP_B = 'https://shop-b.example';
 const SITEVERIFY = 'http://siteverify.test/turnstile/v0/siteverify';
 const DNS: Record<string, string[]> = {
   'metadata.shop.example': ['169.254.169.254'],
@@ -41,7 +40,10 @@ interface Case {
   request: (s: Setup) => Request | Promise<Request>;
 }
 
-const submitWith = (fields: Parameters<typeof submitRequest>[0], headers: Record<string, string> = {}) => () => submitRequest(fields, { headers });
+const submitWith =
+  (fields: Parameters<typeof submitRequest>[0], headers: Record<string, string> = {}) =>
+  () =>
+    submitRequest(fields, { headers });
 const rawSubmit = (parts: Parameters<typeof rawMultipart>[0]) => () => {
   const { body, type } = rawMultipart(parts);
   return new Request(`${BASE}/jobs`, { method: 'POST', body, headers: { 'content-type': type } });
@@ -59,7 +61,32 @@ const jpegDeclaring = (w: number, h: number) => {
   jpeg.set([(h >> 8) & 0xff, h & 0xff, (w >> 8) & 0xff, w & 0xff], sof);
   return jpeg;
 };
-const gif = new Uint8Array([...new TextEncoder().encode('GIF89a'), 1, 0, 1, 0, 0, 0, 0, 0x2c, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x44, 1, 0, 0x3b]);
+const gif = new Uint8Array([
+  ...new TextEncoder().encode('GIF89a'),
+  1,
+  0,
+  1,
+  0,
+  0,
+  0,
+  0,
+  0x2c,
+  0,
+  0,
+  0,
+  0,
+  1,
+  0,
+  1,
+  0,
+  0,
+  2,
+  2,
+  0x44,
+  1,
+  0,
+  0x3b,
+]);
 const heic = new Uint8Array([0, 0, 0, 24, ...new TextEncoder().encode('ftypheic'), 0, 0, 0, 0, ...new TextEncoder().encode('mif1heic')]);
 const svg = new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(1)</script></svg>');
 
@@ -85,8 +112,18 @@ const cases: Case[] = [
   // request shape
   { name: 'GET /jobs', status: 405, code: 'method_not_allowed', request: () => get('/jobs') },
   { name: 'PUT /jobs/{job}', status: 405, code: 'method_not_allowed', request: () => new Request(`${BASE}/jobs/x`, { method: 'PUT' }) },
-  { name: 'text/plain submit', status: 415, code: 'unsupported_media_type', request: () => new Request(`${BASE}/jobs`, { method: 'POST', body: 'photo=1', headers: { 'content-type': 'text/plain' } }) },
-  { name: 'JSON submit', status: 415, code: 'unsupported_media_type', request: () => new Request(`${BASE}/jobs`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }) },
+  {
+    name: 'text/plain submit',
+    status: 415,
+    code: 'unsupported_media_type',
+    request: () => new Request(`${BASE}/jobs`, { method: 'POST', body: 'photo=1', headers: { 'content-type': 'text/plain' } }),
+  },
+  {
+    name: 'JSON submit',
+    status: 415,
+    code: 'unsupported_media_type',
+    request: () => new Request(`${BASE}/jobs`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }),
+  },
   {
     name: 'declared 1 GB Content-Length',
     status: 413,
@@ -104,7 +141,12 @@ const cases: Case[] = [
     status: 413,
     code: 'body_too_large',
     request: () =>
-      new Request(`${BASE}/jobs`, { method: 'POST', body: zeroStream(1024 ** 3).stream, headers: { 'content-type': 'multipart/form-data; boundary=x' }, duplex: 'half' } as RequestInit),
+      new Request(`${BASE}/jobs`, {
+        method: 'POST',
+        body: zeroStream(1024 ** 3).stream,
+        headers: { 'content-type': 'multipart/form-data; boundary=x' },
+        duplex: 'half',
+      } as RequestInit),
   },
   {
     name: 'a body that never ends',
@@ -112,54 +154,177 @@ const cases: Case[] = [
     code: 'body_timeout',
     options: { bodyTimeoutMs: 150 },
     request: () =>
-      new Request(`${BASE}/jobs`, { method: 'POST', body: stalledStream(), headers: { 'content-type': 'multipart/form-data; boundary=b0undary' }, duplex: 'half' } as RequestInit),
+      new Request(`${BASE}/jobs`, {
+        method: 'POST',
+        body: stalledStream(),
+        headers: { 'content-type': 'multipart/form-data; boundary=b0undary' },
+        duplex: 'half',
+      } as RequestInit),
   },
   {
     name: 'multipart with the wrong boundary',
     status: 400,
     code: 'bad_request',
-    request: () => new Request(`${BASE}/jobs`, { method: 'POST', body: '--other\r\n\r\nx\r\n--other--', headers: { 'content-type': 'multipart/form-data; boundary=b0undary' } }),
+    request: () =>
+      new Request(`${BASE}/jobs`, {
+        method: 'POST',
+        body: '--other\r\n\r\nx\r\n--other--',
+        headers: { 'content-type': 'multipart/form-data; boundary=b0undary' },
+      }),
   },
-  { name: 'a field sent twice', status: 400, code: 'bad_request', request: rawSubmit([...validParts, { name: 'category', value: 'dress' }, { name: 'photo', value: photoPng, filename: 'p.png' }]) },
-  { name: 'a field the protocol does not have', status: 400, code: 'bad_request', request: rawSubmit([...validParts, { name: 'webhook_url', value: 'https://evil.example/' }, { name: 'photo', value: photoPng, filename: 'p.png' }]) },
+  {
+    name: 'a field sent twice',
+    status: 400,
+    code: 'bad_request',
+    request: rawSubmit([...validParts, { name: 'category', value: 'dress' }, { name: 'photo', value: photoPng, filename: 'p.png' }]),
+  },
+  {
+    name: 'a field the protocol does not have',
+    status: 400,
+    code: 'bad_request',
+    request: rawSubmit([
+      ...validParts,
+      { name: 'webhook_url', value: 'https://evil.example/' },
+      { name: 'photo', value: photoPng, filename: 'p.png' },
+    ]),
+  },
   {
     name: '10,000 tiny fields',
     status: 400,
     code: 'bad_request',
-    request: rawSubmit([...validParts, { name: 'photo', value: photoPng, filename: 'p.png' }, ...Array.from({ length: 10_000 }, (_, i) => ({ name: `f${i}`, value: 'x' }))]),
+    request: rawSubmit([
+      ...validParts,
+      { name: 'photo', value: photoPng, filename: 'p.png' },
+      ...Array.from({ length: 10_000 }, (_, i) => ({ name: `f${i}`, value: 'x' })),
+    ]),
   },
-  { name: 'consent sent as a file', status: 400, code: 'bad_request', request: rawSubmit([{ name: 'consent', value: 'v1', filename: 'c.txt' }]) },
+  {
+    name: 'consent sent as a file',
+    status: 400,
+    code: 'bad_request',
+    request: rawSubmit([{ name: 'consent', value: 'v1', filename: 'c.txt' }]),
+  },
   // fields
   { name: 'no consent', status: 400, code: 'consent_required', request: submitWith({ consent: null }) },
   { name: 'consent of 65 characters', status: 400, code: 'consent_required', request: submitWith({ consent: 'v'.repeat(65) }) },
   { name: 'unknown category', status: 400, code: 'category_invalid', request: submitWith({ category: 'scarf' }) },
   { name: 'category the provider cannot dress', status: 422, code: 'unsupported_category', request: submitWith({ category: 'shoes' }) },
   { name: 'size with markup', status: 400, code: 'bad_request', request: submitWith({ size: '<img src=x onerror=alert(1)>' }) },
-  { name: 'Idempotency-Key with a control character', status: 400, code: 'idempotency_key_invalid', request: submitWith({}, { 'idempotency-key': 'a\u0001b' }) },
+  {
+    name: 'Idempotency-Key with a control character',
+    status: 400,
+    code: 'idempotency_key_invalid',
+    request: submitWith({}, { 'idempotency-key': 'a\u0001b' }),
+  },
   // garments and products
   { name: 'no garment, no product', status: 400, code: 'garment_missing', request: submitWith({ garment: null }) },
   { name: 'javascript: garment', status: 400, code: 'garment_url_invalid', request: submitWith({ garment: 'javascript:alert(1)' }) },
   { name: 'file: garment', status: 400, code: 'garment_url_invalid', request: submitWith({ garment: 'file:///etc/passwd' }) },
-  { name: 'plain http garment off loopback', status: 400, code: 'garment_url_invalid', options: { garmentHosts }, request: submitWith({ garment: 'http://public.shop.example/a.png' }) },
-  { name: 'garment URL with credentials', status: 400, code: 'garment_url_invalid', options: { garmentHosts }, request: submitWith({ garment: 'https://user:pw@public.shop.example/a.png' }) },
-  { name: 'garment on a foreign host', status: 422, code: 'garment_host_not_allowed', options: { garmentHosts }, request: submitWith({ garment: 'https://evil.example/a.png' }) },
-  { name: 'garment on a look-alike host', status: 422, code: 'garment_host_not_allowed', options: { garmentHosts }, request: submitWith({ garment: 'https://public.shop.example.evil.example/a.png' }) },
-  { name: 'garment host resolving to the metadata service', status: 422, code: 'garment_address_not_allowed', options: prod, request: submitWith({ garment: 'https://metadata.shop.example/a.png' }) },
-  { name: 'garment host with one private address among public ones', status: 422, code: 'garment_address_not_allowed', options: prod, request: submitWith({ garment: 'https://mixed.shop.example/a.png' }) },
-  { name: 'garment host resolving to IPv4-mapped loopback', status: 422, code: 'garment_address_not_allowed', options: prod, request: submitWith({ garment: 'https://mapped.shop.example/a.png' }) },
-  { name: 'garment host resolving to 127.0.0.1', status: 422, code: 'garment_address_not_allowed', options: prod, request: submitWith({ garment: 'https://loopback.shop.example/a.png' }) },
-  { name: 'garment host resolving to ::1', status: 422, code: 'garment_address_not_allowed', options: prod, request: submitWith({ garment: 'https://loopback6.shop.example/a.png' }) },
-  { name: 'garment host resolving to 10.x', status: 422, code: 'garment_address_not_allowed', options: prod, request: submitWith({ garment: 'https://private.shop.example/a.png' }) },
-  { name: 'garment on the endpoint\'s own host without TRYON_GARMENT_HOSTS', status: 422, code: 'garment_host_not_allowed', options: { garmentHosts: [] }, request: submitWith({}) },
-  { name: 'garment at a unique-local IPv6 literal', status: 422, code: 'garment_address_not_allowed', options: prod, request: submitWith({ garment: 'https://[fd00::1]/a.png' }) },
+  {
+    name: 'plain http garment off loopback',
+    status: 400,
+    code: 'garment_url_invalid',
+    options: { garmentHosts },
+    request: submitWith({ garment: 'http://public.shop.example/a.png' }),
+  },
+  {
+    name: 'garment URL with credentials',
+    status: 400,
+    code: 'garment_url_invalid',
+    options: { garmentHosts },
+    request: submitWith({ garment: 'https://user:pw@public.shop.example/a.png' }),
+  },
+  {
+    name: 'garment on a foreign host',
+    status: 422,
+    code: 'garment_host_not_allowed',
+    options: { garmentHosts },
+    request: submitWith({ garment: 'https://evil.example/a.png' }),
+  },
+  {
+    name: 'garment on a look-alike host',
+    status: 422,
+    code: 'garment_host_not_allowed',
+    options: { garmentHosts },
+    request: submitWith({ garment: 'https://public.shop.example.evil.example/a.png' }),
+  },
+  {
+    name: 'garment host resolving to the metadata service',
+    status: 422,
+    code: 'garment_address_not_allowed',
+    options: prod,
+    request: submitWith({ garment: 'https://metadata.shop.example/a.png' }),
+  },
+  {
+    name: 'garment host with one private address among public ones',
+    status: 422,
+    code: 'garment_address_not_allowed',
+    options: prod,
+    request: submitWith({ garment: 'https://mixed.shop.example/a.png' }),
+  },
+  {
+    name: 'garment host resolving to IPv4-mapped loopback',
+    status: 422,
+    code: 'garment_address_not_allowed',
+    options: prod,
+    request: submitWith({ garment: 'https://mapped.shop.example/a.png' }),
+  },
+  {
+    name: 'garment host resolving to 127.0.0.1',
+    status: 422,
+    code: 'garment_address_not_allowed',
+    options: prod,
+    request: submitWith({ garment: 'https://loopback.shop.example/a.png' }),
+  },
+  {
+    name: 'garment host resolving to ::1',
+    status: 422,
+    code: 'garment_address_not_allowed',
+    options: prod,
+    request: submitWith({ garment: 'https://loopback6.shop.example/a.png' }),
+  },
+  {
+    name: 'garment host resolving to 10.x',
+    status: 422,
+    code: 'garment_address_not_allowed',
+    options: prod,
+    request: submitWith({ garment: 'https://private.shop.example/a.png' }),
+  },
+  {
+    name: "garment on the endpoint's own host without TRYON_GARMENT_HOSTS",
+    status: 422,
+    code: 'garment_host_not_allowed',
+    options: { garmentHosts: [] },
+    request: submitWith({}),
+  },
+  {
+    name: 'garment at a unique-local IPv6 literal',
+    status: 422,
+    code: 'garment_address_not_allowed',
+    options: prod,
+    request: submitWith({ garment: 'https://[fd00::1]/a.png' }),
+  },
   { name: 'unknown product', status: 404, code: 'product_unknown', request: submitWith({ garment: null, product: 'no-such-product' }) },
-  { name: 'unknown product, no category (as the widget sends it)', status: 404, code: 'product_unknown', request: submitWith({ garment: null, category: null, product: 'no-such-product' }) },
-  { name: 'product id of 200 characters', status: 400, code: 'bad_request', request: submitWith({ garment: null, product: 'p'.repeat(200) }) },
+  {
+    name: 'unknown product, no category (as the widget sends it)',
+    status: 404,
+    code: 'product_unknown',
+    request: submitWith({ garment: null, category: null, product: 'no-such-product' }),
+  },
+  {
+    name: 'product id of 200 characters',
+    status: 400,
+    code: 'bad_request',
+    request: submitWith({ garment: null, product: 'p'.repeat(200) }),
+  },
   {
     name: 'catalog product whose garment is on a private address',
     status: 422,
     code: 'garment_address_not_allowed',
-    options: { ...prod, resolveProduct: (id) => (id === 'trap' ? { garment: 'https://metadata.shop.example/x.png', category: 'top' } : undefined) },
+    options: {
+      ...prod,
+      resolveProduct: (id) => (id === 'trap' ? { garment: 'https://metadata.shop.example/x.png', category: 'top' } : undefined),
+    },
     request: submitWith({ garment: null, product: 'trap' }),
   },
   // photos
@@ -170,9 +335,24 @@ const cases: Case[] = [
   { name: 'SVG photo with a script', status: 415, code: 'photo_unsupported_type', request: submitWith({ photo: svg }) },
   { name: 'HEIC photo', status: 415, code: 'photo_unsupported_type', request: submitWith({ photo: heic }) },
   { name: 'truncated PNG', status: 422, code: 'photo_corrupt', request: submitWith({ photo: truncate(photoPng, photoPng.length - 20) }) },
-  { name: 'truncated JPEG', status: 422, code: 'photo_corrupt', request: submitWith({ photo: truncate(makeJpeg(64, 64), makeJpeg(64, 64).length - 40) }) },
-  { name: 'PNG declaring 100000×100000 (pixel flood)', status: 422, code: 'photo_too_many_pixels', request: submitWith({ photo: pngDeclaring(100_000, 100_000) }) },
-  { name: 'JPEG declaring 65000×65000 (pixel flood)', status: 422, code: 'photo_too_many_pixels', request: submitWith({ photo: jpegDeclaring(65_000, 65_000) }) },
+  {
+    name: 'truncated JPEG',
+    status: 422,
+    code: 'photo_corrupt',
+    request: submitWith({ photo: truncate(makeJpeg(64, 64), makeJpeg(64, 64).length - 40) }),
+  },
+  {
+    name: 'PNG declaring 100000×100000 (pixel flood)',
+    status: 422,
+    code: 'photo_too_many_pixels',
+    request: submitWith({ photo: pngDeclaring(100_000, 100_000) }),
+  },
+  {
+    name: 'JPEG declaring 65000×65000 (pixel flood)',
+    status: 422,
+    code: 'photo_too_many_pixels',
+    request: submitWith({ photo: jpegDeclaring(65_000, 65_000) }),
+  },
   {
     name: 'photo over 10 MB inside the body cap',
     status: 413,
@@ -183,18 +363,42 @@ const cases: Case[] = [
       return submitRequest({ photo: big });
     },
   },
-  { name: 'forged photoRef', status: 400, code: 'photo_ref_invalid', request: submitWith({ photo: null, photoRef: `${'A'.repeat(24)}.${'B'.repeat(43)}` }) },
+  {
+    name: 'forged photoRef',
+    status: 400,
+    code: 'photo_ref_invalid',
+    request: submitWith({ photo: null, photoRef: `${'A'.repeat(24)}.${'B'.repeat(43)}` }),
+  },
   // access
-  { name: 'Origin: null', status: 403, code: 'origin_not_allowed', options: { allowedOrigins: [SHOP_A] }, request: submitWith({}, { origin: 'null' }) },
-  { name: 'foreign origin', status: 403, code: 'origin_not_allowed', options: { allowedOrigins: [SHOP_A] }, request: submitWith({}, { origin: 'https://evil.example' }) },
-  { name: 'forged job token', status: 401, code: 'job_token_invalid', request: () => get('/jobs/eyJhbGciOiJIUzI1NiJ9.eyJwIjoiY291bnRpbmcifQ.c2lnbmF0dXJl') },
+  {
+    name: 'Origin: null',
+    status: 403,
+    code: 'origin_not_allowed',
+    options: { allowedOrigins: [SHOP_A] },
+    request: submitWith({}, { origin: 'null' }),
+  },
+  {
+    name: 'foreign origin',
+    status: 403,
+    code: 'origin_not_allowed',
+    options: { allowedOrigins: [SHOP_A] },
+    request: submitWith({}, { origin: 'https://evil.example' }),
+  },
+  {
+    name: 'forged job token',
+    status: 401,
+    code: 'job_token_invalid',
+    request: () => get('/jobs/eyJhbGciOiJIUzI1NiJ9.eyJwIjoiY291bnRpbmcifQ.c2lnbmF0dXJl'),
+  },
   {
     name: 'unsigned (alg none) job token',
     status: 401,
     code: 'job_token_invalid',
     request: () => {
       const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-      return get(`/jobs/${b64({ alg: 'none', typ: 'JWT' })}.${b64({ p: 'counting', j: 'job-1', r: 'x', s: 'self', aud: 'try-on-job', exp: 4e9 })}.`);
+      return get(
+        `/jobs/${b64({ alg: 'none', typ: 'JWT' })}.${b64({ p: 'counting', j: 'job-1', r: 'x', s: 'self', aud: 'try-on-job', exp: 4e9 })}.`,
+      );
     },
   },
   {
@@ -208,7 +412,7 @@ const cases: Case[] = [
     },
   },
   {
-    name: 'proxy mode, DELETE of another shop\'s photo',
+    name: "proxy mode, DELETE of another shop's photo",
     status: 403,
     code: 'token_scope_mismatch',
     options: { shopifySecret: SHOPIFY_SECRET },
@@ -218,7 +422,7 @@ const cases: Case[] = [
     },
   },
   {
-    name: 'proxy mode, DELETE of another shop\'s job',
+    name: "proxy mode, DELETE of another shop's job",
     status: 403,
     code: 'token_scope_mismatch',
     options: { shopifySecret: SHOPIFY_SECRET },
@@ -227,16 +431,28 @@ const cases: Case[] = [
       return new Request(await shopifyUrl(`/jobs/${job}`, 'shop-b.myshopify.com', s.clock.t), { method: 'DELETE' });
     },
   },
-  { name: 'DELETE of a forged photoRef', status: 400, code: 'photo_ref_invalid', request: () => new Request(`${BASE}/photos/not-a-handle`, { method: 'DELETE' }) },
+  {
+    name: 'DELETE of a forged photoRef',
+    status: 400,
+    code: 'photo_ref_invalid',
+    request: () => new Request(`${BASE}/photos/not-a-handle`, { method: 'DELETE' }),
+  },
   { name: 'file id with traversal', status: 404, code: 'not_found', request: () => get('/files/..%2F..%2Fetc%2Fpasswd') },
   // Shopify app proxy mode
-  { name: 'proxy mode without a signature', status: 401, code: 'proxy_signature_invalid', options: { shopifySecret: SHOPIFY_SECRET }, request: submitWith({}) },
+  {
+    name: 'proxy mode without a signature',
+    status: 401,
+    code: 'proxy_signature_invalid',
+    options: { shopifySecret: SHOPIFY_SECRET },
+    request: submitWith({}),
+  },
   {
     name: 'proxy mode, shop changed after signing',
     status: 401,
     code: 'proxy_signature_invalid',
     options: { shopifySecret: SHOPIFY_SECRET },
-    request: async (s) => submitRequest({}, { url: (await shopifyUrl('/jobs', 'shop-a.myshopify.com', s.clock.t)).replace('shop=shop-a', 'shop=shop-b') }),
+    request: async (s) =>
+      submitRequest({}, { url: (await shopifyUrl('/jobs', 'shop-a.myshopify.com', s.clock.t)).replace('shop=shop-a', 'shop=shop-b') }),
   },
   {
     name: 'proxy mode, signature ten minutes old',
@@ -246,7 +462,7 @@ const cases: Case[] = [
     request: async (s) => submitRequest({}, { url: await shopifyUrl('/jobs', 'shop-a.myshopify.com', s.clock.t - 10 * 60_000) }),
   },
   {
-    name: 'proxy mode, signed with another app\'s secret',
+    name: "proxy mode, signed with another app's secret",
     status: 401,
     code: 'proxy_signature_invalid',
     options: { shopifySecret: SHOPIFY_SECRET },
@@ -265,10 +481,28 @@ const cases: Case[] = [
     },
   },
   // Turnstile
-  { name: 'Turnstile token missing', status: 403, code: 'turnstile_failed', options: turnstile({ success: true, hostname: 'localhost', action: 'try-on' }), request: submitWith({}) },
+  {
+    name: 'Turnstile token missing',
+    status: 403,
+    code: 'turnstile_failed',
+    options: turnstile({ success: true, hostname: 'localhost', action: 'try-on' }),
+    request: submitWith({}),
+  },
   { name: 'Turnstile says no', status: 403, code: 'turnstile_failed', options: turnstile({ success: false }), request: () => withToken() },
-  { name: 'Turnstile token from another site', status: 403, code: 'turnstile_failed', options: turnstile({ success: true, hostname: 'evil.example', action: 'try-on' }), request: () => withToken() },
-  { name: 'Turnstile token for another action', status: 403, code: 'turnstile_failed', options: turnstile({ success: true, hostname: 'localhost', action: 'login' }), request: () => withToken() },
+  {
+    name: 'Turnstile token from another site',
+    status: 403,
+    code: 'turnstile_failed',
+    options: turnstile({ success: true, hostname: 'evil.example', action: 'try-on' }),
+    request: () => withToken(),
+  },
+  {
+    name: 'Turnstile token for another action',
+    status: 403,
+    code: 'turnstile_failed',
+    options: turnstile({ success: true, hostname: 'localhost', action: 'login' }),
+    request: () => withToken(),
+  },
 ];
 
 /** A valid submit; the test adds the Turnstile token field for Turnstile cases. */
@@ -304,4 +538,3 @@ describe('hostile input: every refusal is the right 4xx, the protocol error JSON
     });
   }
 });
-

@@ -23,14 +23,49 @@ export function makeJpeg(width: number, height: number): Uint8Array {
     if (byte === 0xff) scan.push(0x00);
   }
   return new Uint8Array([
-    0xff, 0xd8, // SOI
-    0xff, 0xdb, ...u16(67), 0x00, ...new Array(64).fill(1), // DQT, table 0, all ones
-    0xff, 0xc0, ...u16(11), 8, ...u16(height), ...u16(width), 1, 1, 0x11, 0, // SOF0, 1 component
-    0xff, 0xc4, ...u16(20), 0x00, 1, ...new Array(15).fill(0), 0x00, // DHT DC0: one code for category 0
-    0xff, 0xc4, ...u16(20), 0x10, 1, ...new Array(15).fill(0), 0x00, // DHT AC0: one code for EOB
-    0xff, 0xda, ...u16(8), 1, 1, 0x00, 0, 63, 0, // SOS
+    0xff,
+    0xd8, // SOI
+    0xff,
+    0xdb,
+    ...u16(67),
+    0x00,
+    ...new Array(64).fill(1), // DQT, table 0, all ones
+    0xff,
+    0xc0,
+    ...u16(11),
+    8,
+    ...u16(height),
+    ...u16(width),
+    1,
+    1,
+    0x11,
+    0, // SOF0, 1 component
+    0xff,
+    0xc4,
+    ...u16(20),
+    0x00,
+    1,
+    ...new Array(15).fill(0),
+    0x00, // DHT DC0: one code for category 0
+    0xff,
+    0xc4,
+    ...u16(20),
+    0x10,
+    1,
+    ...new Array(15).fill(0),
+    0x00, // DHT AC0: one code for EOB
+    0xff,
+    0xda,
+    ...u16(8),
+    1,
+    1,
+    0x00,
+    0,
+    63,
+    0, // SOS
     ...scan,
-    0xff, 0xd9, // EOI
+    0xff,
+    0xd9, // EOI
   ]);
 }
 

@@ -48,7 +48,8 @@ beforeAll(async () => {
           apiKey: KEY,
           providerUrl: fake.url,
           secret: SECRET,
-          garmentHosts: [new URL(garmentUrl).host], devAllowLoopback: true,
+          garmentHosts: [new URL(garmentUrl).host],
+          devAllowLoopback: true,
           store,
           // Every shopper arrives through "the load balancer" with their own address.
           trustProxy: 'x-forwarded-for',
@@ -129,7 +130,9 @@ describe('load: many concurrent shoppers on two instances and one Redis', () => 
         for (let tries = 0; ; tries++) {
           await sleep(POLL_EVERY_MS);
           polls++;
-          const response = await fetch(`${endpoints[(n + tries) % 2]!.url}/jobs/${first.job}`, { headers: { 'x-forwarded-for': `198.18.${id >> 8}.${id & 0xff}` } });
+          const response = await fetch(`${endpoints[(n + tries) % 2]!.url}/jobs/${first.job}`, {
+            headers: { 'x-forwarded-for': `198.18.${id >> 8}.${id & 0xff}` },
+          });
           const body = (await response.json()) as { status?: string; images?: string[] };
           if (body.status === 'completed' && body.images?.length) break;
           if (response.status !== 200 || body.status === 'failed' || tries > 40) {

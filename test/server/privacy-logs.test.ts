@@ -34,7 +34,10 @@ describe('DELETE /photos/{photoRef}', () => {
     expect(deleted.status).toBe(204);
     expect(adapter.forgotten).toEqual([photoRef]);
     expect((await s.handler(get(filePath(url)))).status).toBe(404);
-    expect(await errorOf(await s.handler(submitRequest({ photo: null, photoRef })))).toMatchObject({ status: 400, code: 'photo_ref_invalid' });
+    expect(await errorOf(await s.handler(submitRequest({ photo: null, photoRef })))).toMatchObject({
+      status: 400,
+      code: 'photo_ref_invalid',
+    });
 
     expect((await s.handler(new Request(`${BASE}/photos/${photoRef}`, { method: 'DELETE' }))).status).toBe(204);
     expect(adapter.submits).toHaveLength(1);
@@ -110,11 +113,24 @@ describe('logs', () => {
     expect(requests.length).toBe(4);
     for (const entry of requests) expect(entry.requestId).toMatch(/^[0-9a-f-]{36}$/);
     const signature = new URL(submitUrl).searchParams.get('signature')!;
-    for (const secret of [FAKE_KEY, SECRET, SHOPIFY_SECRET, job, photoRef, signature, Buffer.from(photoPng).toString('base64').slice(0, 40)]) {
+    for (const secret of [
+      FAKE_KEY,
+      SECRET,
+      SHOPIFY_SECRET,
+      job,
+      photoRef,
+      signature,
+      Buffer.from(photoPng).toString('base64').slice(0, 40),
+    ]) {
       expect(text).not.toContain(secret);
     }
     // Request lines name the route, not the handle in the path.
-    expect(requests.map((entry) => entry.path)).toEqual(['/api/try-on/jobs', '/api/try-on/jobs/:job', '/api/try-on/photos/:photoRef', '/api/try-on/jobs/:job']);
+    expect(requests.map((entry) => entry.path)).toEqual([
+      '/api/try-on/jobs',
+      '/api/try-on/jobs/:job',
+      '/api/try-on/photos/:photoRef',
+      '/api/try-on/jobs/:job',
+    ]);
   });
 
   it('hold no job token, photo handle or photo file id over a whole try-on with a URL-fetching provider', async () => {
@@ -156,7 +172,8 @@ describe('logs', () => {
   });
 
   it('scrub job tokens (compact JWE) whole, and photo file addresses', () => {
-    const jwe = 'eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..d5G8CQKiSEd39k4v.IVxGHRlAEvg1Fe-uoRs9RO20GvLCF32RK4pQujwqJM9vtGZzSZJJnFVjoJ4i3w8W.cbr7pK9V7DltaSS2mrbdAQ';
+    const jwe =
+      'eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..d5G8CQKiSEd39k4v.IVxGHRlAEvg1Fe-uoRs9RO20GvLCF32RK4pQujwqJM9vtGZzSZJJnFVjoJ4i3w8W.cbr7pK9V7DltaSS2mrbdAQ';
     expect(scrub({ detail: `poll ${jwe} failed` }, [])).toEqual({ detail: 'poll [token] failed' });
     expect(scrub(`GET https://shop.example/api/files/${'A'.repeat(32)}: 500`, [])).toBe('GET https://shop.example/api/files/[id]: 500');
   });

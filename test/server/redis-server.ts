@@ -65,11 +65,28 @@ export class TestRedis {
     if (!this.port) this.port = await freePort();
     const { tls } = this.options;
     const listen = tls
-      ? ['--port', '0', '--tls-port', String(this.port), '--tls-cert-file', tls.certPath, '--tls-key-file', tls.keyPath, '--tls-ca-cert-file', tls.certPath, '--tls-auth-clients', 'no']
+      ? [
+          '--port',
+          '0',
+          '--tls-port',
+          String(this.port),
+          '--tls-cert-file',
+          tls.certPath,
+          '--tls-key-file',
+          tls.keyPath,
+          '--tls-ca-cert-file',
+          tls.certPath,
+          '--tls-auth-clients',
+          'no',
+        ]
       : ['--port', String(this.port)];
-    const child = spawn(BINARY, [...listen, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir, ...(this.options.args ?? [])], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      BINARY,
+      [...listen, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir, ...(this.options.args ?? [])],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     this.#child = child;
     if (child.pid) watchdog(child.pid);
     await new Promise<void>((resolve, reject) => {
@@ -135,7 +152,9 @@ export async function startRedisCluster(): Promise<TestCluster> {
   try {
     for (let i = 0; i < 3; i++) {
       const busPort = await freePort();
-      const node = new TestRedis({ args: ['--cluster-enabled', 'yes', '--cluster-port', String(busPort), '--cluster-node-timeout', '5000'] });
+      const node = new TestRedis({
+        args: ['--cluster-enabled', 'yes', '--cluster-port', String(busPort), '--cluster-node-timeout', '5000'],
+      });
       node.options.args!.push('--cluster-config-file', join(node.dir, 'nodes.conf'));
       nodes.push(node);
       await node.start();

@@ -79,7 +79,10 @@ describe('two endpoint instances on one Redis', () => {
   });
 
   it('a per-IP budget spent on one instance is spent on the other', async () => {
-    const { a, b, adapter } = await twoInstances({ trustProxy: 'x-forwarded-for', rateLimits: { 'submit-ip': { points: 2, windowSec: 60 } } });
+    const { a, b, adapter } = await twoInstances({
+      trustProxy: 'x-forwarded-for',
+      rateLimits: { 'submit-ip': { points: 2, windowSec: 60 } },
+    });
     expect((await a.handler(submitRequest({}, { headers: xff('203.0.113.7') }))).status).toBe(202);
     expect((await b.handler(submitRequest({}, { headers: xff('203.0.113.7') }))).status).toBe(202);
     const refused = await a.handler(submitRequest({}, { headers: xff('203.0.113.7') }));
@@ -112,7 +115,11 @@ describe('two endpoint instances on one Redis', () => {
   it('30 rounds of the same Idempotency-Key sent to both instances at the same moment: 30 jobs, never a double charge', async () => {
     // Many submits of one photo from one client: lift the per-shopper budget, it is not under test.
     // A millisecond per Redis call, as on a real network: the race needs room to show.
-    const { a, b, adapter } = await twoInstances({ rateLimits: { 'submit-shopper': { points: 1000, windowSec: 60 } } }, new CountingAdapter(), 1);
+    const { a, b, adapter } = await twoInstances(
+      { rateLimits: { 'submit-shopper': { points: 1000, windowSec: 60 } } },
+      new CountingAdapter(),
+      1,
+    );
     const doubled: number[] = [];
     for (let round = 0; round < 30; round++) {
       const headers = { 'idempotency-key': `race-${round}` };
@@ -123,7 +130,10 @@ describe('two endpoint instances on one Redis', () => {
         first.handler(submitRequest({}, { headers })),
         sleep(round % 10).then(() => second.handler(submitRequest({}, { headers }))),
       ]);
-      expect(answers.map((r) => r.status), `round ${round}`).toEqual([202, 202]);
+      expect(
+        answers.map((r) => r.status),
+        `round ${round}`,
+      ).toEqual([202, 202]);
       const [ja, jb] = (await Promise.all(answers.map((r) => r.json()))) as Array<{ job: string; photoRef: string }>;
       if (adapter.submits.length - charged !== 1 || ja!.job !== jb!.job) doubled.push(round);
       else expect(jb, `round ${round}: both callers get the one answer`).toEqual(ja);
@@ -200,7 +210,15 @@ describe('deployments and failures on one Redis', () => {
 
 describe('Vercel Functions on the Node.js runtime with REDIS_URL (the documented path)', () => {
   it('two function instances from tryOnVercel share the job, the photo and the daily cap', async () => {
-    const env = { TRYON_PROVIDER: 'demo', REDIS_URL: redis.url, TRYON_REDIS_PREFIX: `vercel-${Date.now()}`, TRYON_SECRET: 'vercel-test-secret-0123456789abcdef', TRYON_DAILY_LIMIT: '2', TRYON_GARMENT_HOSTS: new URL(GARMENT_URL).host, TRYON_DEV_ALLOW_LOOPBACK: '1' };
+    const env = {
+      TRYON_PROVIDER: 'demo',
+      REDIS_URL: redis.url,
+      TRYON_REDIS_PREFIX: `vercel-${Date.now()}`,
+      TRYON_SECRET: 'vercel-test-secret-0123456789abcdef',
+      TRYON_DAILY_LIMIT: '2',
+      TRYON_GARMENT_HOSTS: new URL(GARMENT_URL).host,
+      TRYON_DEV_ALLOW_LOOPBACK: '1',
+    };
     const garments = await startGarmentHost();
     try {
       const functionEnv = { ...env, TRYON_GARMENT_HOSTS: garments.host };
@@ -212,7 +230,7 @@ describe('Vercel Functions on the Node.js runtime with REDIS_URL (the documented
       const { job, photoRef } = (await first.json()) as { job: string; photoRef: string };
       expect((await two.fetch(get(`/jobs/${job}`))).status).toBe(200);
       expect((await two.fetch(submitRequest({ photoRef, garment }))).status).toBe(202);
-      expect((await errorOf(await one.fetch(submitRequest({ garment }))))).toMatchObject({ status: 429, code: 'daily_limit_reached' });
+      expect(await errorOf(await one.fetch(submitRequest({ garment })))).toMatchObject({ status: 429, code: 'daily_limit_reached' });
     } finally {
       await garments.close();
     }

@@ -74,16 +74,21 @@ describe('TRYON_SECRET when state is shared', () => {
     expect(() => optionsFromEnv({ ...env, REDIS_URL: `${REDIS},redis://127.0.0.1:6391`, TRYON_REDIS_CLUSTER: '1' })).not.toThrow();
     expect(messageOf(() => optionsFromEnv({ ...env, REDIS_URL: REDIS, TRYON_REDIS_PREFIX: 'shop {a}' }))).toMatch(/^TRYON_REDIS_PREFIX/);
     expect(messageOf(() => optionsFromEnv({ ...env, REDIS_URL: REDIS, TRYON_REDIS_CLUSTER: 'yes' }))).toMatch(/^TRYON_REDIS_CLUSTER/);
-    expect((resolveSettings({ ...optionsFromEnv({ ...env, REDIS_URL: REDIS, TRYON_REDIS_PREFIX: 'shop-a' }) }).store as { prefix?: string }).prefix).toBe('shop-a:');
+    expect(
+      (resolveSettings({ ...optionsFromEnv({ ...env, REDIS_URL: REDIS, TRYON_REDIS_PREFIX: 'shop-a' }) }).store as { prefix?: string })
+        .prefix,
+    ).toBe('shop-a:');
   });
 });
 
 describe('one key per purpose, derived from TRYON_SECRET', () => {
-  it('adapters get an HKDF-derived secret, never the raw one; VirtuFit\'s webhook secret is keyed by it', async () => {
+  it("adapters get an HKDF-derived secret, never the raw one; VirtuFit's webhook secret is keyed by it", async () => {
     const s = setup();
     expect((await s.handler(submitRequest())).status).toBe(202);
     const given = s.adapter.contexts[0]!.secret;
-    const expected = Buffer.from(hkdfSync('sha256', SECRET, KEY_DERIVATION.salt, KEY_DERIVATION.providerSecretInfo, 32)).toString('base64url');
+    const expected = Buffer.from(hkdfSync('sha256', SECRET, KEY_DERIVATION.salt, KEY_DERIVATION.providerSecretInfo, 32)).toString(
+      'base64url',
+    );
     expect(given).toBe(expected);
     expect(given).not.toContain(SECRET);
     // What VirtuFit is told to sign with is not keyed by the raw secret either.

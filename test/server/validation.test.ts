@@ -49,7 +49,11 @@ describe('POST /jobs validation happens before any provider call', () => {
     await expectRefused(submitRequest({ photo: new TextEncoder().encode('GIF89a\x01\x00\x01\x00') }), 415, 'photo_unsupported_type');
     const heic = new Uint8Array([0, 0, 0, 24, ...new TextEncoder().encode('ftypheic'), 0, 0, 0, 0]);
     await expectRefused(submitRequest({ photo: heic }), 415, 'photo_unsupported_type');
-    await expectRefused(submitRequest({ photo: new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg"/>') }), 415, 'photo_unsupported_type');
+    await expectRefused(
+      submitRequest({ photo: new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg"/>') }),
+      415,
+      'photo_unsupported_type',
+    );
   });
 
   it('truncated or unparseable photos → 422 photo_corrupt', async () => {
@@ -175,7 +179,11 @@ describe('POST /jobs validation happens before any provider call', () => {
       { name: 'photo', value: photoPng, filename: 'p.png' },
     ];
     const unknown = rawMultipart([...valid, { name: 'debug', value: '1' }]);
-    const error = await expectRefused(new Request(`${BASE}/jobs`, { method: 'POST', body: unknown.body, headers: { 'content-type': unknown.type } }), 400, 'bad_request');
+    const error = await expectRefused(
+      new Request(`${BASE}/jobs`, { method: 'POST', body: unknown.body, headers: { 'content-type': unknown.type } }),
+      400,
+      'bad_request',
+    );
     expect(error.message).toMatch(/^The field "debug" is not part of this request; send only photo, photoRef, garment, .*\.$/);
 
     const flood = rawMultipart([...valid, ...Array.from({ length: 10_000 }, (_, i) => ({ name: `f${i}`, value: 'x' }))]);
@@ -187,7 +195,12 @@ describe('POST /jobs validation happens before any provider call', () => {
         pulled += 16 * 1024;
       },
     });
-    const request = new Request(`${BASE}/jobs`, { method: 'POST', body: stream, headers: { 'content-type': flood.type }, duplex: 'half' } as RequestInit);
+    const request = new Request(`${BASE}/jobs`, {
+      method: 'POST',
+      body: stream,
+      headers: { 'content-type': flood.type },
+      duplex: 'half',
+    } as RequestInit);
     expect((await expectRefused(request, 400, 'bad_request')).message).toContain('"f0"');
     // Refused at the first extra field: most of the ~700 KB was never read.
     expect(pulled).toBeLessThan(flood.body.length / 4);

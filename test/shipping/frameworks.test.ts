@@ -101,7 +101,7 @@ for (const framework of ['react', 'vue'] as const) {
       await page.close();
     });
 
-    it('hears the element\'s events by name: a real try-on-open, and try-on-complete / try-on-error details', async () => {
+    it("hears the element's events by name: a real try-on-open, and try-on-complete / try-on-error details", async () => {
       const page = await browser.newPage();
       await page.goto(`${server.origin}/`);
       await page.waitForFunction(() => customElements.get('try-on-button') !== undefined);
@@ -116,7 +116,11 @@ for (const framework of ['react', 'vue'] as const) {
           new CustomEvent('try-on-complete', { detail: { images: ['https://cdn.example/result-1.png'] }, bubbles: true, composed: true }),
         );
         el.dispatchEvent(
-          new CustomEvent('try-on-error', { detail: { code: 'provider_busy', message: 'Busy, try again.' }, bubbles: true, composed: true }),
+          new CustomEvent('try-on-error', {
+            detail: { code: 'provider_busy', message: 'Busy, try again.' },
+            bubbles: true,
+            composed: true,
+          }),
         );
       });
       await expect.poll(() => page.textContent('#images')).toBe('https://cdn.example/result-1.png');

@@ -30,7 +30,9 @@ export async function viteBuild(configFile: string, outDir: string): Promise<voi
   if (!loaded) throw new Error(`${configFile} did not load`);
   const plugins = (loaded.config.plugins ?? [])
     .flat(Infinity as 1)
-    .filter((plugin: PluginOption) => !(plugin && typeof plugin === 'object' && 'name' in plugin && plugin.name === 'try-on-button:bundle-size'));
+    .filter(
+      (plugin: PluginOption) => !(plugin && typeof plugin === 'object' && 'name' in plugin && plugin.name === 'try-on-button:bundle-size'),
+    );
   const config: InlineConfig = {
     ...loaded.config,
     configFile: false,

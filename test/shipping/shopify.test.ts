@@ -62,7 +62,9 @@ function defaults(schema: Schema): Record<string, unknown> {
   return Object.fromEntries(schema.settings.filter((s) => s.id).map((s) => [s.id!, s.default ?? '']));
 }
 
-function sampleContext(overrides: { settings?: Record<string, unknown>; product?: Record<string, unknown>; shop?: Record<string, unknown> } = {}) {
+function sampleContext(
+  overrides: { settings?: Record<string, unknown>; product?: Record<string, unknown>; shop?: Record<string, unknown> } = {},
+) {
   return {
     product: {
       id: 8123456789,
@@ -110,7 +112,9 @@ describe('Shopify app block schema', () => {
 
   it('offers label, category, colour and proxy settings with valid defaults', () => {
     const byId = new Map(schema.settings.map((s) => [s.id, s]));
-    expect([...byId.keys()]).toEqual(expect.arrayContaining(['label', 'category', 'accent', 'accent_contrast', 'radius', 'full_width', 'proxy_path']));
+    expect([...byId.keys()]).toEqual(
+      expect.arrayContaining(['label', 'category', 'accent', 'accent_contrast', 'radius', 'full_width', 'proxy_path']),
+    );
     expect(new Set(schema.settings.map((s) => s.id)).size).toBe(schema.settings.length);
     const category = byId.get('category')!;
     expect(category.type).toBe('select');
@@ -124,7 +128,9 @@ describe('Shopify app block schema', () => {
   });
 
   it('holds only what Shopify accepts in a theme app extension', () => {
-    expect(readdirSync(EXTENSION).filter((name) => !['assets', 'blocks', 'snippets', 'locales', 'shopify.extension.toml'].includes(name))).toEqual([]);
+    expect(
+      readdirSync(EXTENSION).filter((name) => !['assets', 'blocks', 'snippets', 'locales', 'shopify.extension.toml'].includes(name)),
+    ).toEqual([]);
     expect(readFileSync(join(EXTENSION, 'shopify.extension.toml'), 'utf8')).toMatch(/type = "theme"/);
   });
 });
@@ -158,7 +164,15 @@ describe('Shopify app block rendered with a sample product', () => {
   it('applies the merchant settings', async () => {
     const html = await render(
       sampleContext({
-        settings: { label: 'Anprobieren', category: 'shoes', accent: '#aa0033', accent_contrast: '#fefefe', radius: 0, full_width: true, proxy_path: '/apps/vto' },
+        settings: {
+          label: 'Anprobieren',
+          category: 'shoes',
+          accent: '#aa0033',
+          accent_contrast: '#fefefe',
+          radius: 0,
+          full_width: true,
+          proxy_path: '/apps/vto',
+        },
       }),
     );
     const { attributes, text } = element(html);
@@ -259,8 +273,14 @@ describe('Shopify assets: the widget copied flat and loaded from them', () => {
     const server = await serveStatic(site.dir);
     const browser = await launchChromium();
     try {
-      const block = await shopifyLiquid(`${server.origin}/assets/`).parseAndRender(BLOCK, sampleContext({ settings: { label: 'Essayer' } }));
-      writeFileSync(join(site.dir, 'index.html'), `<!doctype html><html lang="fr"><head><link rel="icon" href="data:,"></head><body><main>${block}</main></body></html>`);
+      const block = await shopifyLiquid(`${server.origin}/assets/`).parseAndRender(
+        BLOCK,
+        sampleContext({ settings: { label: 'Essayer' } }),
+      );
+      writeFileSync(
+        join(site.dir, 'index.html'),
+        `<!doctype html><html lang="fr"><head><link rel="icon" href="data:,"></head><body><main>${block}</main></body></html>`,
+      );
       const page = await browser.newPage();
       const failures: string[] = [];
       page.on('pageerror', (error) => failures.push(error.message));
@@ -269,15 +289,22 @@ describe('Shopify assets: the widget copied flat and loaded from them', () => {
       const button = page.locator('try-on-button').locator('[part="button"]');
       await expect.poll(() => button.isVisible()).toBe(true);
       const opened = page.evaluate(
-        () => new Promise<boolean>((resolve) => document.querySelector('try-on-button')!.addEventListener('try-on-open', () => resolve(true), { once: true })),
+        () =>
+          new Promise<boolean>((resolve) =>
+            document.querySelector('try-on-button')!.addEventListener('try-on-open', () => resolve(true), { once: true }),
+          ),
       );
       await button.click();
       expect(await opened).toBe(true);
       await expect.poll(() => page.locator('try-on-button').getAttribute('status')).toBe('consent');
       expect(await page.locator('try-on-button').locator('[part="panel"]').count()).toBe(1);
-      expect(await page.locator('try-on-button').evaluate((el) => (el as HTMLElement & { endpoint: string }).endpoint)).toBe('/apps/try-on');
+      expect(await page.locator('try-on-button').evaluate((el) => (el as HTMLElement & { endpoint: string }).endpoint)).toBe(
+        '/apps/try-on',
+      );
       const assetRequests = server.requests.filter((r) => r.path.startsWith('/assets/'));
-      expect(assetRequests.map((r) => r.path)).toEqual(expect.arrayContaining(['/assets/try-on-button.js', expect.stringMatching(/^\/assets\/panel-.*\.js$/)]));
+      expect(assetRequests.map((r) => r.path)).toEqual(
+        expect.arrayContaining(['/assets/try-on-button.js', expect.stringMatching(/^\/assets\/panel-.*\.js$/)]),
+      );
       expect(server.requests.filter((r) => r.status !== 200)).toEqual([]);
       expect(failures).toEqual([]);
     } finally {

@@ -27,7 +27,7 @@ function php(calls: { fn: string; args: unknown[] }[]): unknown[] {
 const markup = (args: Record<string, string>) => php([{ fn: 'try_on_button_markup', args: [args] }])[0] as string;
 
 describe('WooCommerce plugin PHP', () => {
-  it('php-cli is installed (.ci/run installs Debian\'s php-cli)', () => {
+  it("php-cli is installed (.ci/run installs Debian's php-cli)", () => {
     const version = run('php', ['-v']);
     expect(version.status, 'php is missing: apt-get install -y php-cli').toBe(0);
   });
@@ -138,7 +138,10 @@ describe('WooCommerce plugin PHP', () => {
 
   it('lists exactly the protocol categories', () => {
     const options = readFileSync(join(PLUGIN, 'includes/options.php'), 'utf8');
-    const listed = /array\( ('[a-z]+'(?:, '[a-z]+')*) \)/.exec(options)?.[1]?.split(', ').map((s) => s.slice(1, -1));
+    const listed = /array\( ('[a-z]+'(?:, '[a-z]+')*) \)/
+      .exec(options)?.[1]
+      ?.split(', ')
+      .map((s) => s.slice(1, -1));
     expect(listed).toEqual([...CATEGORIES]);
   });
 });
@@ -152,7 +155,8 @@ describe('WooCommerce plugin readme and bundled widget', () => {
     }
     expect(readme).toMatch(/^== External services ==$/m);
     expect(readme).toMatch(/endpoint/i);
-    for (const site of ['https://vistoureai.com', 'https://vtry.ai', 'https://virtufit.xyz', 'https://pixazo.ai']) expect(readme).toContain(site);
+    for (const site of ['https://vistoureai.com', 'https://vtry.ai', 'https://virtufit.xyz', 'https://pixazo.ai'])
+      expect(readme).toContain(site);
   });
 
   it('copies the widget build into the plugin, keeping its layout and leaving out source maps', () => {

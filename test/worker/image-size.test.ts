@@ -12,7 +12,22 @@ const bytes = (...parts: number[][]) => Uint8Array.from(parts.flat());
 
 /** Headers of each photo format, with the size they declare. */
 const HEADERS: [string, Uint8Array, number, number][] = [
-  ['jpeg', bytes([0xff, 0xd8, 0xff, 0xe0], u16be(16), new Array(14).fill(0), [0xff, 0xc0], u16be(17), [8], u16be(3024), u16be(4032), new Array(12).fill(0)), 4032, 3024],
+  [
+    'jpeg',
+    bytes(
+      [0xff, 0xd8, 0xff, 0xe0],
+      u16be(16),
+      new Array(14).fill(0),
+      [0xff, 0xc0],
+      u16be(17),
+      [8],
+      u16be(3024),
+      u16be(4032),
+      new Array(12).fill(0),
+    ),
+    4032,
+    3024,
+  ],
   ['png', new Uint8Array(readFileSync(new URL('../element/fixtures/shopper.png', import.meta.url))), 0, 0],
   ['webp', bytes(ascii('RIFF'), u32le(30), ascii('WEBPVP8X'), u32le(10), [0, 0, 0, 0], u24le(1199), u24le(1599)), 1200, 1600],
   ['gif', bytes(ascii('GIF89a'), u16le(640), u16le(480), new Array(8).fill(0)), 640, 480],

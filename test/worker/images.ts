@@ -122,12 +122,7 @@ export function exifSegment(orientation: number): Uint8Array {
     { tag: 0x8825, type: 4, count: 1, value: le32(gpsOffset) },
   ];
   const gpsOffset = 8 + ifdLength(ifd0(0));
-  const tiff = [
-    Uint8Array.from([0x49, 0x49, 0x2a, 0x00]),
-    le32(8),
-    writeIfd(ifd0(gpsOffset), 8),
-    writeIfd(gpsEntries(), gpsOffset),
-  ];
+  const tiff = [Uint8Array.from([0x49, 0x49, 0x2a, 0x00]), le32(8), writeIfd(ifd0(gpsOffset), 8), writeIfd(gpsEntries(), gpsOffset)];
   const payload = [new TextEncoder().encode('Exif\0\0'), ...tiff];
   const length = 2 + payload.reduce((sum, p) => sum + p.length, 0);
   const segment = new Uint8Array(2 + length);

@@ -320,7 +320,18 @@ describe('processPhoto: files that are not usable photos', function () {
   });
 
   it('refuses a HEIC photo this browser cannot decode as image_heic_unsupported', async () => {
-    const ftyp = new Uint8Array([0, 0, 0, 0x18, ...new TextEncoder().encode('ftypheic'), 0, 0, 0, 0, ...new TextEncoder().encode('mif1heic')]);
+    const ftyp = new Uint8Array([
+      0,
+      0,
+      0,
+      0x18,
+      ...new TextEncoder().encode('ftypheic'),
+      0,
+      0,
+      0,
+      0,
+      ...new TextEncoder().encode('mif1heic'),
+    ]);
     const heic = new Blob([ftyp, new Uint8Array(4096).fill(7)], { type: 'image/heic' });
     const error = await expectPhotoError(processPhoto(heic), 'image_heic_unsupported');
     expect(error.message).to.match(/HEIC/);

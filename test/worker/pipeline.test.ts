@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { containsAscii, endsWithJpegEoi, hasExifSegment, isJpegComplete, jpegScaledDecodeSize, sniffImageType, targetSize } from '../../src/worker/pipeline.ts';
+import {
+  containsAscii,
+  endsWithJpegEoi,
+  hasExifSegment,
+  isJpegComplete,
+  jpegScaledDecodeSize,
+  sniffImageType,
+  targetSize,
+} from '../../src/worker/pipeline.ts';
 
 const bytes = (...parts: (number[] | string | Uint8Array)[]): Uint8Array => {
   const arrays = parts.map((part) =>

@@ -81,7 +81,9 @@ describe('scaled JPEG decode (ImageDecoder at n/8 scale)', function () {
       const output = await createImageBitmap(photo.blob);
       const expected = corners(reference);
       corners(output).forEach((colour, i) =>
-        expect(colourDistance(colour, expected[i]!), `orientation ${o}, corner ${i}: rgb(${colour}) vs rgb(${expected[i]})`).to.be.at.most(12),
+        expect(colourDistance(colour, expected[i]!), `orientation ${o}, corner ${i}: rgb(${colour}) vs rgb(${expected[i]})`).to.be.at.most(
+          12,
+        ),
       );
       reference.close();
       output.close();
@@ -106,7 +108,9 @@ describe('scaled JPEG decode (ImageDecoder at n/8 scale)', function () {
       canvas.getContext('2d')!.drawImage(bitmap, 0, 0);
       bitmap.close();
       const [lossless, shipped] = await Promise.all(
-        [{ type: 'image/png' }, { type: 'image/jpeg', quality: 0.9 }].map(async (options) => compare(reference, await pixelsOf(await canvas.convertToBlob(options)))!),
+        [{ type: 'image/png' }, { type: 'image/jpeg', quality: 0.9 }].map(async (options) =>
+          compare(reference, await pixelsOf(await canvas.convertToBlob(options)))!,
+        ),
       );
       return { lossless: lossless!, shipped: shipped! };
     };

@@ -25,7 +25,11 @@ export function anchorPanel(button: HTMLElement, panel: HTMLElement): () => void
       placement: preferred,
       middleware: [
         offset(8),
-        flip({ padding: 8, fallbackPlacements: preferred === 'top-end' ? ['top-start', 'bottom-end', 'bottom-start'] : ['bottom-start', 'top-end', 'top-start'] }),
+        flip({
+          padding: 8,
+          fallbackPlacements:
+            preferred === 'top-end' ? ['top-start', 'bottom-end', 'bottom-start'] : ['bottom-start', 'top-end', 'top-start'],
+        }),
         shift({ padding: 8 }),
         size({
           padding: 8,

@@ -226,7 +226,9 @@ export class CameraController implements ReactiveController {
       const problem = error instanceof CameraError ? error.reason : 'none';
       this.#state = 'off';
       this.#problem = problem;
-      this.#options.announce({ denied: s.cameraDenied, none: s.cameraNone, in_use: s.cameraInUse, unsupported: s.cameraUnsupported }[problem]);
+      this.#options.announce(
+        { denied: s.cameraDenied, none: s.cameraNone, in_use: s.cameraInUse, unsupported: s.cameraUnsupported }[problem],
+      );
       this.#options.focus();
       this.#host.requestUpdate();
       return;

@@ -71,7 +71,13 @@ export class JobController implements ReactiveController {
   /** What the stage line says now. */
   get stageText(): string {
     const s = this.#options.strings();
-    return { preparing: s.stagePreparing, uploading: s.stageUploading, queued: s.stageQueued, processing: s.stageProcessing, finishing: s.stageFinishing }[this.#stage];
+    return {
+      preparing: s.stagePreparing,
+      uploading: s.stageUploading,
+      queued: s.stageQueued,
+      processing: s.stageProcessing,
+      finishing: s.stageFinishing,
+    }[this.#stage];
   }
 
   /**
@@ -205,14 +211,18 @@ export class JobController implements ReactiveController {
         attempt.key = crypto.randomUUID();
         photo.ref = undefined;
       }
-      return submitJob(endpoint, { ...field, ...fields }, {
-        idempotencyKey: attempt.key,
-        signal,
-        ...(tokens && { turnstileToken: () => tokens(signal) }),
-        onUploadProgress: (fraction) => {
-          if (!signal.aborted) this.progress.setUpload(fraction);
+      return submitJob(
+        endpoint,
+        { ...field, ...fields },
+        {
+          idempotencyKey: attempt.key,
+          signal,
+          ...(tokens && { turnstileToken: () => tokens(signal) }),
+          onUploadProgress: (fraction) => {
+            if (!signal.aborted) this.progress.setUpload(fraction);
+          },
         },
-      });
+      );
     });
     if (answer.photoRef) photo.ref = answer.photoRef;
     writePending({

@@ -98,7 +98,13 @@ export class PhotoMemory {
   async savePhoto(photo: { blob: Blob; width: number; height: number }, photoRef: string | undefined): Promise<void> {
     this.#shownNotice = '';
     if (!this.#remember) return;
-    const saved: RememberedPhoto = { blob: photo.blob, width: photo.width, height: photo.height, savedAt: Date.now(), ...(photoRef && { photoRef }) };
+    const saved: RememberedPhoto = {
+      blob: photo.blob,
+      width: photo.width,
+      height: photo.height,
+      savedAt: Date.now(),
+      ...(photoRef && { photoRef }),
+    };
     try {
       if (this.#photo?.blob === photo.blob && photoRef) await updateRememberedRef(photoRef);
       else await rememberPhoto(saved);

@@ -130,7 +130,15 @@ export class PhotoController implements ReactiveController {
     if (this.#file) return false;
     this.#file = new File([photo.blob], 'saved-photo.jpg', { type: photo.blob.type || 'image/jpeg' });
     this.#previewUrl = URL.createObjectURL(photo.blob);
-    this.#processed = { blob: photo.blob, width: photo.width, height: photo.height, bytes: photo.blob.size, type: 'image/jpeg', ms: 0, checks: [] } as ProcessedPhoto;
+    this.#processed = {
+      blob: photo.blob,
+      width: photo.width,
+      height: photo.height,
+      bytes: photo.blob.size,
+      type: 'image/jpeg',
+      ms: 0,
+      checks: [],
+    } as ProcessedPhoto;
     this.ref = photo.photoRef;
     this.#fromMemory = true;
     this.#host.requestUpdate();
@@ -189,7 +197,9 @@ export class PhotoController implements ReactiveController {
         this.#processed = processed;
         this.#checks = processed.checks;
         const s = this.#options.strings();
-        this.#options.announce(processed.checks.length ? [s.checksTitle, ...processed.checks.map((c) => s.checkHints[c.code])].join(' ') : '');
+        this.#options.announce(
+          processed.checks.length ? [s.checksTitle, ...processed.checks.map((c) => s.checkHints[c.code])].join(' ') : '',
+        );
         this.#host.requestUpdate();
       },
       (error: unknown) => {

@@ -39,8 +39,10 @@ const de = {
     photo_too_many_pixels: 'Dieses Foto hat zu viele Pixel. Bitte wählen Sie ein kleineres.',
     photo_corrupt: 'Dieses Foto scheint beschädigt zu sein. Bitte wählen Sie ein anderes.',
     photo_unsupported_type: 'Dieser Dateityp wird nicht unterstützt. Bitte wählen Sie ein JPEG-, PNG- oder WebP-Foto.',
-    photo_rejected: 'Der Anprobe-Dienst konnte dieses Foto nicht verwenden. Versuchen Sie eines, auf dem Sie gut zu sehen sind und in die Kamera blicken.',
-    pose_unsupported: 'Mit dieser Pose kann der Anprobe-Dienst nicht arbeiten. Versuchen Sie ein Foto, auf dem Sie gerade stehen und in die Kamera blicken.',
+    photo_rejected:
+      'Der Anprobe-Dienst konnte dieses Foto nicht verwenden. Versuchen Sie eines, auf dem Sie gut zu sehen sind und in die Kamera blicken.',
+    pose_unsupported:
+      'Mit dieser Pose kann der Anprobe-Dienst nicht arbeiten. Versuchen Sie ein Foto, auf dem Sie gerade stehen und in die Kamera blicken.',
     moderation_blocked: 'Der Anprobe-Dienst hat dieses Foto abgelehnt. Bitte wählen Sie ein anderes.',
     garment_rejected: 'Die Anprobe ist für dieses Produkt gerade nicht verfügbar.',
     garment_host_not_allowed: 'Die Anprobe ist für dieses Produkt noch nicht eingerichtet.',
@@ -60,7 +62,8 @@ const de = {
     service_unavailable: 'Die Anprobe ist kurz nicht verfügbar. Bitte versuchen Sie es gleich noch einmal.',
     admin_unauthorized: 'Die Anprobe ist hier nicht verfügbar.',
     turnstile_failed: 'Wir konnten nicht bestätigen, dass die Anfrage von einer Person kommt. Bitte versuchen Sie es erneut.',
-    turnstile_unavailable: 'Die Sicherheitsprüfung konnte nicht geladen werden. Bitte prüfen Sie Ihre Verbindung (oder Ihren Inhaltsblocker) und versuchen Sie es erneut.',
+    turnstile_unavailable:
+      'Die Sicherheitsprüfung konnte nicht geladen werden. Bitte prüfen Sie Ihre Verbindung (oder Ihren Inhaltsblocker) und versuchen Sie es erneut.',
     body_timeout: 'Das Senden Ihres Fotos hat zu lange gedauert. Bitte prüfen Sie Ihre Verbindung und versuchen Sie es erneut.',
     body_too_large: 'Dieses Foto ist zu groß. Bitte wählen Sie ein kleineres.',
     token_scope_mismatch: 'Diese Anprobe gehört zu einer anderen Shop-Seite. Bitte starten Sie hier eine neue.',
@@ -82,7 +85,8 @@ const de = {
   cameraDenied:
     'Der Kamerazugriff ist für diese Website blockiert. Wählen Sie stattdessen ein Foto aus, oder erlauben Sie die Kamera in den Website-Einstellungen Ihres Browsers und versuchen Sie es erneut.',
   cameraNone: 'Auf diesem Gerät wurde keine Kamera gefunden. Wählen Sie stattdessen ein Foto aus.',
-  cameraInUse: 'Ihre Kamera wird gerade von einer anderen App verwendet. Schließen Sie diese App und versuchen Sie es erneut, oder wählen Sie stattdessen ein Foto aus.',
+  cameraInUse:
+    'Ihre Kamera wird gerade von einer anderen App verwendet. Schließen Sie diese App und versuchen Sie es erneut, oder wählen Sie stattdessen ein Foto aus.',
   cameraUnsupported: 'Dieser Browser kann hier keine Live-Kamera anzeigen. Wählen Sie stattdessen ein Foto aus.',
   dropHere: 'Foto hier ablegen',
   dropOrPaste: 'Sie können ein Foto auch hierher ziehen oder einfügen.',
@@ -104,7 +108,8 @@ const de = {
     too_small: 'Das Foto ist klein. Verwenden Sie ein größeres Foto, oder nehmen Sie hier eines mit der Kamera auf.',
     too_dark: 'Das Foto ist zu dunkel. Schalten Sie ein Licht ein oder wenden Sie sich einem Fenster zu, und nehmen Sie es erneut auf.',
     too_bright: 'Das Foto ist zu hell. Gehen Sie aus dem direkten Sonnenlicht oder weg von einer hellen Lampe.',
-    blurry: 'Das Foto wirkt unscharf. Halten Sie das Handy ruhig (oder lehnen Sie es an) und tippen Sie zum Scharfstellen auf den Bildschirm.',
+    blurry:
+      'Das Foto wirkt unscharf. Halten Sie das Handy ruhig (oder lehnen Sie es an) und tippen Sie zum Scharfstellen auf den Bildschirm.',
     landscape: 'Das Foto ist im Querformat. Halten Sie das Handy aufrecht, damit Sie ganz ins Bild passen.',
   },
   useAnyway: 'Trotzdem verwenden',

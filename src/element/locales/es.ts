@@ -40,7 +40,8 @@ const es = {
     photo_corrupt: 'Esa foto parece estar dañada. Elija otra.',
     photo_unsupported_type: 'Ese tipo de archivo no es compatible. Elija una foto JPEG, PNG o WebP.',
     photo_rejected: 'El servicio de prueba no ha podido usar esta foto. Pruebe con una en la que se le vea bien, de frente a la cámara.',
-    pose_unsupported: 'El servicio de prueba no puede trabajar con esta postura. Pruebe con una foto de pie, recto y de frente a la cámara.',
+    pose_unsupported:
+      'El servicio de prueba no puede trabajar con esta postura. Pruebe con una foto de pie, recto y de frente a la cámara.',
     moderation_blocked: 'El servicio de prueba ha rechazado esta foto. Elija otra.',
     garment_rejected: 'La prueba virtual no está disponible para este producto en este momento.',
     garment_host_not_allowed: 'La prueba virtual aún no está configurada para este producto.',
@@ -60,7 +61,8 @@ const es = {
     service_unavailable: 'La prueba virtual no está disponible por un momento. Inténtelo de nuevo enseguida.',
     admin_unauthorized: 'La prueba virtual no está disponible aquí.',
     turnstile_failed: 'No pudimos confirmar que esta solicitud venga de una persona. Inténtelo de nuevo.',
-    turnstile_unavailable: 'No se pudo cargar la comprobación de seguridad. Revise su conexión (o su bloqueador de contenido) e inténtelo de nuevo.',
+    turnstile_unavailable:
+      'No se pudo cargar la comprobación de seguridad. Revise su conexión (o su bloqueador de contenido) e inténtelo de nuevo.',
     body_timeout: 'El envío de su foto tardó demasiado. Compruebe su conexión e inténtelo de nuevo.',
     body_too_large: 'Esa foto es demasiado grande. Elija una más pequeña, por favor.',
     token_scope_mismatch: 'Esta prueba pertenece a otra página de la tienda. Inicie una nueva aquí, por favor.',
@@ -142,14 +144,16 @@ const es = {
   // ---- consent and memory ----
   consentKept: (merchant) =>
     `${merchant} conserva la foto preparada durante una hora aproximadamente, para que pueda probarse más prendas sin volver a subirla, y después la elimina.`,
-  consentProviderRetention: 'Lo que conserva el servicio de prueba, y durante cuánto tiempo, se describe en la política de privacidad de la tienda.',
+  consentProviderRetention:
+    'Lo que conserva el servicio de prueba, y durante cuánto tiempo, se describe en la política de privacidad de la tienda.',
   rememberLabel: 'Recordar mi foto y mis resultados en este dispositivo para mi próxima prueba',
   savedOnDevice: 'Guardada solo en este dispositivo.',
   historyOnDevice: 'Sus pruebas solo están guardadas en este dispositivo.',
   forgetPhoto: 'Eliminar mi foto',
   forgetHistory: 'Borrar mis pruebas',
   forgotten: 'Se han eliminado su foto y sus pruebas anteriores.',
-  forgottenLocally: 'Eliminado de este dispositivo. No se ha podido contactar con la tienda; en cualquier caso, su copia se elimina en menos de una hora.',
+  forgottenLocally:
+    'Eliminado de este dispositivo. No se ha podido contactar con la tienda; en cualquier caso, su copia se elimina en menos de una hora.',
   forgetFailed: 'No se ha podido eliminar su foto guardada. Inténtelo de nuevo.',
   savedPhotoCaption: 'Su foto guardada, solo en este dispositivo',
   useSavedPhoto: 'Usar esta foto',

@@ -40,7 +40,8 @@ const fr = {
     photo_corrupt: 'Cette photo semble endommagée. Veuillez en choisir une autre.',
     photo_unsupported_type: 'Ce type de fichier n’est pas pris en charge. Veuillez choisir une photo JPEG, PNG ou WebP.',
     photo_rejected: 'Le service d’essayage n’a pas pu utiliser cette photo. Essayez-en une où vous êtes bien visible, face à l’objectif.',
-    pose_unsupported: 'Le service d’essayage ne peut pas travailler avec cette pose. Essayez une photo où vous êtes debout, bien droit, face à l’objectif.',
+    pose_unsupported:
+      'Le service d’essayage ne peut pas travailler avec cette pose. Essayez une photo où vous êtes debout, bien droit, face à l’objectif.',
     moderation_blocked: 'Le service d’essayage a refusé cette photo. Veuillez en choisir une autre.',
     garment_rejected: 'L’essayage n’est pas disponible pour ce produit pour le moment.',
     garment_host_not_allowed: 'L’essayage n’est pas encore configuré pour ce produit.',
@@ -60,7 +61,8 @@ const fr = {
     service_unavailable: 'L’essayage est momentanément indisponible. Veuillez réessayer dans un instant.',
     admin_unauthorized: 'L’essayage n’est pas disponible ici.',
     turnstile_failed: 'Nous n’avons pas pu confirmer que cette demande vient d’une personne. Veuillez réessayer.',
-    turnstile_unavailable: 'La vérification de sécurité n’a pas pu se charger. Vérifiez votre connexion (ou votre bloqueur de contenu) et réessayez.',
+    turnstile_unavailable:
+      'La vérification de sécurité n’a pas pu se charger. Vérifiez votre connexion (ou votre bloqueur de contenu) et réessayez.',
     body_timeout: 'L’envoi de votre photo a pris trop de temps. Vérifiez votre connexion et réessayez.',
     body_too_large: 'Cette photo est trop lourde. Veuillez en choisir une plus petite.',
     token_scope_mismatch: 'Cet essayage appartient à une autre page de la boutique. Veuillez en commencer un nouveau ici.',
@@ -82,7 +84,8 @@ const fr = {
   cameraDenied:
     'L’accès à la caméra est bloqué pour ce site. Choisissez plutôt une photo, ou autorisez la caméra dans les paramètres du site de votre navigateur, puis réessayez.',
   cameraNone: 'Aucune caméra n’a été trouvée sur cet appareil. Choisissez plutôt une photo.',
-  cameraInUse: 'Votre caméra est utilisée par une autre application. Fermez cette application et réessayez, ou choisissez plutôt une photo.',
+  cameraInUse:
+    'Votre caméra est utilisée par une autre application. Fermez cette application et réessayez, ou choisissez plutôt une photo.',
   cameraUnsupported: 'Ce navigateur ne peut pas afficher la caméra en direct ici. Choisissez plutôt une photo.',
   dropHere: 'Déposez votre photo ici',
   dropOrPaste: 'Vous pouvez aussi faire glisser une photo ici ou la coller.',

@@ -21,14 +21,33 @@ export function renderError(s: TryOnStrings, { error, canRetry, checking, onRetr
       <div>
         <h3>${s.errorTitle}</h3>
         <p>${error.message}</p>
-        ${error.details?.length ? html`<ul>${error.details.map((d) => html`<li>${d}</li>`)}</ul>` : nothing}
+        ${
+          error.details?.length
+            ? html`<ul>
+                ${error.details.map((d) => html`<li>${d}</li>`)}
+              </ul>`
+            : nothing
+        }
       </div>
     </div>
     <div class="actions">
-      <button part="pick-another" class="button secondary" type="button" ?data-autofocus=${!canRetry} @click=${onPickAnother}>${s.pickAnother}</button>
-      ${canRetry
-        ? html`<button part="retry" class="button primary" type="button" aria-disabled=${checking ? 'true' : nothing} data-autofocus @click=${onRetry}>${checking ? s.checkingBrowser : s.retry}</button>`
-        : nothing}
+      <button part="pick-another" class="button secondary" type="button" ?data-autofocus=${!canRetry} @click=${onPickAnother}>
+        ${s.pickAnother}
+      </button>
+      ${
+        canRetry
+          ? html`<button
+              part="retry"
+              class="button primary"
+              type="button"
+              aria-disabled=${checking ? 'true' : nothing}
+              data-autofocus
+              @click=${onRetry}
+            >
+              ${checking ? s.checkingBrowser : s.retry}
+            </button>`
+          : nothing
+      }
     </div>
   `;
 }

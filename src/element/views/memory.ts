@@ -15,7 +15,13 @@ export interface MemoryActions {
 }
 
 /** The "Remember my photo" box, or, with a photo saved, where it is kept and how to delete it. */
-export function renderMemoryControls(s: TryOnStrings, view: MemoryView, actions: MemoryActions, onForget: () => void, showingSaved: boolean): TemplateResult {
+export function renderMemoryControls(
+  s: TryOnStrings,
+  view: MemoryView,
+  actions: MemoryActions,
+  onForget: () => void,
+  showingSaved: boolean,
+): TemplateResult {
   if (view.photo || view.history.length) {
     // While the saved photo is on screen its caption already says where it is kept.
     return html`<div class="memory">
@@ -32,7 +38,12 @@ export function renderMemoryControls(s: TryOnStrings, view: MemoryView, actions:
 }
 
 /** This product's earlier results: each opens full size, each can be deleted. `lang` formats the dates. */
-export function renderHistory(s: TryOnStrings, view: MemoryView, actions: MemoryActions, lang: string | undefined): TemplateResult | typeof nothing {
+export function renderHistory(
+  s: TryOnStrings,
+  view: MemoryView,
+  actions: MemoryActions,
+  lang: string | undefined,
+): TemplateResult | typeof nothing {
   // Announced through the panel's live region; shown here so it can be read again.
   if (!view.history.length) return view.notice ? html`<p class="note memory-notice">${view.notice}</p>` : nothing;
   const format = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' });
@@ -45,7 +56,13 @@ export function renderHistory(s: TryOnStrings, view: MemoryView, actions: Memory
           <a href=${entry.image} target="_blank" rel="noopener" aria-label=${s.historyOpen(date)}>
             <img src=${entry.image} alt="" loading="lazy" @error=${() => actions.onRemove(entry.image)} />
           </a>
-          <button part="history-delete" class="remove" type="button" aria-label=${s.historyDelete(date)} @click=${() => actions.onRemove(entry.image)}>
+          <button
+            part="history-delete"
+            class="remove"
+            type="button"
+            aria-label=${s.historyDelete(date)}
+            @click=${() => actions.onRemove(entry.image)}
+          >
             <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M7 7l10 10M17 7L7 17" /></svg>
           </button>
         </li>`;

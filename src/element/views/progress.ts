@@ -33,13 +33,21 @@ export function renderProgress({ strings: s, progress, stageText, previewUrl, on
           ({ step, state }, index) =>
             html`<li class="step ${state}" data-step=${step} data-state=${state} aria-current=${state === 'current' ? 'step' : nothing}>
               <span class="step-mark" aria-hidden="true">${state === 'done' ? tick : index + 1}</span>
-              <span class="step-label">${stepLabel(s, step)}</span>${state === 'done'
-                ? html`<span class="visually-hidden">${s.stepDone}</span>`
-                : nothing}
+              <span class="step-label">${stepLabel(s, step)}</span>${
+                state === 'done' ? html`<span class="visually-hidden">${s.stepDone}</span>` : nothing
+              }
             </li>`,
         )}
       </ol>
-      <div class="track" role="progressbar" aria-label=${s.title} aria-valuemin="0" aria-valuemax="100" aria-valuenow=${value} aria-valuetext=${line}>
+      <div
+        class="track"
+        role="progressbar"
+        aria-label=${s.title}
+        aria-valuemin="0"
+        aria-valuemax="100"
+        aria-valuenow=${value}
+        aria-valuetext=${line}
+      >
         <div class="fill" style="width: ${value}%"></div>
       </div>
       <div class="stage-line">

@@ -37,7 +37,9 @@ export function parseCatalog(text: string, source = 'TRYON_CATALOG'): Record<str
   const parsed = Catalog.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ConfigError(`${source}: product "${String(issue?.path[0] ?? '?').slice(0, 64)}" is not valid (${issue?.message ?? 'bad entry'}). Each product needs an absolute "garment" URL and may have "category" and "description".`);
+    throw new ConfigError(
+      `${source}: product "${String(issue?.path[0] ?? '?').slice(0, 64)}" is not valid (${issue?.message ?? 'bad entry'}). Each product needs an absolute "garment" URL and may have "category" and "description".`,
+    );
   }
   return parsed.data as Record<string, CatalogProduct>;
 }
@@ -46,7 +48,8 @@ export function parseCatalog(text: string, source = 'TRYON_CATALOG'): Record<str
 export function loadCatalogFile(path: string): Record<string, CatalogProduct> {
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   const fs = proc?.getBuiltinModule?.('node:fs') as typeof import('node:fs') | undefined;
-  if (!fs) throw new ConfigError('TRYON_CATALOG needs a file system; on this runtime pass the `products` or `resolveProduct` option instead.');
+  if (!fs)
+    throw new ConfigError('TRYON_CATALOG needs a file system; on this runtime pass the `products` or `resolveProduct` option instead.');
   let text: string;
   try {
     text = fs.readFileSync(path, 'utf8');

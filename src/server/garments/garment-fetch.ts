@@ -116,7 +116,8 @@ export function createGarmentFetcher(allowedHosts: readonly string[], transport:
         response = await fetch(url.href, { redirect: 'manual', signal });
       } catch (cause) {
         const refused = (cause as { cause?: unknown })?.cause;
-        if (refused instanceof Error && 'code' in refused && (refused as { code?: unknown }).code === 'garment_address_not_allowed') throw refused;
+        if (refused instanceof Error && 'code' in refused && (refused as { code?: unknown }).code === 'garment_address_not_allowed')
+          throw refused;
         throw garmentProblem('The garment image could not be downloaded. Please check the product image and try again.', cause);
       }
       const location = response.headers.get('location');
@@ -130,7 +131,8 @@ export function createGarmentFetcher(allowedHosts: readonly string[], transport:
       throw garmentProblem(`The garment image could not be downloaded (HTTP ${response.status}). Please check the product image link.`);
     }
     const declared = Number(response.headers.get('content-length') ?? '0');
-    const tooLarge = () => garmentProblem(`The garment image is larger than ${Math.round(maxBytes / (1024 * 1024))} MB. Please use a smaller product image.`);
+    const tooLarge = () =>
+      garmentProblem(`The garment image is larger than ${Math.round(maxBytes / (1024 * 1024))} MB. Please use a smaller product image.`);
     if (declared > maxBytes) {
       await response.body.cancel().catch(() => {});
       throw tooLarge();
@@ -176,5 +178,3 @@ export async function precheckGarmentAddress(rawUrl: string, transport: Promise<
   const { policy } = await transport;
   await checkHostAddresses(new URL(rawUrl).hostname, policy);
 }
-
-export type { Transport as GarmentTransport };

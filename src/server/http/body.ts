@@ -26,14 +26,17 @@ const tooLarge = (limits: BodyLimits) =>
     limits.tooLargeMessage ?? `The upload is larger than ${Math.round(limits.maxBytes / (1024 * 1024))} MB. Please choose a smaller photo.`,
   );
 
-const tooSlow = () =>
-  new ApiError(408, 'body_timeout', 'The upload took too long. Please check your connection and try again.');
+const tooSlow = () => new ApiError(408, 'body_timeout', 'The upload took too long. Please check your connection and try again.');
 
 /**
  * The body's bytes; throws ApiError body_too_large (413) or body_timeout (408) and cancels the
  * stream. `inspect` sees each chunk as it arrives and may throw an ApiError to stop reading.
  */
-export async function readBody(request: Request, limits: BodyLimits, inspect?: (chunk: Uint8Array) => void): Promise<Uint8Array<ArrayBuffer>> {
+export async function readBody(
+  request: Request,
+  limits: BodyLimits,
+  inspect?: (chunk: Uint8Array) => void,
+): Promise<Uint8Array<ArrayBuffer>> {
   const declared = request.headers.get('content-length');
   if (declared !== null && Number(declared) > limits.maxBytes) {
     await request.body?.cancel().catch(() => {});

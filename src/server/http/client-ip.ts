@@ -32,7 +32,10 @@ function fromHeader(headers: Headers, trust: TrustProxy): string | undefined {
   if (!value) return undefined;
   if (trust.header !== 'x-forwarded-for') return value;
   // Entries left of the ones our proxies appended were written by the client and prove nothing.
-  const entries = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const entries = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return entries[entries.length - trust.hops];
 }
 

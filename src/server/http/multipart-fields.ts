@@ -19,7 +19,11 @@ export function fieldRule(allowed: readonly string[]): (name: string) => void {
   const seen = new Set<string>();
   return (name) => {
     if (!allowed.includes(name)) {
-      throw new ApiError(400, 'bad_request', `The field "${printable(name)}" is not part of this request; send only ${allowed.join(', ')}.`);
+      throw new ApiError(
+        400,
+        'bad_request',
+        `The field "${printable(name)}" is not part of this request; send only ${allowed.join(', ')}.`,
+      );
     }
     // A field sent twice could be read one way here and another way by a provider: refuse it.
     if (seen.has(name)) throw new ApiError(400, 'bad_request', `The field "${name}" was sent more than once; send it once.`);

@@ -49,7 +49,12 @@ export interface AccessOptions {
 }
 
 /** The last entry of a forwarded header: the one the merchant's nearest proxy wrote. */
-const lastEntry = (value: string | undefined) => value?.split(',').map((s) => s.trim()).filter(Boolean).pop();
+const lastEntry = (value: string | undefined) =>
+  value
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .pop();
 
 /**
  * The origins the endpoint itself is reached at: the configured public URL, the request's own
@@ -86,9 +91,14 @@ export function forwardedOrigin(request: Request): string | undefined {
 const OPEN_ROUTES = /^\/(health|files\/[^/]*|webhooks\/[^/]*)$/;
 
 const refuseOrigin = () =>
-  errorResponse(403, 'origin_not_allowed', 'This store is not allowed to use this try-on endpoint. The store owner can add it to TRYON_ALLOWED_ORIGINS (or, for the endpoint\'s own pages behind a proxy, set TRYON_PUBLIC_URL).', {
-    headers: { vary: 'Origin' },
-  });
+  errorResponse(
+    403,
+    'origin_not_allowed',
+    "This store is not allowed to use this try-on endpoint. The store owner can add it to TRYON_ALLOWED_ORIGINS (or, for the endpoint's own pages behind a proxy, set TRYON_PUBLIC_URL).",
+    {
+      headers: { vary: 'Origin' },
+    },
+  );
 
 export function originAccess(options: AccessOptions): MiddlewareHandler[] {
   const { allowedOrigins, shopifySecret, basePath } = options;

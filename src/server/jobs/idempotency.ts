@@ -34,7 +34,11 @@ const WAIT_MAX_MS = 1000;
 export function checkIdempotencyKey(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   if (!/^[\x21-\x7e]{1,255}$/.test(value)) {
-    throw new ApiError(400, 'idempotency_key_invalid', 'The Idempotency-Key header must be 1 to 255 visible ASCII characters, such as a UUID.');
+    throw new ApiError(
+      400,
+      'idempotency_key_invalid',
+      'The Idempotency-Key header must be 1 to 255 visible ASCII characters, such as a UUID.',
+    );
   }
   return value;
 }
@@ -63,7 +67,11 @@ export async function fingerprint(parts: Array<string | Uint8Array>): Promise<st
 }
 
 const reused = () =>
-  new ApiError(422, 'idempotency_key_invalid', 'This Idempotency-Key was already used for a different try-on. Use a new key for each new try-on.');
+  new ApiError(
+    422,
+    'idempotency_key_invalid',
+    'This Idempotency-Key was already used for a different try-on. Use a new key for each new try-on.',
+  );
 
 type IdempotencyRecord<T> =
   | { state: 'pending'; owner: string; print: string }
@@ -84,7 +92,6 @@ export interface IdempotencyScope {
  * tenants' keys can never collide however the client spells its key.
  */
 export const idempotencyRecordKey = ({ scope, provider, key }: IdempotencyScope) => `idem:${scope}:${provider}:${key}`;
-
 
 /**
  * Runs `work` once per key; every other call with the key and the same fingerprint gets the same

@@ -32,7 +32,12 @@ async function append(store: Store, key: string, ids: readonly string[]): Promis
 export const fileIdOf = (url: string) => url.slice(url.lastIndexOf('/') + 1);
 
 /** Publishes the stored photo at a public, unguessable URL for one job; returns the URL and the file id. */
-export async function publishJobPhoto(store: Store, publicUrl: string, ref: string, type: string): Promise<{ url: string; fileId: string }> {
+export async function publishJobPhoto(
+  store: Store,
+  publicUrl: string,
+  ref: string,
+  type: string,
+): Promise<{ url: string; fileId: string }> {
   const url = await new FileHost(store, publicUrl).publishAlias(photoKey(ref), type, PHOTO_TTL_MS);
   const fileId = fileIdOf(url);
   await append(store, aliasesKey(ref), [fileId]);
@@ -43,14 +48,21 @@ export async function publishJobPhoto(store: Store, publicUrl: string, ref: stri
  * Records the files published while a job was started (a demo result), under the job and under
  * the photo it was made from, so deleting either removes them.
  */
-export async function recordJobFiles(store: Store, ref: string, provider: string, jobId: string, fileIds: readonly string[]): Promise<void> {
+export async function recordJobFiles(
+  store: Store,
+  ref: string,
+  provider: string,
+  jobId: string,
+  fileIds: readonly string[],
+): Promise<void> {
   await append(store, jobFilesKey(provider, jobId), fileIds);
   await append(store, aliasesKey(ref), fileIds);
 }
 
 /** Removes the files published for one job (its results, its photo URL). Idempotent. */
 export async function forgetJobFiles(store: Store, provider: string, jobId: string, photoFile?: string): Promise<void> {
-  for (const id of [...(await listOf(store, jobFilesKey(provider, jobId))), ...(photoFile ? [photoFile] : [])]) await store.delete(fileKey(id));
+  for (const id of [...(await listOf(store, jobFilesKey(provider, jobId))), ...(photoFile ? [photoFile] : [])])
+    await store.delete(fileKey(id));
   await store.delete(jobFilesKey(provider, jobId));
 }
 

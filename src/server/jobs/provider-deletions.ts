@@ -20,7 +20,6 @@ import { PHOTO_TTL_MS } from './photos.ts';
 import { ProviderError } from '../providers/errors.ts';
 
 export type ProviderRetention = 'delivered' | 'photo';
-export const PROVIDER_RETENTIONS: readonly ProviderRetention[] = ['delivered', 'photo'];
 
 interface PendingDeletion {
   provider: string;
@@ -94,7 +93,12 @@ export class ProviderDeletions {
       return true;
     } catch (error) {
       await this.#schedule({ provider, photoRef, at: this.now() + 30_000, attempts: 1 });
-      this.log({ event: 'provider_photo_delete_failed', provider, attempts: 1, detail: error instanceof Error ? error.message : 'unknown' });
+      this.log({
+        event: 'provider_photo_delete_failed',
+        provider,
+        attempts: 1,
+        detail: error instanceof Error ? error.message : 'unknown',
+      });
       return false;
     }
   }
@@ -117,7 +121,12 @@ export class ProviderDeletions {
         const attempts = item.attempts + 1;
         const delay = Math.min(MAX_DELAY_MS, 30_000 * 2 ** Math.min(attempts, 10));
         await this.#schedule({ ...item, at: this.now() + delay, attempts });
-        this.log({ event: 'provider_photo_delete_failed', provider: item.provider, attempts, detail: error instanceof Error ? error.message : 'unknown' });
+        this.log({
+          event: 'provider_photo_delete_failed',
+          provider: item.provider,
+          attempts,
+          detail: error instanceof Error ? error.message : 'unknown',
+        });
       }
     }
     return due.length;
@@ -133,7 +142,8 @@ export class ProviderDeletions {
       // One entry per photo and provider: the earliest due time wins.
       const same = list.find((d) => d.provider === item.provider && d.photoRef === item.photoRef);
       if (!same) list.push(item);
-      else if (item.at < same.at || item.attempts > same.attempts) Object.assign(same, { at: Math.min(same.at, item.at), attempts: Math.max(same.attempts, item.attempts) });
+      else if (item.at < same.at || item.attempts > same.attempts)
+        Object.assign(same, { at: Math.min(same.at, item.at), attempts: Math.max(same.attempts, item.attempts) });
       return undefined;
     });
   }
@@ -153,9 +163,10 @@ export class ProviderDeletions {
       const result = change(list, this.now());
       const next = JSON.stringify(list);
       if (next === (raw ?? '[]')) return result;
-      const written = raw === undefined
-        ? await this.store.setIfAbsent(PENDING_KEY, next, PENDING_TTL_MS)
-        : await this.store.setIfEquals(PENDING_KEY, raw, next, PENDING_TTL_MS);
+      const written =
+        raw === undefined
+          ? await this.store.setIfAbsent(PENDING_KEY, next, PENDING_TTL_MS)
+          : await this.store.setIfEquals(PENDING_KEY, raw, next, PENDING_TTL_MS);
       if (written) return result;
     }
     throw new Error('The list of pending provider deletions kept changing under us; try again.');

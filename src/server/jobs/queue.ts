@@ -84,7 +84,10 @@ async function queuedStatus(
     const photo = await loadPhoto(record.photoRef);
     if (!photo) {
       await ctx.budget?.leave(record.ticket.id);
-      return save({ status: 'failed', error: { code: 'job_expired', message: 'Your photo is no longer available. Please start a new try-on.' } });
+      return save({
+        status: 'failed',
+        error: { code: 'job_expired', message: 'Your photo is no longer available. Please start a new try-on.' },
+      });
     }
     const input: SubmitInput = {
       photo: { ...photo, ...(record.photoUrl ? { url: record.photoUrl } : {}) },

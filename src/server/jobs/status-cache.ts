@@ -76,7 +76,8 @@ export class StatusCache {
     const key = StatusCache.key(adapter.name, jobId);
     const raw = await this.store.get(key);
     const cached = raw ? (JSON.parse(raw) as Cached) : undefined;
-    if (cached && (isFinal(cached.state) || this.now() - cached.at < Math.max(adapter.pollIntervalMs, cached.freshMs ?? 0))) return cached.state;
+    if (cached && (isFinal(cached.state) || this.now() - cached.at < Math.max(adapter.pollIntervalMs, cached.freshMs ?? 0)))
+      return cached.state;
 
     // No await between this check and the set below, so concurrent polls cannot both start a call.
     const running = this.#inflight.get(key);
@@ -127,7 +128,9 @@ export class StatusCache {
       this.onUnlistedWord(provider, word);
     }
     if (this.now() - startedAt <= UNLISTED_WORD_DEADLINE_MS) return { status: state.status };
-    const { code, message } = describeProviderError(new ProviderError('timeout', 'The job never reached a status word its document lists.'));
+    const { code, message } = describeProviderError(
+      new ProviderError('timeout', 'The job never reached a status word its document lists.'),
+    );
     return { status: 'failed', error: { code, message } };
   }
 }

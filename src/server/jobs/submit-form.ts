@@ -65,11 +65,7 @@ export async function readSubmitFields(
 
   const categoryValue = text(form, SUBMIT_FIELDS.category) ?? product?.category;
   if (!isCategory(categoryValue)) {
-    throw new ApiError(
-      400,
-      'category_invalid',
-      `The category must be one of: ${CATEGORIES.join(', ')}.`,
-    );
+    throw new ApiError(400, 'category_invalid', `The category must be one of: ${CATEGORIES.join(', ')}.`);
   }
   if (adapter.categories[categoryValue] === undefined) {
     throw new ApiError(422, 'unsupported_category', `This try-on service cannot show ${categoryValue} items. Please try another product.`);

@@ -49,7 +49,12 @@ export const KEY_DERIVATION = {
 export const scopeMismatch = () =>
   new ApiError(403, 'token_scope_mismatch', 'This try-on belongs to another store. Please start a new try-on here.');
 
-const hkdf = (info: string): HkdfParams => ({ name: 'HKDF', hash: 'SHA-256', salt: encoder.encode(KEY_DERIVATION.salt), info: encoder.encode(info) });
+const hkdf = (info: string): HkdfParams => ({
+  name: 'HKDF',
+  hash: 'SHA-256',
+  salt: encoder.encode(KEY_DERIVATION.salt),
+  info: encoder.encode(info),
+});
 
 /** The secret the provider adapters get as `ctx.secret`: 256 bits derived from TRYON_SECRET, base64url. */
 export async function deriveProviderSecret(secret: string): Promise<string> {
@@ -61,7 +66,10 @@ async function deriveKeys(secret: string): Promise<{ job: CryptoKey; photo: Cryp
   const base = await crypto.subtle.importKey('raw', encoder.encode(secret), 'HKDF', false, ['deriveKey']);
   const [job, photo] = await Promise.all([
     crypto.subtle.deriveKey(hkdf(KEY_DERIVATION.jobTokenInfo), base, { name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']),
-    crypto.subtle.deriveKey(hkdf(KEY_DERIVATION.photoHandleInfo), base, { name: 'HMAC', hash: 'SHA-256', length: 256 }, false, ['sign', 'verify']),
+    crypto.subtle.deriveKey(hkdf(KEY_DERIVATION.photoHandleInfo), base, { name: 'HMAC', hash: 'SHA-256', length: 256 }, false, [
+      'sign',
+      'verify',
+    ]),
   ]);
   return { job, photo };
 }
@@ -78,7 +86,13 @@ export class TokenSigner {
   /** A compact JWE for a job, valid for `ttlMs`: opaque to whoever holds it. */
   async signJob(claims: Omit<JobClaims, 'expiresAt'>, ttlMs: number): Promise<string> {
     const nowSec = Math.floor(this.#now() / 1000);
-    return new EncryptJWT({ p: claims.provider, j: claims.jobId, r: claims.photoRef, s: claims.scope, ...(claims.photoFile ? { f: claims.photoFile } : {}) })
+    return new EncryptJWT({
+      p: claims.provider,
+      j: claims.jobId,
+      r: claims.photoRef,
+      s: claims.scope,
+      ...(claims.photoFile ? { f: claims.photoFile } : {}),
+    })
       .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
       .setAudience(JOB_AUDIENCE)
       .setIssuedAt(nowSec)

@@ -55,7 +55,8 @@ export const DEFAULT_LIMITS: LimitsConfig = {
 };
 
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
-const RATE_HINT = 'TRYON_RATE_LIMITS must be comma-separated name=count/window pairs, e.g. submit-ip=30/1m,poll-shopper=120/60s,shop-day=1000 ("off" turns one off)';
+const RATE_HINT =
+  'TRYON_RATE_LIMITS must be comma-separated name=count/window pairs, e.g. submit-ip=30/1m,poll-shopper=120/60s,shop-day=1000 ("off" turns one off)';
 
 function count(raw: string, setting: string): number {
   if (!/^\d{1,9}$/.test(raw) || Number(raw) < 1) throw new ConfigError(`${setting} must be a whole number of at least 1 (or "off").`);
@@ -74,16 +75,27 @@ function windowLimit(raw: string, name: string): WindowLimit {
 /** `submit-ip=30/1m,poll-ip=off,shop-day=500` → RateLimitOptions. Throws ConfigError naming the setting. */
 export function parseRateLimits(value: string): RateLimitOptions {
   const out: RateLimitOptions = {};
-  for (const pair of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const pair of value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const eq = pair.indexOf('=');
     const name = (eq > 0 ? pair.slice(0, eq) : pair).trim().toLowerCase();
-    const raw = eq > 0 ? pair.slice(eq + 1).trim().toLowerCase() : '';
+    const raw =
+      eq > 0
+        ? pair
+            .slice(eq + 1)
+            .trim()
+            .toLowerCase()
+        : '';
     if (name === 'shop-day') {
       out['shop-day'] = raw === 'off' ? false : count(raw, 'TRYON_RATE_LIMITS shop-day');
     } else if ((WINDOW_POLICIES as readonly string[]).includes(name)) {
       out[name as WindowPolicy] = raw === 'off' ? false : windowLimit(raw, name);
     } else {
-      throw new ConfigError(`${RATE_HINT}. Known names: ${[...WINDOW_POLICIES, 'shop-day'].join(', ')}; "${name.slice(0, 40)}" is not one.`);
+      throw new ConfigError(
+        `${RATE_HINT}. Known names: ${[...WINDOW_POLICIES, 'shop-day'].join(', ')}; "${name.slice(0, 40)}" is not one.`,
+      );
     }
   }
   return out;
@@ -106,7 +118,9 @@ export function parseTrustProxy(value: string): TrustProxy {
   const match = /^([a-z0-9-]{1,64})(?::(\d{1,2}))?$/i.exec(value.trim());
   const hops = match?.[2] === undefined ? 1 : Number(match[2]);
   if (!match || hops < 1 || (match[2] !== undefined && match[1]!.toLowerCase() !== 'x-forwarded-for')) {
-    throw new ConfigError('TRYON_TRUST_PROXY must name the header your proxy sets to the client IP, e.g. x-forwarded-for, x-forwarded-for:2 or cf-connecting-ip.');
+    throw new ConfigError(
+      'TRYON_TRUST_PROXY must name the header your proxy sets to the client IP, e.g. x-forwarded-for, x-forwarded-for:2 or cf-connecting-ip.',
+    );
   }
   return { header: match[1]!.toLowerCase(), hops };
 }
@@ -117,14 +131,18 @@ export function resolveLimits(options: { rateLimits?: RateLimitOptions; dailyLim
   for (const name of WINDOW_POLICIES) {
     const limit = options.rateLimits?.[name];
     if (limit === undefined) continue;
-    if (limit !== false && !(Number.isInteger(limit.points) && limit.points >= 1 && Number.isInteger(limit.windowSec) && limit.windowSec >= 1)) {
+    if (
+      limit !== false &&
+      !(Number.isInteger(limit.points) && limit.points >= 1 && Number.isInteger(limit.windowSec) && limit.windowSec >= 1)
+    ) {
       throw new ConfigError(`rateLimits["${name}"] (TRYON_RATE_LIMITS) needs whole numbers: points ≥ 1 and windowSec ≥ 1, or false.`);
     }
     windows[name] = limit;
   }
   const daily = (value: number | false | undefined, fallback: number | false, setting: string) => {
     if (value === undefined) return fallback;
-    if (value !== false && !(Number.isInteger(value) && value >= 1)) throw new ConfigError(`${setting} must be a whole number of at least 1, or off.`);
+    if (value !== false && !(Number.isInteger(value) && value >= 1))
+      throw new ConfigError(`${setting} must be a whole number of at least 1, or off.`);
     return value;
   };
   return {

@@ -48,7 +48,8 @@ export class LimitError extends ApiError {
  */
 const notCharged = (error: unknown) =>
   error instanceof ApiError ||
-  (error instanceof ProviderError && (error.kind === 'auth' || error.kind === 'rejected' || error.kind === 'busy' || error.kind === 'unavailable'));
+  (error instanceof ProviderError &&
+    (error.kind === 'auth' || error.kind === 'rejected' || error.kind === 'busy' || error.kind === 'unavailable'));
 
 export class Limits {
   readonly #config: LimitsConfig;
@@ -124,7 +125,11 @@ export class Limits {
       if (res.consumedPoints > cap) {
         await giveBack();
         this.#record(c, { policy, quota: cap, windowSec: DAY_SEC, remaining: 0, resetSec });
-        this.#log.warn({ event: 'limit', policy, message: `The daily cap of ${cap} generations is reached; new try-ons are refused until 00:00 UTC.` });
+        this.#log.warn({
+          event: 'limit',
+          policy,
+          message: `The daily cap of ${cap} generations is reached; new try-ons are refused until 00:00 UTC.`,
+        });
         throw new LimitError(true, resetSec);
       }
     }
@@ -142,7 +147,8 @@ export class Limits {
       this.#warnedNoIp = true;
       this.#log.warn({
         event: 'config',
-        message: 'The client IP is unknown on this runtime, so per-IP limits are off. Set TRYON_TRUST_PROXY to the header your platform sets (e.g. x-forwarded-for, cf-connecting-ip).',
+        message:
+          'The client IP is unknown on this runtime, so per-IP limits are off. Set TRYON_TRUST_PROXY to the header your platform sets (e.g. x-forwarded-for, cf-connecting-ip).',
       });
     }
     return ip;
@@ -153,7 +159,13 @@ export class Limits {
     if (!limit || key === undefined) return;
     const res = await this.#consume(await this.#limiter(policy, limit.points, limit.windowSec), key);
     const resetSec = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
-    this.#record(c, { policy, quota: limit.points, windowSec: limit.windowSec, remaining: Math.max(0, limit.points - res.consumedPoints), resetSec });
+    this.#record(c, {
+      policy,
+      quota: limit.points,
+      windowSec: limit.windowSec,
+      remaining: Math.max(0, limit.points - res.consumedPoints),
+      resetSec,
+    });
     if (res.consumedPoints > limit.points) {
       this.#log.info({ event: 'limit', policy });
       throw new LimitError(false, resetSec);

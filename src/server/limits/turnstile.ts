@@ -59,7 +59,9 @@ export async function verifyTurnstile(
     if (!response.ok) throw new Error(`siteverify HTTP ${response.status}`);
     answer = Siteverify.parse(await response.json());
   } catch {
-    throw new ApiError(503, 'service_unavailable', 'The security check is unavailable right now. Please try again in a moment.', { retryAfterSec: 5 });
+    throw new ApiError(503, 'service_unavailable', 'The security check is unavailable right now. Please try again in a moment.', {
+      retryAfterSec: 5,
+    });
   }
   if (!answer.success) throw refused();
   if (!answer.hostname || !hostnames.includes(answer.hostname.toLowerCase())) throw refused();
@@ -67,7 +69,12 @@ export async function verifyTurnstile(
 }
 
 /** Where the widget may run: the configured hostnames, else the storefronts this endpoint serves. */
-export function expectedHostnames(options: TurnstileOptions, request: { url: string; origin?: string | undefined; shop?: string | undefined }, allowedOrigins: readonly string[], publicUrl?: string): string[] {
+export function expectedHostnames(
+  options: TurnstileOptions,
+  request: { url: string; origin?: string | undefined; shop?: string | undefined },
+  allowedOrigins: readonly string[],
+  publicUrl?: string,
+): string[] {
   if (options.hostnames?.length) return options.hostnames.map((h) => h.toLowerCase());
   const hosts = new Set<string>([new URL(request.url).hostname]);
   for (const origin of allowedOrigins) hosts.add(new URL(origin).hostname);

@@ -161,7 +161,8 @@ export class AccountBudget {
         if (recent.length >= pace) waitMs = Math.max(waitMs, recent[recent.length - pace]! + this.#pace - now);
       }
       if (waitMs > 0) {
-        const place = ticket && routeClass === 'generate' ? { position: ahead + 1, etaSec: Math.max(1, Math.ceil(waitMs / 1000)) } : undefined;
+        const place =
+          ticket && routeClass === 'generate' ? { position: ahead + 1, etaSec: Math.max(1, Math.ceil(waitMs / 1000)) } : undefined;
         return { ok: false as const, waitMs, ...(place ? { place } : {}) };
       }
       log.push(now);
@@ -288,9 +289,10 @@ export class AccountBudget {
       const result = change(state, now);
       const next = JSON.stringify(state);
       if (next === raw) return result;
-      const written = raw === undefined
-        ? await this.store.setIfAbsent(this.#key, next, STATE_TTL_MS)
-        : await this.store.setIfEquals(this.#key, raw, next, STATE_TTL_MS);
+      const written =
+        raw === undefined
+          ? await this.store.setIfAbsent(this.#key, next, STATE_TTL_MS)
+          : await this.store.setIfEquals(this.#key, raw, next, STATE_TTL_MS);
       if (written) return result;
     }
     throw new Error(`The budget of ${this.account} kept changing under us; try again.`);

@@ -10,15 +10,7 @@ import type { QueuePlace } from './budget.ts';
  * - nobody's (`deferred`: the account's budget had no room, so nothing was sent; try later).
  */
 export type ProviderErrorKind =
-  | 'auth'
-  | 'busy'
-  | 'unavailable'
-  | 'timeout'
-  | 'bad_response'
-  | 'rejected'
-  | 'not_found'
-  | 'bad_webhook'
-  | 'deferred';
+  'auth' | 'busy' | 'unavailable' | 'timeout' | 'bad_response' | 'rejected' | 'not_found' | 'bad_webhook' | 'deferred';
 
 export interface ProviderErrorInit {
   /** Seconds the provider asked us to wait (from Retry-After), for `busy`. */
@@ -65,7 +57,7 @@ export function describeProviderError(error: ProviderError): {
         status: 502,
         code: 'provider_auth',
         message:
-          'The try-on service refused this store\'s credentials. The store owner needs to check the API key and credits; please try again later.',
+          "The try-on service refused this store's credentials. The store owner needs to check the API key and credits; please try again later.",
       };
     case 'busy':
     // Deferred work normally waits in line; only a caller that cannot wait answers with it.

@@ -53,15 +53,10 @@ export interface ProviderRequestInit extends Omit<RequestInit, 'signal'> {
   policy?: Partial<RetryPolicy>;
 }
 
-
 const backoff = (attempt: number, base: number) => Math.random() * base * 2 ** attempt;
 
 /** Calls `{ctx.baseUrl}{path}`; resolves with a 2xx (or `accept`ed) Response, else throws ProviderError. */
-export async function providerFetch(
-  ctx: ProviderContext,
-  path: string,
-  init: ProviderRequestInit,
-): Promise<Response> {
+export async function providerFetch(ctx: ProviderContext, path: string, init: ProviderRequestInit): Promise<Response> {
   const policy = { ...defaultRetryPolicy, ...init.policy };
   const url = /^https?:\/\//.test(path) ? path : `${ctx.baseUrl}${path}`;
   const { retry, accept = [], policy: _policy, jobRead = false, routeClass, slot = false, ...requestInit } = init;
@@ -140,9 +135,13 @@ export async function providerFetch(
     }
     if (status === 404) {
       if (jobRead) throw new ProviderError('not_found', 'The provider does not know this job.', { providerStatus: status });
-      throw new ProviderError('bad_response', `The provider has nothing at ${new URL(url).pathname} (HTTP 404): check its base URL setting.`, {
-        providerStatus: status,
-      });
+      throw new ProviderError(
+        'bad_response',
+        `The provider has nothing at ${new URL(url).pathname} (HTTP 404): check its base URL setting.`,
+        {
+          providerStatus: status,
+        },
+      );
     }
     if (status >= 500) {
       if (retry === 'safe' && failures < policy.retries) {
@@ -171,10 +170,6 @@ export async function readJson<T = unknown>(response: Response): Promise<T> {
 }
 
 /** Convenience: providerFetch + readJson. */
-export async function providerJson<T = unknown>(
-  ctx: ProviderContext,
-  path: string,
-  init: ProviderRequestInit,
-): Promise<T> {
+export async function providerJson<T = unknown>(ctx: ProviderContext, path: string, init: ProviderRequestInit): Promise<T> {
   return readJson<T>(await providerFetch(ctx, path, init));
 }

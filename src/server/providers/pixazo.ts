@@ -105,7 +105,8 @@ export const PIXAZO_STATUS_WORDS: Readonly<Record<string, JobStatus>> = { succee
 /** A prediction (`{ status, output, error }`) in our words; `output` is a URL or a list of them. */
 export function mapPixazoPrediction(body: unknown): JobState {
   const prediction = body as { status?: unknown; output?: unknown; error?: unknown } | null;
-  if (!prediction || typeof prediction !== 'object') throw new ProviderError('bad_response', `${LABEL} answered a poll without a prediction.`);
+  if (!prediction || typeof prediction !== 'object')
+    throw new ProviderError('bad_response', `${LABEL} answered a poll without a prediction.`);
   if (listedStatus(PIXAZO_STATUS_WORDS, prediction.status) === 'completed') {
     const list = Array.isArray(prediction.output) ? prediction.output : [prediction.output];
     const images = list.filter((u): u is string => typeof u === 'string' && /^(https?:\/\/|data:image\/)/.test(u));

@@ -70,7 +70,10 @@ export class Spend {
    * `force`), with a warning when they are under it. Never throws: a balance is not worth a failed
    * request.
    */
-  async credits(target: Pick<SpendTarget, 'adapter' | 'ctx'>, force = false): Promise<{ remaining: number; unit: string } | { error: string } | undefined> {
+  async credits(
+    target: Pick<SpendTarget, 'adapter' | 'ctx'>,
+    force = false,
+  ): Promise<{ remaining: number; unit: string } | { error: string } | undefined> {
     const { adapter, ctx } = target;
     if (!adapter.credits) return undefined;
     // Outside the admin route, only for a merchant who asked to be warned (it may cost a read).

@@ -70,7 +70,10 @@ export interface ProviderContext {
    * ProviderError('rejected', code garment_rejected) when the image cannot be had, or ApiError
    * garment_address_not_allowed. Adapters that download garments must use this, never `fetch`.
    */
-  fetchGarment(url: string, limits?: { maxBytes?: number; timeoutMs?: number; signal?: AbortSignal }): Promise<{ bytes: Uint8Array; type: string }>;
+  fetchGarment(
+    url: string,
+    limits?: { maxBytes?: number; timeoutMs?: number; signal?: AbortSignal },
+  ): Promise<{ bytes: Uint8Array; type: string }>;
   signal?: AbortSignal;
   /**
    * The provider account's shared budget (budget.ts). Every call an adapter makes through

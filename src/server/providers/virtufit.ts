@@ -95,9 +95,7 @@ export function generateFields(
 export const mapVirtufitFailure = (text: string | undefined): ErrorBody => mapFailure(text);
 
 function outputUrls(body: { output_urls?: unknown; output_url?: unknown }): string[] | undefined {
-  const urls = Array.isArray(body.output_urls)
-    ? body.output_urls.filter((u): u is string => typeof u === 'string' && u !== '')
-    : [];
+  const urls = Array.isArray(body.output_urls) ? body.output_urls.filter((u): u is string => typeof u === 'string' && u !== '') : [];
   if (urls.length === 0 && typeof body.output_url === 'string' && body.output_url !== '') urls.push(body.output_url);
   return urls.length ? urls : undefined;
 }
@@ -165,13 +163,6 @@ function fromHex(hex: string): Uint8Array<ArrayBuffer> {
 export async function virtufitWebhookSecret(endpointSecret: string): Promise<string> {
   const key = await hmacKey(endpointSecret, 'sign');
   return toHex(await crypto.subtle.sign('HMAC', key, encoder.encode('try-on-button virtufit webhook v1')));
-}
-
-/** HMAC-SHA256 of `body` in hex, as VirtuFit puts in X-VirtuFit-Signature. */
-export async function signVirtufitBody(secret: string, body: string | Uint8Array): Promise<string> {
-  const key = await hmacKey(secret, 'sign');
-  const data = typeof body === 'string' ? encoder.encode(body) : body.slice();
-  return toHex(await crypto.subtle.sign('HMAC', key, data));
 }
 
 /** Checks a signature header (hex, optionally `sha256=`-prefixed) in constant time. */

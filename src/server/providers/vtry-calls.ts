@@ -95,7 +95,12 @@ export async function addClothes(garmentUrl: string, ctx: ProviderContext): Prom
 /** Finds the item a completed clothes job made: the first page (newest first), then the last. */
 export async function resolveClothId(ctx: ProviderContext, job: VtryJob, garmentUrl: string): Promise<string | undefined> {
   const list = (page: number) =>
-    providerJson(ctx, `/api/v1/clothes?page=${page}&pageSize=100`, { method: 'GET', headers: auth(ctx), retry: 'safe', routeClass: 'read' });
+    providerJson(ctx, `/api/v1/clothes?page=${page}&pageSize=100`, {
+      method: 'GET',
+      headers: auth(ctx),
+      retry: 'safe',
+      routeClass: 'read',
+    });
   const first = await list(1);
   const found = findClothId(first, job, garmentUrl);
   if (found) return found;

@@ -10,7 +10,6 @@ import { listedStatus, unlistedWord } from './status-words.ts';
 
 const DESCRIPTION_MAX_CHARS = 120;
 
-
 export const VTRY_MODELS = ['NanoBanana', 'NanoBanana2'] as const;
 export type VtryModel = (typeof VTRY_MODELS)[number];
 
@@ -83,7 +82,10 @@ export function clothesForm(garmentUrl: string): FormData {
 
 /** Product titles are merchant text of any length; the prompt gets one tidy line. */
 export function cleanDescription(text: string | undefined): string | undefined {
-  const clean = (text ?? '').replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const clean = (text ?? '')
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return clean === '' ? undefined : clean.slice(0, DESCRIPTION_MAX_CHARS);
 }
 
@@ -256,4 +258,3 @@ export function staleIds(errorText: string | undefined): { person: boolean; clot
   const cloth = /cloth/.test(t);
   return person || cloth ? { person, cloth } : { person: true, cloth: true };
 }
-

@@ -23,7 +23,7 @@
  *   instead of risking a second charge.
  */
 import type { ErrorBody } from '../../protocol.ts';
-import type { JobState, ProviderAdapter, ProviderContext, ProviderPhoto, SubmitInput, SubmitResult, } from './types.ts';
+import type { JobState, ProviderAdapter, ProviderContext, ProviderPhoto, SubmitInput, SubmitResult } from './types.ts';
 import type { Ticket } from './budget.ts';
 import { ProviderError, describeProviderError } from './errors.ts';
 import {
@@ -41,7 +41,17 @@ import {
 } from './vtry-words.ts';
 import { sleep } from '../../shared/time.ts';
 import { tryLease } from '../store/lease.ts';
-import { addClothes, checkKey, createPerson, deletePerson, getJob, randomHex, resolveClothId, startCompose, startGeneration } from './vtry-calls.ts';
+import {
+  addClothes,
+  checkKey,
+  createPerson,
+  deletePerson,
+  getJob,
+  randomHex,
+  resolveClothId,
+  startCompose,
+  startGeneration,
+} from './vtry-calls.ts';
 
 export * from './vtry-words.ts';
 
@@ -111,8 +121,7 @@ async function readRecord<T>(ctx: ProviderContext, key: string): Promise<T | und
   }
 }
 
-const writeRecord = (ctx: ProviderContext, key: string, value: unknown, ttlMs: number) =>
-  ctx.store.set(key, JSON.stringify(value), ttlMs);
+const writeRecord = (ctx: ProviderContext, key: string, value: unknown, ttlMs: number) => ctx.store.set(key, JSON.stringify(value), ttlMs);
 
 const hex = (bytes: ArrayBuffer) => Array.from(new Uint8Array(bytes).subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join('');
 
@@ -123,7 +132,13 @@ async function hashOf(text: string): Promise<string> {
 
 /** The photo's person key: an HMAC of its bytes under the endpoint secret (the bytes never leave). */
 async function personKeyOf(photo: ProviderPhoto, ctx: ProviderContext): Promise<string> {
-  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(`vtry person\n${ctx.secret}`), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const key = await crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(`vtry person\n${ctx.secret}`),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  );
   return vtryKeys.person(hex(await crypto.subtle.sign('HMAC', key, photo.bytes.slice())));
 }
 
@@ -176,59 +191,75 @@ async function step<T>(fn: () => Promise<T>, waiting: { place?: JobState['queue'
  * compose, read the compose. Throws `rejected` for a photo Vtry refused; `not_found` when the
  * person is gone and there is no photo to make it again (the shopper deleted it).
  */
-async function stepPerson(ctx: ProviderContext, personKey: string, model: VtryModel, photo: ProviderPhoto | undefined, waiting: { place?: JobState['queue'] }): Promise<PersonRecord | undefined> {
-  return withLock(ctx, personKey, async () => {
-    let record = await readRecord<PersonRecord>(ctx, personKey);
-    if (record?.rejected) throw new ProviderError('rejected', record.rejected.message, { code: record.rejected.code });
-    if (record?.ready) return record;
-    if (!record) {
-      if (!photo) throw new ProviderError('not_found', 'The shopper photo of this Vtry job is no longer held.');
-      // A deferred creation throws: the handler queues the whole submit and retries it with the photo.
-      record = { id: await createPerson(photo, ctx) };
-      await writeRecord(ctx, personKey, record, PERSON_TTL_MS);
-    }
-    if (record.compose) {
-      let job;
-      try {
-        job = await getJob(ctx, record.compose);
-      } catch (error) {
-        // The compose job is gone at Vtry: compose again (the person itself is checked by compose).
-        if (!(error instanceof ProviderError && error.kind === 'not_found')) throw error;
+async function stepPerson(
+  ctx: ProviderContext,
+  personKey: string,
+  model: VtryModel,
+  photo: ProviderPhoto | undefined,
+  waiting: { place?: JobState['queue'] },
+): Promise<PersonRecord | undefined> {
+  return withLock(
+    ctx,
+    personKey,
+    async () => {
+      let record = await readRecord<PersonRecord>(ctx, personKey);
+      if (record?.rejected) throw new ProviderError('rejected', record.rejected.message, { code: record.rejected.code });
+      if (record?.ready) return record;
+      if (!record) {
+        if (!photo) throw new ProviderError('not_found', 'The shopper photo of this Vtry job is no longer held.');
+        // A deferred creation throws: the handler queues the whole submit and retries it with the photo.
+        record = { id: await createPerson(photo, ctx) };
+        await writeRecord(ctx, personKey, record, PERSON_TTL_MS);
       }
-      if (job?.status === 'completed') {
-        record = { id: record.id, compose: record.compose, ready: true };
+      if (record.compose) {
+        let job;
+        try {
+          job = await getJob(ctx, record.compose);
+        } catch (error) {
+          // The compose job is gone at Vtry: compose again (the person itself is checked by compose).
+          if (!(error instanceof ProviderError && error.kind === 'not_found')) throw error;
+        }
+        if (job?.status === 'completed') {
+          record = { id: record.id, compose: record.compose, ready: true };
+          await writeRecord(ctx, personKey, record, PERSON_TTL_MS);
+          return record;
+        }
+        if (job && job.status !== 'failed') return record;
+        if (job) {
+          const failure = mapVtryFailure('person', job.errorText);
+          const tries = record.composeTries ?? 1;
+          if (failure.code !== 'generation_failed' || tries >= COMPOSE_TRIES) {
+            await writeRecord(ctx, personKey, { id: record.id, rejected: failure }, PERSON_TTL_MS);
+            throw new ProviderError('rejected', failure.message, { code: failure.code });
+          }
+        }
+        record = { id: record.id, composeTries: record.composeTries ?? 1 };
+      }
+      const started = await step(() => startCompose(record!.id, model, ctx), waiting);
+      if (started === undefined) {
         await writeRecord(ctx, personKey, record, PERSON_TTL_MS);
         return record;
       }
-      if (job && job.status !== 'failed') return record;
-      if (job) {
-        const failure = mapVtryFailure('person', job.errorText);
-        const tries = record.composeTries ?? 1;
-        if (failure.code !== 'generation_failed' || tries >= COMPOSE_TRIES) {
-          await writeRecord(ctx, personKey, { id: record.id, rejected: failure }, PERSON_TTL_MS);
-          throw new ProviderError('rejected', failure.message, { code: failure.code });
-        }
+      if (started === 'gone') {
+        // Vtry no longer knows the person: forget it, so the next submit of the photo makes it anew.
+        await ctx.store.delete(personKey);
+        throw new ProviderError('not_found', 'Vtry no longer knows this person.');
       }
-      record = { id: record.id, composeTries: record.composeTries ?? 1 };
-    }
-    const started = await step(() => startCompose(record!.id, model, ctx), waiting);
-    if (started === undefined) {
+      record = { id: record.id, compose: started, composeTries: (record.composeTries ?? 0) + 1 };
       await writeRecord(ctx, personKey, record, PERSON_TTL_MS);
       return record;
-    }
-    if (started === 'gone') {
-      // Vtry no longer knows the person: forget it, so the next submit of the photo makes it anew.
-      await ctx.store.delete(personKey);
-      throw new ProviderError('not_found', 'Vtry no longer knows this person.');
-    }
-    record = { id: record.id, compose: started, composeTries: (record.composeTries ?? 0) + 1 };
-    await writeRecord(ctx, personKey, record, PERSON_TTL_MS);
-    return record;
-  }, photo ? SUBMIT_LOCK_WAIT_MS : 0);
+    },
+    photo ? SUBMIT_LOCK_WAIT_MS : 0,
+  );
 }
 
 /** Moves the garment's clothes item one step on; a failure when Vtry could not add it. */
-async function stepCloth(ctx: ProviderContext, clothKey: string, garmentUrl: string, waiting: { place?: JobState['queue'] }): Promise<ClothRecord | ErrorBody> {
+async function stepCloth(
+  ctx: ProviderContext,
+  clothKey: string,
+  garmentUrl: string,
+  waiting: { place?: JobState['queue'] },
+): Promise<ClothRecord | ErrorBody> {
   return withLock(ctx, clothKey, async () => {
     const record = await readRecord<ClothRecord>(ctx, clothKey);
     if (record?.id) return record;
@@ -366,7 +397,9 @@ async function advance(nonce: string, ctx: ProviderContext): Promise<JobState> {
       if (isDeferred(error)) return value;
       throw error;
     };
-    const stepped = await stepPerson(jobCtx, record.personKey, record.model, undefined, waiting).catch((e: unknown) => later(e, 'locked' as const));
+    const stepped = await stepPerson(jobCtx, record.personKey, record.model, undefined, waiting).catch((e: unknown) =>
+      later(e, 'locked' as const),
+    );
     // Another poll of this photo is moving it on right now: it does this job's steps too.
     if (stepped === 'locked') return waitingState(waiting);
     person = stepped;
@@ -386,7 +419,13 @@ async function advance(nonce: string, ctx: ProviderContext): Promise<JobState> {
 
   const starting = JSON.stringify({ starting: ctx.now() });
   if (!(await ctx.store.setIfAbsent(genKey, starting, JOB_TTL_MS))) return { status: 'queued' };
-  const body = generationBody({ model: record.model, personId: person.id, clothId: cloth.id, category: record.category, description: record.description });
+  const body = generationBody({
+    model: record.model,
+    personId: person.id,
+    clothId: cloth.id,
+    category: record.category,
+    description: record.description,
+  });
   let outcome;
   try {
     outcome = await step(() => startGeneration(jobCtx, body), waiting);

@@ -237,7 +237,13 @@ async function submit(input: SubmitInput, ctx: ProviderContext): Promise<SubmitR
 
 async function status(jobId: string, ctx: ProviderContext): Promise<JobState> {
   if (!/^\w{1,64}$/.test(jobId)) throw new ProviderError('not_found', 'Not a Vtryon task id.');
-  const body = await providerJson(ctx, `/v2/tryon/tasks/${jobId}/`, { method: 'GET', headers: auth(ctx), retry: 'safe', jobRead: true, routeClass: 'read' });
+  const body = await providerJson(ctx, `/v2/tryon/tasks/${jobId}/`, {
+    method: 'GET',
+    headers: auth(ctx),
+    retry: 'safe',
+    jobRead: true,
+    routeClass: 'read',
+  });
   return mapVtryonTask(body);
 }
 
@@ -262,7 +268,7 @@ async function forgetPhoto(photoRef: string, ctx: ProviderContext): Promise<void
 export const vtryonAdapter: ProviderAdapter = {
   name: 'vtryon',
   // The document gives paths only (/v2/tryon/...) and names no API host: no guessed default.
-  baseUrlHelp: "Set it to the API base URL from your Vtryon account (the host in front of /v2/tryon/...), without the /v2 path.",
+  baseUrlHelp: 'Set it to the API base URL from your Vtryon account (the host in front of /v2/tryon/...), without the /v2 path.',
   // The doc asks for polls every 3-5 seconds.
   pollIntervalMs: 3000,
   categories: vtryonCategories,

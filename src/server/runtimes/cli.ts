@@ -101,7 +101,9 @@ async function checkSlot(slot: ProviderSlot, primary: boolean, io: CliIo): Promi
         `${name}: the provider refused the key${status}. Check ${keyVariable(slot, primary)}: copy the key again from the provider's dashboard, and make sure it belongs to ${slot.providerBaseUrl}.`,
       );
     } else if (error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-      io.err(`${name}: ${slot.providerBaseUrl} did not answer within ${CHECK_TIMEOUT_MS / 1000} s, so the key could not be verified. Try again later or check the provider URL.`);
+      io.err(
+        `${name}: ${slot.providerBaseUrl} did not answer within ${CHECK_TIMEOUT_MS / 1000} s, so the key could not be verified. Try again later or check the provider URL.`,
+      );
     } else {
       io.err(`${name}: the key could not be verified: ${messageOf(error)} Check the provider URL (${slot.providerBaseUrl}) and try again.`);
     }
@@ -143,7 +145,11 @@ async function start(env: Record<string, string | undefined>, io: CliIo, onStart
   io.out(`Try-on endpoint listening on ${server.url} (provider: ${options.provider ?? 'demo'}${fallbacks})`);
   return new Promise<number>((resolve) => {
     let stopping: Promise<void> | undefined;
-    const stop = () => (stopping ??= server.close().then(() => resolve(EXIT.ok), () => resolve(EXIT.failed)));
+    const stop = () =>
+      (stopping ??= server.close().then(
+        () => resolve(EXIT.ok),
+        () => resolve(EXIT.failed),
+      ));
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     onStarted?.({ url: server.url, stop });

@@ -29,12 +29,17 @@ export interface WorkerEntry {
 const isNamespace = (value: unknown): value is DurableObjectNamespaceLike =>
   typeof value === 'object' && value !== null && typeof (value as { idFromName?: unknown }).idFromName === 'function';
 const isBucket = (value: unknown): value is R2BucketLike =>
-  typeof value === 'object' && value !== null && typeof (value as { put?: unknown }).put === 'function' && typeof (value as { head?: unknown }).head === 'function';
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as { put?: unknown }).put === 'function' &&
+  typeof (value as { head?: unknown }).head === 'function';
 
 /** The Worker's store from its bindings; a ConfigError naming what is missing. */
 function workerStore(env: Record<string, unknown>): DurableObjectStore {
   if (typeof env.REDIS_URL === 'string' && env.REDIS_URL) {
-    throw new ConfigError('REDIS_URL cannot be used on Cloudflare Workers (no Redis client runs there): the Worker keeps its state in the TryOnStore Durable Object (TRYON_STORE) and R2 (TRYON_FILES). Remove REDIS_URL.');
+    throw new ConfigError(
+      'REDIS_URL cannot be used on Cloudflare Workers (no Redis client runs there): the Worker keeps its state in the TryOnStore Durable Object (TRYON_STORE) and R2 (TRYON_FILES). Remove REDIS_URL.',
+    );
   }
   if (!isNamespace(env.TRYON_STORE)) {
     throw new ConfigError(

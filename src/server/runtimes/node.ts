@@ -12,14 +12,16 @@ import { createNodeServer, NODE_SERVER_DEFAULTS, type NodeServerLimits } from '.
 export { createNodeServer, nodeRequestListener, NODE_SERVER_DEFAULTS, type NodeServerLimits } from './node-server.ts';
 
 /** Starts the endpoint; `handlerOptions` override what `env` (default process.env) says. */
-export async function startNodeServer(opts: {
-  port?: number;
-  hostname?: string;
-  env?: Record<string, string | undefined>;
-  handlerOptions?: HandlerOptions;
-  /** Deadlines and lingering close of the Node server (see node-server.ts); tests shorten them. */
-  server?: Partial<NodeServerLimits>;
-} = {}): Promise<{ url: string; close(): Promise<void> }> {
+export async function startNodeServer(
+  opts: {
+    port?: number;
+    hostname?: string;
+    env?: Record<string, string | undefined>;
+    handlerOptions?: HandlerOptions;
+    /** Deadlines and lingering close of the Node server (see node-server.ts); tests shorten them. */
+    server?: Partial<NodeServerLimits>;
+  } = {},
+): Promise<{ url: string; close(): Promise<void> }> {
   const env = opts.env ?? process.env;
   const handlerOptions = { ...optionsFromEnv(env), ...opts.handlerOptions };
   const handler = createTryOnHandler(handlerOptions);

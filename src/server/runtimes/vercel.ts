@@ -12,7 +12,10 @@ import { createTryOnHandler, type HandlerOptions } from '../handler.ts';
 import { optionsFromEnv } from '../config.ts';
 
 /** `{ fetch }` as Vercel's web handler signature expects; `options` override the environment. */
-export function tryOnVercel(options: HandlerOptions = {}, env: Record<string, string | undefined> = globalThis.process?.env ?? {}): { fetch: (request: Request) => Promise<Response> } {
+export function tryOnVercel(
+  options: HandlerOptions = {},
+  env: Record<string, string | undefined> = globalThis.process?.env ?? {},
+): { fetch: (request: Request) => Promise<Response> } {
   const handler = createTryOnHandler({ ...optionsFromEnv(env), ...options });
   return { fetch: (request) => handler(request) };
 }

@@ -21,7 +21,10 @@ export function proxySigningString(params: URLSearchParams): string {
     if (list) list.push(value);
     else values.set(key, [value]);
   }
-  return [...values].map(([key, list]) => `${key}=${list.join(',')}`).sort().join('');
+  return [...values]
+    .map(([key, list]) => `${key}=${list.join(',')}`)
+    .sort()
+    .join('');
 }
 
 async function hmacKey(secret: string): Promise<CryptoKey> {

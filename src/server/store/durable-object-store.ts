@@ -77,7 +77,9 @@ export class TryOnStore {
     this.#state = state;
     this.#env = env;
     // `blob` rows stand for an R2 object of the same key: no value here, only its expiry.
-    this.#sql('CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value TEXT, expires INTEGER NOT NULL, blob INTEGER NOT NULL DEFAULT 0)');
+    this.#sql(
+      'CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value TEXT, expires INTEGER NOT NULL, blob INTEGER NOT NULL DEFAULT 0)',
+    );
     this.#sql('CREATE INDEX IF NOT EXISTS entries_expires ON entries (expires)');
   }
 

@@ -19,17 +19,20 @@ import { sleep } from '../../shared/time.ts';
  */
 export function keepAlive(store: Store, key: string, value: string, ttlMs: number, onLost?: () => void): () => void {
   let stopped = false;
-  const timer = setInterval(() => {
-    void store.setIfEquals(key, value, value, ttlMs).then(
-      (still) => {
-        if (still || stopped) return;
-        stopped = true;
-        clearInterval(timer);
-        onLost?.();
-      },
-      () => undefined,
-    );
-  }, Math.max(10, Math.floor(ttlMs / 3)));
+  const timer = setInterval(
+    () => {
+      void store.setIfEquals(key, value, value, ttlMs).then(
+        (still) => {
+          if (still || stopped) return;
+          stopped = true;
+          clearInterval(timer);
+          onLost?.();
+        },
+        () => undefined,
+      );
+    },
+    Math.max(10, Math.floor(ttlMs / 3)),
+  );
   // On Node, a renewal timer must not keep the process alive by itself.
   (timer as { unref?: () => void }).unref?.();
   return () => {

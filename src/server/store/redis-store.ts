@@ -84,7 +84,11 @@ interface RedisNode {
 export function parseRedisUrl(url: string): RedisNode {
   const parsed = new URL(url.trim());
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') throw new Error('not a redis:// or rediss:// URL');
-  const node: RedisNode = { host: parsed.hostname.replace(/^\[|\]$/g, ''), port: Number(parsed.port || 6379), tls: parsed.protocol === 'rediss:' };
+  const node: RedisNode = {
+    host: parsed.hostname.replace(/^\[|\]$/g, ''),
+    port: Number(parsed.port || 6379),
+    tls: parsed.protocol === 'rediss:',
+  };
   if (parsed.username) node.username = decodeURIComponent(parsed.username);
   if (parsed.password) node.password = decodeURIComponent(parsed.password);
   const db = parsed.pathname.slice(1);
@@ -115,7 +119,10 @@ export class RedisStore implements Store {
    * or more seed nodes, comma-separated. Nothing connects until first use.
    */
   constructor(url: string, options: RedisStoreOptions = {}) {
-    this.#urls = url.split(',').map((u) => u.trim()).filter(Boolean);
+    this.#urls = url
+      .split(',')
+      .map((u) => u.trim())
+      .filter(Boolean);
     this.#options = options;
     this.prefix = options.prefix ?? REDIS_PREFIX;
   }
@@ -127,7 +134,15 @@ export class RedisStore implements Store {
     const { tls: extraTls, ...overrides } = this.#options.redisOptions ?? {};
     const tls = first.tls ? { ...extraTls } : undefined;
     if (!this.#options.cluster) {
-      return new Redis({ ...DEFAULTS, host: first.host, port: first.port, ...auth, ...(first.db ? { db: first.db } : {}), ...(tls ? { tls } : {}), ...overrides });
+      return new Redis({
+        ...DEFAULTS,
+        host: first.host,
+        port: first.port,
+        ...auth,
+        ...(first.db ? { db: first.db } : {}),
+        ...(tls ? { tls } : {}),
+        ...overrides,
+      });
     }
     const { lazyConnect, enableOfflineQueue, retryStrategy, ...perNode } = { ...DEFAULTS, ...overrides };
     const options: ClusterOptions = {
@@ -183,7 +198,10 @@ export class RedisStore implements Store {
   async #run<T>(op: (client: TryOnRedis) => Promise<T>): Promise<T> {
     const client = await this.connection();
     if (client.status !== 'ready') {
-      throw new StoreUnavailableError(undefined, `Redis: not connected (${client.status}${this.#lastProblem ? `; last problem: ${this.#lastProblem}` : ''})`);
+      throw new StoreUnavailableError(
+        undefined,
+        `Redis: not connected (${client.status}${this.#lastProblem ? `; last problem: ${this.#lastProblem}` : ''})`,
+      );
     }
     try {
       return await op(client);

@@ -145,9 +145,8 @@ export class MemoryStore implements Store {
     const id = `${options.keyPrefix}:${options.points}:${options.durationSec}`;
     let limiter = this.#limiters.get(id);
     if (!limiter) {
-      limiter = import('rate-limiter-flexible/lib/RateLimiterMemory.js').then(
-        ({ default: RateLimiterMemory }) =>
-          flexibleLimiter(new RateLimiterMemory({ keyPrefix: options.keyPrefix, points: options.points, duration: options.durationSec })),
+      limiter = import('rate-limiter-flexible/lib/RateLimiterMemory.js').then(({ default: RateLimiterMemory }) =>
+        flexibleLimiter(new RateLimiterMemory({ keyPrefix: options.keyPrefix, points: options.points, duration: options.durationSec })),
       );
       this.#limiters.set(id, limiter);
     }

@@ -50,7 +50,8 @@ function jobFor(host: TestHost, photo: PhotoToSend): { job: JobController; outco
   return { job, outcome };
 }
 
-const submitsTo = async (base: string) => ((await (await fetch('/api/__test/submits')).json()) as { base: string }[]).filter((s) => s.base === base).length;
+const submitsTo = async (base: string) =>
+  ((await (await fetch('/api/__test/submits')).json()) as { base: string }[]).filter((s) => s.base === base).length;
 
 describe('JobController', function () {
   this.timeout(30_000);

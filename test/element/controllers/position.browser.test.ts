@@ -23,7 +23,10 @@ describe('PositionController', () => {
 
   beforeEach(() => {
     host = mountHost();
-    host.view = () => html`<div part="panel" popover="manual" style="position: fixed; inset: auto; width: 300px; height: 200px"><div class="body">Panel</div></div>`;
+    host.view = () =>
+      html`<div part="panel" popover="manual" style="position: fixed; inset: auto; width: 300px; height: 200px">
+        <div class="body">Panel</div>
+      </div>`;
     position = new PositionController(host, panel);
   });
 

@@ -28,9 +28,11 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await garments.close();
-  console.log(`provider calls per try-on (first / second product, same shopper):\n${Object.entries(costs)
-    .map(([name, c]) => `  ${name}: ${total(c.first)} ${JSON.stringify(c.first)} / ${total(c.second)} ${JSON.stringify(c.second)}`)
-    .join('\n')}`);
+  console.log(
+    `provider calls per try-on (first / second product, same shopper):\n${Object.entries(costs)
+      .map(([name, c]) => `  ${name}: ${total(c.first)} ${JSON.stringify(c.first)} / ${total(c.second)} ${JSON.stringify(c.second)}`)
+      .join('\n')}`,
+  );
 });
 
 const total = (calls: Record<string, number>) => Object.values(calls).reduce((a, b) => a + b, 0);
@@ -166,7 +168,7 @@ describe.each(PROVIDER_CASES)('provider contract: $name', (pc) => {
     expect(fake.count(pc.generationRoute)).toBe(pc.generationRoute === pc.submitRoute ? 2 : 1);
   });
 
-  it('a 429 whose Retry-After is longer than the merchant\'s queue limit is 503 provider_busy', async () => {
+  it("a 429 whose Retry-After is longer than the merchant's queue limit is 503 provider_busy", async () => {
     const short = await startEndpoint(pc.name, fake, { apiKey, garmentHost: garments.host, env: { ...pc.env, TRYON_QUEUE_MAX_WAIT: '5' } });
     try {
       fake.resetCalls();

@@ -82,7 +82,16 @@ export const PROVIDER_CASES: ProviderCase[] = [
       const vtry = fake as VtryFake;
       // Its concurrency too: a generation whose submit failed (5xx, unreadable) keeps its slot until
       // the slot's lease ends, which the fault tests here would otherwise pile up.
-      vtry.limits = { ...vtry.limits, read: 10_000, write: 10_000, generate: 10_000, 'source-images': 10_000, preauth: 10_000, failedAuth: 10_000, concurrency: 10_000 };
+      vtry.limits = {
+        ...vtry.limits,
+        read: 10_000,
+        write: 10_000,
+        generate: 10_000,
+        'source-images': 10_000,
+        preauth: 10_000,
+        failedAuth: 10_000,
+        concurrency: 10_000,
+      };
     },
     env: { TRYON_PROVIDER_LIMITS: 'read=10000,write=10000,generate=10000,concurrency=10000' },
   },

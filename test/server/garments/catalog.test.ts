@@ -26,7 +26,11 @@ describe('product catalogs', () => {
   });
 
   it('a broken catalog stops startup with a sentence naming TRYON_CATALOG', () => {
-    for (const [name, text] of [['bad.json', '{not json'], ['worse.json', JSON.stringify({ p: { garment: 'ftp://x/y.png' } })], ['cat.json', JSON.stringify({ p: { garment: GARMENT_URL, category: 'scarf' } })]]) {
+    for (const [name, text] of [
+      ['bad.json', '{not json'],
+      ['worse.json', JSON.stringify({ p: { garment: 'ftp://x/y.png' } })],
+      ['cat.json', JSON.stringify({ p: { garment: GARMENT_URL, category: 'scarf' } })],
+    ]) {
       expect(() => optionsFromEnv({ TRYON_CATALOG: file(name!, text!) })).toThrow(ConfigError);
     }
     expect(() => optionsFromEnv({ TRYON_CATALOG: join(dir, 'missing.json') })).toThrow(/TRYON_CATALOG/);
@@ -38,12 +42,23 @@ describe('product catalogs', () => {
       allowedOrigins: ['https://shop-a.example'],
       resolveProduct: (id, scope) => {
         asked.push(`${scope}|${id}`);
-        return id === 'elsewhere' ? { garment: 'https://evil.example/x.png', category: 'top' } : { garment: GARMENT_URL, category: 'dress' };
+        return id === 'elsewhere'
+          ? { garment: 'https://evil.example/x.png', category: 'top' }
+          : { garment: GARMENT_URL, category: 'dress' };
       },
     });
-    expect((await s.handler(submitRequest({ garment: null, category: null, product: 'sku-1' }, { headers: { origin: 'https://shop-a.example' } }))).status).toBe(202);
+    expect(
+      (
+        await s.handler(
+          submitRequest({ garment: null, category: null, product: 'sku-1' }, { headers: { origin: 'https://shop-a.example' } }),
+        )
+      ).status,
+    ).toBe(202);
     expect(s.adapter.submits[0]!.category).toBe('dress');
-    expect(await errorOf(await s.handler(submitRequest({ garment: null, category: null, product: 'elsewhere' })))).toMatchObject({ status: 422, code: 'garment_host_not_allowed' });
+    expect(await errorOf(await s.handler(submitRequest({ garment: null, category: null, product: 'elsewhere' })))).toMatchObject({
+      status: 422,
+      code: 'garment_host_not_allowed',
+    });
     expect(asked).toEqual(['origin:https://shop-a.example|sku-1', 'self|elsewhere']);
     expect(s.adapter.submits).toHaveLength(1);
   });

@@ -77,7 +77,10 @@ describe('ctx.fetchGarment', () => {
   it('without the development setting, loopback is refused however it is named, and never contacted', async () => {
     hits.length = 0;
     const resolver = async (host: string) => (host === 'localhost' ? ['127.0.0.1', '::1'] : ['127.0.0.1']);
-    const prod = createGarmentFetcher([`127.0.0.1:${port}`, `localhost:${port}`, `local.shop.example:${port}`], createTransport({ resolver }));
+    const prod = createGarmentFetcher(
+      [`127.0.0.1:${port}`, `localhost:${port}`, `local.shop.example:${port}`],
+      createTransport({ resolver }),
+    );
     expect(await kindOf(prod(`http://127.0.0.1:${port}/shirt.png`))).toBe('garment_url_invalid');
     expect(await kindOf(prod(`https://127.0.0.1:${port}/shirt.png`))).toBe('garment_address_not_allowed');
     expect(await kindOf(prod(`https://localhost:${port}/shirt.png`))).toBe('garment_address_not_allowed');
@@ -86,15 +89,24 @@ describe('ctx.fetchGarment', () => {
   });
 
   it('follows a redirect to an allowed target; refuses a redirect off the list, to a private address or in a loop', async () => {
-    const fetchGarment = createGarmentFetcher([`127.0.0.1:${port}`, 'private.shop.example', 'metadata.shop.example', '169.254.169.254', '10.0.0.5'], dev({
-      'private.shop.example': ['10.0.0.5'],
-      'metadata.shop.example': ['169.254.169.254'],
-    }));
+    const fetchGarment = createGarmentFetcher(
+      [`127.0.0.1:${port}`, 'private.shop.example', 'metadata.shop.example', '169.254.169.254', '10.0.0.5'],
+      dev({
+        'private.shop.example': ['10.0.0.5'],
+        'metadata.shop.example': ['169.254.169.254'],
+      }),
+    );
     hits.length = 0;
     expect(await kindOf(fetchGarment(`http://127.0.0.1:${port}/redirect`))).toBe('ok');
     expect(hits).toEqual(['/redirect', '/shirt.png']);
     const via = (target: string) => `http://127.0.0.1:${port}/to?${encodeURIComponent(target)}`;
-    for (const target of ['https://private.shop.example/x.png', 'https://metadata.shop.example/latest/meta-data/', 'https://169.254.169.254/latest/meta-data/', 'https://10.0.0.5/x.png', 'https://[::ffff:a00:5]/x.png']) {
+    for (const target of [
+      'https://private.shop.example/x.png',
+      'https://metadata.shop.example/latest/meta-data/',
+      'https://169.254.169.254/latest/meta-data/',
+      'https://10.0.0.5/x.png',
+      'https://[::ffff:a00:5]/x.png',
+    ]) {
       hits.length = 0;
       const kind = await kindOf(fetchGarment(via(target)));
       expect(['garment_address_not_allowed', 'garment_host_not_allowed'], target).toContain(kind);
@@ -138,10 +150,25 @@ describe('ctx.fetchGarment', () => {
   });
 
   it('classifies addresses: only public unicast; loopback (and nothing else) under the development setting', () => {
-    const never = ['10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '0.0.0.0', '100.64.0.1', 'fe80::1', 'fd12::1', '::ffff:10.0.0.1', '::ffff:169.254.169.254', '64:ff9b::a00:1', '2002:a00:1::', '224.0.0.1'];
+    const never = [
+      '10.1.2.3',
+      '172.16.0.1',
+      '192.168.1.1',
+      '169.254.169.254',
+      '0.0.0.0',
+      '100.64.0.1',
+      'fe80::1',
+      'fd12::1',
+      '::ffff:10.0.0.1',
+      '::ffff:169.254.169.254',
+      '64:ff9b::a00:1',
+      '2002:a00:1::',
+      '224.0.0.1',
+    ];
     for (const a of [...never, '127.0.0.1', '::1', '::ffff:127.0.0.1']) expect(addressAllowed(a), a).toBe(false);
     for (const a of never) expect(addressAllowed(a, true), `${a} (dev)`).toBe(false);
     for (const a of ['127.0.0.1', '127.8.9.10', '::1', '::ffff:127.0.0.1']) expect(addressAllowed(a, true), `${a} (dev)`).toBe(true);
-    for (const a of ['93.184.216.34', '2606:2800:220:1:248:1893:25c8:1946', '::ffff:93.184.216.34']) expect(addressAllowed(a), a).toBe(true);
+    for (const a of ['93.184.216.34', '2606:2800:220:1:248:1893:25c8:1946', '::ffff:93.184.216.34'])
+      expect(addressAllowed(a), a).toBe(true);
   });
 });

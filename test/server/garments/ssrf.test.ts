@@ -56,7 +56,9 @@ function submit(endpoint: string, garment: string, host?: string): Promise<{ sta
     req.on('response', (res) => {
       let text = '';
       res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, code: (JSON.parse(text) as { error?: { code: string } }).error?.code ?? 'none' }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, code: (JSON.parse(text) as { error?: { code: string } }).error?.code ?? 'none' }),
+      );
     });
     req.on('error', reject);
     req.end(Buffer.from(body));
@@ -64,7 +66,11 @@ function submit(endpoint: string, garment: string, host?: string): Promise<{ sta
 }
 
 async function endpoint(env: Record<string, string>) {
-  const server = await startNodeServer({ port: 0, env: { TRYON_SECRET: 'ssrf-test-secret-0123456789abcdef', ...env }, handlerOptions: { basePath: '/api/try-on', log: () => {} } });
+  const server = await startNodeServer({
+    port: 0,
+    env: { TRYON_SECRET: 'ssrf-test-secret-0123456789abcdef', ...env },
+    handlerOptions: { basePath: '/api/try-on', log: () => {} },
+  });
   return { base: `${server.url}/api/try-on`, close: server.close };
 }
 
@@ -73,7 +79,11 @@ describe('no server-side request forgery in the default configuration', () => {
     const { base, close } = await endpoint({});
     try {
       canaryHits.length = 0;
-      for (const garment of [`http://127.0.0.1:${canaryPort}/x.png`, `https://127.0.0.1:${canaryPort}/x.png`, `http://localhost:${canaryPort}/x.png`]) {
+      for (const garment of [
+        `http://127.0.0.1:${canaryPort}/x.png`,
+        `https://127.0.0.1:${canaryPort}/x.png`,
+        `http://localhost:${canaryPort}/x.png`,
+      ]) {
         const answer = await submit(base, garment, `127.0.0.1:${canaryPort}`);
         expect(answer.status, garment).toBeGreaterThanOrEqual(400);
         expect(answer.status, garment).toBeLessThan(500);

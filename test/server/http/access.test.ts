@@ -12,7 +12,8 @@ import { shopifyUrl, siteverify, SHOPIFY_SECRET } from '../access-helpers.ts';
 const EXAMPLE_TIME_MS = 1317327555 * 1000;
 const EXAMPLES = [
   {
-    query: 'extra=1&extra=2&shop=shop-name.myshopify.com&logged_in_customer_id=1&path_prefix=%2Fapps%2Fawesome_reviews&timestamp=1317327555',
+    query:
+      'extra=1&extra=2&shop=shop-name.myshopify.com&logged_in_customer_id=1&path_prefix=%2Fapps%2Fawesome_reviews&timestamp=1317327555',
     signature: '4c68c8624d737112c91818c11017d24d334b524cb5c2b8ba08daa056f7395ddb',
   },
   {
@@ -42,8 +43,14 @@ describe('Shopify app proxy signature', () => {
   it('refuses a changed value, a dropped empty value, a wrong secret, and stale or future timestamps', async () => {
     const { query, signature } = EXAMPLES[1]!;
     const signed = (q: string) => new URLSearchParams(`${q}&signature=${signature}`);
-    expect(await verifyProxyQuery(signed(query.replace('extra=2', 'extra=3')), 'hush', EXAMPLE_TIME_MS)).toEqual({ ok: false, reason: 'mismatch' });
-    expect(await verifyProxyQuery(signed(query.replace('logged_in_customer_id=&', '')), 'hush', EXAMPLE_TIME_MS)).toEqual({ ok: false, reason: 'mismatch' });
+    expect(await verifyProxyQuery(signed(query.replace('extra=2', 'extra=3')), 'hush', EXAMPLE_TIME_MS)).toEqual({
+      ok: false,
+      reason: 'mismatch',
+    });
+    expect(await verifyProxyQuery(signed(query.replace('logged_in_customer_id=&', '')), 'hush', EXAMPLE_TIME_MS)).toEqual({
+      ok: false,
+      reason: 'mismatch',
+    });
     expect(await verifyProxyQuery(signed(query), 'not-hush', EXAMPLE_TIME_MS)).toEqual({ ok: false, reason: 'mismatch' });
     const late = EXAMPLE_TIME_MS + (PROXY_MAX_AGE_SEC + 1) * 1000;
     expect(await verifyProxyQuery(signed(query), 'hush', late)).toEqual({ ok: false, reason: 'stale' });
@@ -55,7 +62,9 @@ describe('Shopify app proxy signature', () => {
   it('in proxy mode a signed shopper submits and polls; the job belongs to the verified shop', async () => {
     const s = setup({ shopifySecret: SHOPIFY_SECRET });
     const shop = 'shop-a.myshopify.com';
-    const submit = await s.handler(submitRequest({}, { url: await shopifyUrl('/jobs', shop, s.clock.t), headers: { origin: `https://${shop}` } }));
+    const submit = await s.handler(
+      submitRequest({}, { url: await shopifyUrl('/jobs', shop, s.clock.t), headers: { origin: `https://${shop}` } }),
+    );
     expect(submit.status).toBe(202);
     const { job } = (await submit.json()) as { job: string };
     const poll = await s.handler(new Request(await shopifyUrl(`/jobs/${job}`, shop, s.clock.t)));
@@ -70,7 +79,10 @@ describe('Shopify app proxy signature', () => {
   it('in proxy mode an Origin forwarded from a page that is not the shop is refused', async () => {
     const s = setup({ shopifySecret: SHOPIFY_SECRET });
     const url = await shopifyUrl('/jobs', 'shop-a.myshopify.com', s.clock.t);
-    expect(await errorOf(await s.handler(submitRequest({}, { url, headers: { origin: 'https://evil.example' } })))).toMatchObject({ status: 403, code: 'origin_not_allowed' });
+    expect(await errorOf(await s.handler(submitRequest({}, { url, headers: { origin: 'https://evil.example' } })))).toMatchObject({
+      status: 403,
+      code: 'origin_not_allowed',
+    });
     expect(s.adapter.calls).toBe(0);
   });
 });
@@ -101,17 +113,27 @@ describe('tokens bound to their tenant, not to the headers a browser sends', () 
     expect((await s.handler(new Request(`${BASE}/jobs/${job}`, { method: 'DELETE' }))).status).toBe(204);
   });
 
-  it('behind a trusted TLS-ending proxy the forwarded origin is the endpoint\'s own; without TRYON_TRUST_PROXY those headers are ignored', async () => {
+  it("behind a trusted TLS-ending proxy the forwarded origin is the endpoint's own; without TRYON_TRUST_PROXY those headers are ignored", async () => {
     const inner = 'http://127.0.0.1:8787/api/try-on';
-    const forwarded = { origin: 'https://shop.example', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'shop.example', 'x-forwarded-for': '203.0.113.9' };
+    const forwarded = {
+      origin: 'https://shop.example',
+      'x-forwarded-proto': 'https',
+      'x-forwarded-host': 'shop.example',
+      'x-forwarded-for': '203.0.113.9',
+    };
     const trusted = setup({ trustProxy: 'x-forwarded-for' });
     const made = await trusted.handler(submitRequest({}, { url: `${inner}/jobs`, headers: forwarded }));
     expect(made.status).toBe(202);
     const { job } = (await made.json()) as { job: string };
-    const poll = await trusted.handler(new Request(`${inner}/jobs/${job}`, { headers: { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'shop.example' } }));
+    const poll = await trusted.handler(
+      new Request(`${inner}/jobs/${job}`, { headers: { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'shop.example' } }),
+    );
     expect(poll.status).toBe(200);
     const untrusted = setup();
-    expect(await errorOf(await untrusted.handler(submitRequest({}, { url: `${inner}/jobs`, headers: forwarded })))).toMatchObject({ status: 403, code: 'origin_not_allowed' });
+    expect(await errorOf(await untrusted.handler(submitRequest({}, { url: `${inner}/jobs`, headers: forwarded })))).toMatchObject({
+      status: 403,
+      code: 'origin_not_allowed',
+    });
     expect(untrusted.adapter.submits).toHaveLength(0);
   });
 
@@ -144,13 +166,17 @@ describe('Turnstile', () => {
     expect(seen[0]!.get('idempotency_key')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('a missing or refused challenge spends neither the daily caps nor the shopper\'s budget', async () => {
+  it("a missing or refused challenge spends neither the daily caps nor the shopper's budget", async () => {
     const s = setup({
       dailyLimit: 2,
       rateLimits: { 'submit-shopper': { points: 2, windowSec: 3600 }, 'shop-day': 2 },
       turnstile: { secret: 'ts-secret', verifyUrl: 'http://siteverify.test/v0/siteverify' },
       fetch: (async (_input: RequestInfo | URL, init?: RequestInit) =>
-        siteverify({ success: new URLSearchParams(String(init?.body)).get('response') === 'good-token', hostname: 'localhost', action: 'try-on' })) as typeof fetch,
+        siteverify({
+          success: new URLSearchParams(String(init?.body)).get('response') === 'good-token',
+          hostname: 'localhost',
+          action: 'try-on',
+        })) as typeof fetch,
     });
     const send = async (token?: string) => {
       const form = await submitRequest({}).formData();
@@ -185,7 +211,11 @@ describe('origins', () => {
   it('every answer to a browser names Vary: Origin, never * or null', async () => {
     const A = 'https://shop-a.example';
     const s = setup({ allowedOrigins: [A] });
-    for (const request of [get('/health', { origin: A }), submitRequest({ consent: null }, { headers: { origin: A } }), get('/health', { origin: 'null' })]) {
+    for (const request of [
+      get('/health', { origin: A }),
+      submitRequest({ consent: null }, { headers: { origin: A } }),
+      get('/health', { origin: 'null' }),
+    ]) {
       const response = await s.handler(request);
       expect(response.headers.get('vary')).toMatch(/Origin/);
       expect(['*', 'null']).not.toContain(response.headers.get('access-control-allow-origin'));

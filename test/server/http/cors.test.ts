@@ -32,7 +32,7 @@ describe('CORS and origins', () => {
     expect(s.adapter.calls).toBe(0);
   });
 
-  it('same-origin requests (no Origin, or the endpoint\'s own) are allowed without CORS headers', async () => {
+  it("same-origin requests (no Origin, or the endpoint's own) are allowed without CORS headers", async () => {
     const s = setup();
     expect((await s.handler(submitRequest())).status).toBe(202);
     const own = await s.handler(submitRequest({}, { headers: { origin: ORIGIN } }));
@@ -58,7 +58,10 @@ describe('CORS and origins', () => {
   it('a preflight from a disallowed origin is refused', async () => {
     const s = setup({ allowedOrigins: [SHOP] });
     const response = await s.handler(
-      new Request(`${BASE}/jobs`, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } }),
+      new Request(`${BASE}/jobs`, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+      }),
     );
     expect(response.status).toBe(403);
     expect(response.headers.get('access-control-allow-origin')).toBeNull();

@@ -65,7 +65,11 @@ describe('multipart field names, checked as the body streams in', () => {
     const parts = Array.from({ length: 10_000 }, () => ({ name: 'consent', value: 'v1' }));
     const { body, type } = rawMultipart(parts);
     const result = scan(body, type, 64 * 1024);
-    expect(result.error).toMatchObject({ status: 400, code: 'bad_request', message: 'The field "consent" was sent more than once; send it once.' });
+    expect(result.error).toMatchObject({
+      status: 400,
+      code: 'bad_request',
+      message: 'The field "consent" was sent more than once; send it once.',
+    });
     expect(result.names).toEqual(['consent']);
     expect(result.fedBytes).toBeLessThan(body.length);
   });
@@ -84,7 +88,11 @@ describe('multipart field names, checked as the body streams in', () => {
     const noName = new TextEncoder().encode('--b\r\nContent-Disposition: form-data\r\n\r\nx\r\n--b--\r\n');
     expect(scan(noName, 'multipart/form-data; boundary=b', 8).error).toMatchObject({ status: 400, code: 'bad_request' });
     const endless = new TextEncoder().encode(`--b\r\nContent-Disposition: form-data; name="consent"; ${'x'.repeat(10_000)}`);
-    expect(scan(endless, 'multipart/form-data; boundary=b', 512).error).toMatchObject({ status: 400, code: 'bad_request', message: expect.stringContaining('overlong headers') });
+    expect(scan(endless, 'multipart/form-data; boundary=b', 512).error).toMatchObject({
+      status: 400,
+      code: 'bad_request',
+      message: expect.stringContaining('overlong headers'),
+    });
   });
 
   it('has no scanner without a boundary (the form parser then refuses the body)', () => {

@@ -12,7 +12,12 @@ import { Clock } from '../helpers.ts';
 const scope = { scope: 'shop:a.myshopify.com', provider: 'counting', key: 'k-1' };
 const toFailure = (error: unknown) =>
   error instanceof ApiError
-    ? { status: error.status, code: error.code, message: error.message, ...(error.retryAfterSec !== undefined ? { retryAfterSec: error.retryAfterSec } : {}) }
+    ? {
+        status: error.status,
+        code: error.code,
+        message: error.message,
+        ...(error.retryAfterSec !== undefined ? { retryAfterSec: error.retryAfterSec } : {}),
+      }
     : { status: 500, code: 'internal_error' as const, message: 'boom' };
 
 /** Work that counts its runs and finishes when `release` is called. */

@@ -27,7 +27,8 @@ class ForgettingAdapter extends CountingAdapter {
 }
 
 const submitted = async (response: Response) => (await response.json()) as { job: string; photoRef: string };
-const poll = async (s: ReturnType<typeof setup>, job: string) => (await (await s.handler(get(`/jobs/${job}`))).json()) as { status: string };
+const poll = async (s: ReturnType<typeof setup>, job: string) =>
+  (await (await s.handler(get(`/jobs/${job}`))).json()) as { status: string };
 
 describe('deletion at the provider', () => {
   it('by default, once the result is delivered: exactly once, however often it is polled', async () => {
@@ -45,7 +46,7 @@ describe('deletion at the provider', () => {
     expect(s.logs).toContainEqual(expect.objectContaining({ event: 'provider_photo_deleted', provider: 'counting' }));
   });
 
-  it('waits for the photo\'s last job in flight (a second product from the same photo)', async () => {
+  it("waits for the photo's last job in flight (a second product from the same photo)", async () => {
     const adapter = new ForgettingAdapter();
     const s = setup({}, adapter);
     const first = await submitted(await s.handler(submitRequest()));
@@ -102,7 +103,7 @@ describe('deletion at the provider', () => {
     expect(adapter.forgotten).toEqual([photoRef]);
   });
 
-  it('a shopper\'s delete reaches every provider the photo went to, the failover provider included', async () => {
+  it("a shopper's delete reaches every provider the photo went to, the failover provider included", async () => {
     const primary = new ForgettingAdapter();
     primary.submitError = new ProviderError('busy', 'rate limited', { providerStatus: 429, retryAfterSec: 5 });
     const fallback = new ForgettingAdapter('second');

@@ -43,7 +43,8 @@ function scene(answer: () => Response = () => new Response('{}'), options: Param
   return { ...s, adapter, calls };
 }
 
-const json = async (response: Response) => (await response.json()) as { job: string; status: string; queue?: { position: number; etaSec: number } };
+const json = async (response: Response) =>
+  (await response.json()) as { job: string; status: string; queue?: { position: number; etaSec: number } };
 
 describe('the account line', () => {
   it('answers a submit over budget at once with its place, sends it when its turn comes, once', async () => {

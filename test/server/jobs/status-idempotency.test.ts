@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BASE, Clock, errorOf, GARMENT_URL, get, setup, submitRequest, SECRET, PROVIDER_SECRET } from '../helpers.ts';
+import { BASE, Clock, errorOf, GARMENT_URL, get, setup, submitRequest, PROVIDER_SECRET } from '../helpers.ts';
 import { ProviderError } from '../../../src/server/providers/errors.ts';
 import { MemoryStore } from '../../../src/server/store/store.ts';
 import { stalledStream, zeroStream } from '../access-helpers.ts';
@@ -9,7 +9,8 @@ describe('status cache', () => {
     const s = setup();
     const { job } = (await (await s.handler(submitRequest())).json()) as { job: string };
     // The submit answer itself counts as fresh, so polls right away cost nothing.
-    for (let i = 0; i < 10; i++) expect((await (await s.handler(get(`/jobs/${job}`))).json()) as object).toMatchObject({ status: 'queued' });
+    for (let i = 0; i < 10; i++)
+      expect((await (await s.handler(get(`/jobs/${job}`))).json()) as object).toMatchObject({ status: 'queued' });
     expect(s.adapter.statusCalls).toBe(0);
     s.clock.advance(3000);
     for (let i = 0; i < 20; i++) {
@@ -104,11 +105,16 @@ describe('idempotency', () => {
 
   it('a key reused with another product or another consent → 422 idempotency_key_invalid, no second charge', async () => {
     // Two products with the one garment image: only the product id tells the try-ons apart.
-    const s = setup({ products: { 'shirt-s': { garment: GARMENT_URL, category: 'top' }, 'shirt-l': { garment: GARMENT_URL, category: 'top' } } });
+    const s = setup({
+      products: { 'shirt-s': { garment: GARMENT_URL, category: 'top' }, 'shirt-l': { garment: GARMENT_URL, category: 'top' } },
+    });
     const headers = { 'idempotency-key': 'one-try-on' };
     const first = await s.handler(submitRequest({ garment: null, product: 'shirt-s' }, { headers }));
     expect(first.status).toBe(202);
-    for (const other of [{ garment: null, product: 'shirt-l' }, { garment: null, product: 'shirt-s', consent: 'v2' }]) {
+    for (const other of [
+      { garment: null, product: 'shirt-l' },
+      { garment: null, product: 'shirt-s', consent: 'v2' },
+    ]) {
       const e = await errorOf(await s.handler(submitRequest(other, { headers })));
       expect(e, JSON.stringify(other)).toMatchObject({ status: 422, code: 'idempotency_key_invalid' });
       expect(e.message).toMatch(/new key/);
@@ -122,7 +128,9 @@ describe('idempotency', () => {
     const shops = ['https://shop-a.example', 'https://shop-b.example'];
     const s = setup({ allowedOrigins: shops });
     const headers = (origin: string) => ({ 'idempotency-key': 'shared-uuid-0001', origin });
-    const [a, b] = await Promise.all(shops.map(async (origin) => (await s.handler(submitRequest({}, { headers: headers(origin) }))).json() as Promise<{ job: string }>));
+    const [a, b] = await Promise.all(
+      shops.map(async (origin) => (await s.handler(submitRequest({}, { headers: headers(origin) }))).json() as Promise<{ job: string }>),
+    );
     expect(s.adapter.submits).toHaveLength(2);
     expect(a!.job).not.toBe(b!.job);
     // A's job token is bound to A: B could not have used it, so B had to get its own job.
@@ -130,7 +138,9 @@ describe('idempotency', () => {
     expect((await s.handler(get(`/jobs/${b!.job}`, { origin: shops[1]! }))).status).toBe(200);
     // Retries replay per tenant.
     for (const [i, origin] of shops.entries()) {
-      expect(((await (await s.handler(submitRequest({}, { headers: headers(origin) }))).json()) as { job: string }).job).toBe([a, b][i]!.job);
+      expect(((await (await s.handler(submitRequest({}, { headers: headers(origin) }))).json()) as { job: string }).job).toBe(
+        [a, b][i]!.job,
+      );
     }
     expect(s.adapter.submits).toHaveLength(2);
   });
@@ -167,7 +177,11 @@ describe('idempotency', () => {
 
 describe('webhooks', () => {
   const hook = (body: object, headers: Record<string, string> = {}, provider = 'counting') =>
-    new Request(`${BASE}/webhooks/${provider}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+    new Request(`${BASE}/webhooks/${provider}`, {
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json', ...headers },
+    });
 
   it('a verified callback stores the state; polls are answered from it without a provider call', async () => {
     const s = setup();
@@ -183,14 +197,21 @@ describe('webhooks', () => {
   it('an unverified callback → 401 and nothing stored', async () => {
     const s = setup();
     const { job } = (await (await s.handler(submitRequest())).json()) as { job: string };
-    const response = await s.handler(hook({ id: 'job-1', state: { status: 'completed', images: ['https://evil.example/x.png'] } }, { 'x-signature': 'wrong' }));
+    const response = await s.handler(
+      hook({ id: 'job-1', state: { status: 'completed', images: ['https://evil.example/x.png'] } }, { 'x-signature': 'wrong' }),
+    );
     expect(response.status).toBe(401);
     s.clock.advance(5000);
     expect(((await (await s.handler(get(`/jobs/${job}`))).json()) as { status: string }).status).toBe('processing');
   });
 
   const streamedHook = (body: ReadableStream<Uint8Array>, headers: Record<string, string> = {}) =>
-    new Request(`${BASE}/webhooks/counting`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers }, duplex: 'half' } as RequestInit);
+    new Request(`${BASE}/webhooks/counting`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', ...headers },
+      duplex: 'half',
+    } as RequestInit);
 
   it('a callback without the signature header → 401 before its body is read; the adapter never sees it', async () => {
     const s = setup();

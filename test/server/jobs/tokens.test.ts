@@ -9,13 +9,16 @@ async function startJob(s: ReturnType<typeof setup>) {
 }
 
 /** The job-token key, derived here independently of tokens.ts (node:crypto), as documented there. */
-const jobKey = (secret: string) =>
-  new Uint8Array(hkdfSync('sha256', secret, KEY_DERIVATION.salt, KEY_DERIVATION.jobTokenInfo, 32));
+const jobKey = (secret: string) => new Uint8Array(hkdfSync('sha256', secret, KEY_DERIVATION.salt, KEY_DERIVATION.jobTokenInfo, 32));
 
 /** Every reading of a token a holder could try: the text, and each segment base64url-decoded. */
 function readings(token: string): string[] {
   const segments = token.split('.');
-  return [token, ...segments.map((segment) => Buffer.from(segment, 'base64url').toString('latin1')), Buffer.from(token.replace(/\./g, ''), 'base64url').toString('latin1')];
+  return [
+    token,
+    ...segments.map((segment) => Buffer.from(segment, 'base64url').toString('latin1')),
+    Buffer.from(token.replace(/\./g, ''), 'base64url').toString('latin1'),
+  ];
 }
 
 /** An adapter whose job ids are long and recognizable, so finding one in a token cannot be chance. */
@@ -36,7 +39,15 @@ describe('job tokens', () => {
     expect(job.split('.')).toHaveLength(5);
     expect(JSON.parse(Buffer.from(job.split('.')[0]!, 'base64url').toString())).toEqual({ alg: 'dir', enc: 'A256GCM' });
     for (const text of readings(job)) {
-      for (const hidden of ['vendor-job-4b1d9e27c8a6f03e', photoRef, photoRef.split('.')[0]!, fileId, 'counting', 'try-on-job', 'sk_test']) {
+      for (const hidden of [
+        'vendor-job-4b1d9e27c8a6f03e',
+        photoRef,
+        photoRef.split('.')[0]!,
+        fileId,
+        'counting',
+        'try-on-job',
+        'sk_test',
+      ]) {
         expect(text).not.toContain(hidden);
       }
     }
@@ -45,7 +56,14 @@ describe('job tokens', () => {
 
     // The claims inside, read with the documented key: the same as before, a day long.
     const { payload } = await jwtDecrypt(job, jobKey(SECRET), { currentDate: new Date(s.clock.now()) });
-    expect(payload).toMatchObject({ p: 'counting', j: 'vendor-job-4b1d9e27c8a6f03e-1', r: photoRef, f: fileId, s: 'self', aud: 'try-on-job' });
+    expect(payload).toMatchObject({
+      p: 'counting',
+      j: 'vendor-job-4b1d9e27c8a6f03e-1',
+      r: photoRef,
+      f: fileId,
+      s: 'self',
+      aud: 'try-on-job',
+    });
     expect((payload.exp as number) - (payload.iat as number)).toBe(24 * 60 * 60);
   });
 
@@ -60,7 +78,10 @@ describe('job tokens', () => {
     };
     const tampered = [0, 2, 3, 4].map((i) => segments.map((segment, j) => (i === j ? flip(segment) : segment)).join('.'));
     for (const token of [...tampered, `${job.slice(0, -3)}abc`, 'garbage', segments.slice(0, 3).join('.'), `${job}.x`]) {
-      expect(await errorOf(await s.handler(get(`/jobs/${encodeURIComponent(token)}`)))).toMatchObject({ status: 401, code: 'job_token_invalid' });
+      expect(await errorOf(await s.handler(get(`/jobs/${encodeURIComponent(token)}`)))).toMatchObject({
+        status: 401,
+        code: 'job_token_invalid',
+      });
     }
     expect(s.adapter.statusCalls).toBe(0);
   });
@@ -69,7 +90,14 @@ describe('job tokens', () => {
     const s = setup();
     const body = (await (await s.handler(submitRequest())).json()) as { job: string; photoRef: string };
     const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-    const claims = { p: 'counting', j: 'job-1', r: body.photoRef, s: 'self', aud: 'try-on-job', exp: Math.floor(s.clock.now() / 1000) + 60 };
+    const claims = {
+      p: 'counting',
+      j: 'job-1',
+      r: body.photoRef,
+      s: 'self',
+      aud: 'try-on-job',
+      exp: Math.floor(s.clock.now() / 1000) + 60,
+    };
     const none = `${b64({ alg: 'none' })}.${b64(claims)}.`;
     expect(await errorOf(await s.handler(get(`/jobs/${none}`)))).toMatchObject({ code: 'job_token_invalid' });
     expect(await errorOf(await s.handler(get(`/jobs/${body.photoRef}`)))).toMatchObject({ code: 'job_token_invalid' });
@@ -133,7 +161,11 @@ describe('job tokens', () => {
     const s = setup({ secret: undefined });
     const job = await startJob(s);
     expect((await s.handler(get(`/jobs/${job}`))).status).toBe(200);
-    expect(s.logs.some((l) => (l as { level: string; message?: string }).level === 'warn' && /TRYON_SECRET/.test((l as { message: string }).message))).toBe(true);
+    expect(
+      s.logs.some(
+        (l) => (l as { level: string; message?: string }).level === 'warn' && /TRYON_SECRET/.test((l as { message: string }).message),
+      ),
+    ).toBe(true);
     const restarted = setup({ secret: undefined });
     expect(await errorOf(await restarted.handler(get(`/jobs/${job}`)))).toMatchObject({ code: 'job_token_invalid' });
   });

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { errorOf, get, setup, submitRequest, BASE } from '../helpers.ts';
 import { photoPng } from '../images.ts';
-import { parseDailyLimit, parseRateLimits, parseTrustProxy, resolveLimits, DEFAULT_LIMITS } from '../../../src/server/limits/limits-config.ts';
+import {
+  parseDailyLimit,
+  parseRateLimits,
+  parseTrustProxy,
+  resolveLimits,
+  DEFAULT_LIMITS,
+} from '../../../src/server/limits/limits-config.ts';
 import { clientIp, ipKey } from '../../../src/server/http/client-ip.ts';
 import { rateLimit, rateLimitPolicy } from '../../../src/server/http/ratelimit-headers.ts';
 import { optionsFromEnv, ConfigError } from '../../../src/server/config.ts';
@@ -58,8 +64,15 @@ describe('limit settings', () => {
       TRYON_DAILY_LIMIT: '42',
       TRYON_TRUST_PROXY: 'cf-connecting-ip',
     });
-    expect(options).toMatchObject({ redisUrl: 'redis://127.0.0.1:6390/2', rateLimits: { 'submit-ip': { points: 5, windowSec: 10 } }, dailyLimit: 42, trustProxy: 'cf-connecting-ip' });
-    expect(() => optionsFromEnv({ REDIS_URL: 'http://cache:6379', TRYON_SECRET: 'limits-test-secret-0123456789abcdef' })).toThrow(/REDIS_URL/);
+    expect(options).toMatchObject({
+      redisUrl: 'redis://127.0.0.1:6390/2',
+      rateLimits: { 'submit-ip': { points: 5, windowSec: 10 } },
+      dailyLimit: 42,
+      trustProxy: 'cf-connecting-ip',
+    });
+    expect(() => optionsFromEnv({ REDIS_URL: 'http://cache:6379', TRYON_SECRET: 'limits-test-secret-0123456789abcdef' })).toThrow(
+      /REDIS_URL/,
+    );
     expect(() => optionsFromEnv({ TRYON_DAILY_LIMIT: 'lots' })).toThrow(/TRYON_DAILY_LIMIT/);
     expect(() => optionsFromEnv({ TRYON_TRUST_PROXY: 'x-real-ip:2' })).toThrow(/TRYON_TRUST_PROXY/);
   });
@@ -70,7 +83,10 @@ describe('limit settings', () => {
     const poll = config.windows['poll-shopper'];
     expect(poll && poll.points / poll.windowSec).toBeGreaterThanOrEqual(1 / 2);
     expect(config.globalDaily).toBe(1000);
-    expect(resolveLimits({ dailyLimit: false, rateLimits: { 'poll-ip': false } })).toMatchObject({ globalDaily: false, windows: { 'poll-ip': false } });
+    expect(resolveLimits({ dailyLimit: false, rateLimits: { 'poll-ip': false } })).toMatchObject({
+      globalDaily: false,
+      windows: { 'poll-ip': false },
+    });
     expect(() => resolveLimits({ rateLimits: { 'submit-ip': { points: 1.5, windowSec: 60 } } })).toThrow(ConfigError);
   });
 });
@@ -95,8 +111,16 @@ describe('client IP', () => {
     const xff = parseTrustProxy('x-forwarded-for');
     // The client wrote "6.6.6.6"; our proxy appended the address it saw.
     expect(clientIp(request({ 'x-forwarded-for': '6.6.6.6, 198.51.100.4' }), socket('10.0.0.7'), xff)).toBe('198.51.100.4');
-    expect(clientIp(request({ 'x-forwarded-for': '6.6.6.6, 198.51.100.4, 10.1.1.1' }), socket('10.0.0.7'), parseTrustProxy('x-forwarded-for:2'))).toBe('198.51.100.4');
-    expect(clientIp(request({ 'cf-connecting-ip': '198.51.100.8', 'x-forwarded-for': '6.6.6.6' }), undefined, parseTrustProxy('CF-Connecting-IP'))).toBe('198.51.100.8');
+    expect(
+      clientIp(request({ 'x-forwarded-for': '6.6.6.6, 198.51.100.4, 10.1.1.1' }), socket('10.0.0.7'), parseTrustProxy('x-forwarded-for:2')),
+    ).toBe('198.51.100.4');
+    expect(
+      clientIp(
+        request({ 'cf-connecting-ip': '198.51.100.8', 'x-forwarded-for': '6.6.6.6' }),
+        undefined,
+        parseTrustProxy('CF-Connecting-IP'),
+      ),
+    ).toBe('198.51.100.8');
     // Header missing or garbage: the socket, not the garbage.
     expect(clientIp(request({ 'x-forwarded-for': 'evil' }), socket('10.0.0.7'), xff)).toBe('10.0.0.7');
   });
@@ -123,13 +147,21 @@ describe('request limits', () => {
       expect(ok.headers.get('ratelimit')).toContain(`"submit-ip";r=${1 - i};t=`);
     }
     // Not even multipart: the limit answers first, the upload is never parsed.
-    const refused = await s.handler(new Request(`${BASE}/jobs`, { method: 'POST', body: 'x'.repeat(1000), headers: { ...from('198.51.100.1'), 'content-type': 'text/plain' } }));
+    const refused = await s.handler(
+      new Request(`${BASE}/jobs`, {
+        method: 'POST',
+        body: 'x'.repeat(1000),
+        headers: { ...from('198.51.100.1'), 'content-type': 'text/plain' },
+      }),
+    );
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(60);
     expect(refused.headers.get('ratelimit')).toMatch(/^"submit-ip";r=0;t=\d+$/);
     // Retry-After is not earlier than the end of the effective window (draft, section 6).
-    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(Number(/t=(\d+)/.exec(refused.headers.get('ratelimit')!)![1]));
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(
+      Number(/t=(\d+)/.exec(refused.headers.get('ratelimit')!)![1]),
+    );
     const body = await errorOf(refused);
     expect(body.code).toBe('rate_limited');
     expect(body.message).toMatch(/wait \d+ seconds/);
@@ -141,7 +173,9 @@ describe('request limits', () => {
   it('per shopper on submit: the same photo from many addresses shares one budget, as does its photoRef', async () => {
     const s = limited({ rateLimits: { 'submit-shopper': { points: 2, windowSec: 60 } } });
     const first = (await (await s.handler(submitRequest({}, { headers: from('198.51.100.10') }))).json()) as { photoRef: string };
-    expect((await s.handler(submitRequest({ photoRef: first.photoRef, photo: undefined }, { headers: from('198.51.100.11') }))).status).toBe(202);
+    expect(
+      (await s.handler(submitRequest({ photoRef: first.photoRef, photo: undefined }, { headers: from('198.51.100.11') }))).status,
+    ).toBe(202);
     const third = await s.handler(submitRequest({}, { headers: from('198.51.100.12') }));
     expect(third.status).toBe(429);
     expect(third.headers.get('ratelimit')).toMatch(/"submit-shopper";r=0;t=\d+/);
@@ -152,7 +186,11 @@ describe('request limits', () => {
 
   it('polls have their own budgets (per IP and per shopper), separate from submits', async () => {
     const s = limited({
-      rateLimits: { 'submit-ip': { points: 1, windowSec: 60 }, 'poll-shopper': { points: 3, windowSec: 60 }, 'poll-ip': { points: 5, windowSec: 60 } },
+      rateLimits: {
+        'submit-ip': { points: 1, windowSec: 60 },
+        'poll-shopper': { points: 3, windowSec: 60 },
+        'poll-ip': { points: 5, windowSec: 60 },
+      },
     });
     const { job } = (await (await s.handler(submitRequest({}, { headers: from('198.51.100.20') }))).json()) as { job: string };
     // The submit budget is spent, polling still works.
@@ -176,7 +214,8 @@ describe('daily caps', () => {
   it('a shop over its daily cap gets 429 daily_limit_reached until 00:00 UTC; other shops are unaffected', async () => {
     const s = limited({ rateLimits: { 'shop-day': 2 } });
     s.clock.advance(23 * 3600 * 1000); // 23:00 UTC
-    for (let i = 0; i < 2; i++) expect((await s.handler(submitRequest({}, { headers: from(`198.51.100.${30 + i}`, SHOP_A) }))).status).toBe(202);
+    for (let i = 0; i < 2; i++)
+      expect((await s.handler(submitRequest({}, { headers: from(`198.51.100.${30 + i}`, SHOP_A) }))).status).toBe(202);
     const refused = await s.handler(submitRequest({}, { headers: from('198.51.100.40', SHOP_A) }));
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toBe('3600');
@@ -218,12 +257,17 @@ describe('daily caps', () => {
     const s = limited({ dailyLimit: 2 });
     const key = { 'idempotency-key': 'retry-me-0001' };
     const answers = [];
-    for (let i = 0; i < 5; i++) answers.push((await (await s.handler(submitRequest({}, { headers: from('198.51.100.70', SHOP_A, key) }))).json()) as { job: string });
+    for (let i = 0; i < 5; i++)
+      answers.push((await (await s.handler(submitRequest({}, { headers: from('198.51.100.70', SHOP_A, key) }))).json()) as { job: string });
     expect(new Set(answers.map((a) => a.job)).size).toBe(1);
     expect(s.adapter.submits).toHaveLength(1);
     // One of two generations used, so one more fits, and then no more.
-    expect((await s.handler(submitRequest({}, { headers: from('198.51.100.71', SHOP_A, { 'idempotency-key': 'second-0002' }) }))).status).toBe(202);
-    expect((await s.handler(submitRequest({}, { headers: from('198.51.100.72', SHOP_A, { 'idempotency-key': 'third-00003' }) }))).status).toBe(429);
+    expect(
+      (await s.handler(submitRequest({}, { headers: from('198.51.100.71', SHOP_A, { 'idempotency-key': 'second-0002' }) }))).status,
+    ).toBe(202);
+    expect(
+      (await s.handler(submitRequest({}, { headers: from('198.51.100.72', SHOP_A, { 'idempotency-key': 'third-00003' }) }))).status,
+    ).toBe(429);
   });
 
   it('a provider failure that cost nothing gives the generation back; a timeout (maybe charged) does not', async () => {
@@ -272,7 +316,10 @@ describe('limits on any store', () => {
     // A new window lets the address in again; the shop's day is one budget across both handlers.
     first.clock.advance(61_000);
     expect((await b.handler(submitRequest({}, { headers: from('198.51.100.71') }))).status).toBe(202);
-    expect(await errorOf(await a.handler(submitRequest({}, { headers: from('198.51.100.72') })))).toMatchObject({ status: 429, code: 'daily_limit_reached' });
+    expect(await errorOf(await a.handler(submitRequest({}, { headers: from('198.51.100.72') })))).toMatchObject({
+      status: 429,
+      code: 'daily_limit_reached',
+    });
     expect(a.adapter.submits.length + b.adapter.submits.length).toBe(3);
   });
 
@@ -284,6 +331,9 @@ describe('limits on any store', () => {
     expect((await s.handler(submitRequest({}, { headers: from('198.51.100.80') }))).status).toBe(503);
     s.adapter.submitError = undefined;
     expect((await s.handler(submitRequest({}, { headers: from('198.51.100.81') }))).status).toBe(202);
-    expect(await errorOf(await s.handler(submitRequest({}, { headers: from('198.51.100.82') })))).toMatchObject({ status: 429, code: 'daily_limit_reached' });
+    expect(await errorOf(await s.handler(submitRequest({}, { headers: from('198.51.100.82') })))).toMatchObject({
+      status: 429,
+      code: 'daily_limit_reached',
+    });
   });
 });

@@ -57,7 +57,8 @@ function handler(options: HandlerOptions = {}) {
     providerUrl: vistoure.url,
     secret: SECRET,
     basePath: '/api/try-on',
-    garmentHosts: [garmentHost], devAllowLoopback: true,
+    garmentHosts: [garmentHost],
+    devAllowLoopback: true,
     fallbacks: [{ provider: 'virtufit', apiKey: FALLBACK_KEY, providerUrl: virtufit.url }],
     log: (entry) => logs.push(entry),
     ...options,
@@ -146,7 +147,7 @@ describe('failover at submit', () => {
     }
   });
 
-  it('a bad primary key is the merchant\'s to fix, not an outage: no failover', async () => {
+  it("a bad primary key is the merchant's to fix, not an outage: no failover", async () => {
     const { fetch: fetchFn } = handler({ apiKey: 'wrong-key' });
     const response = await submit(fetchFn);
     expect(response.status).toBe(502);
@@ -154,7 +155,7 @@ describe('failover at submit', () => {
     expect(virtufit.count()).toBe(0);
   });
 
-  it('skips a fallback that cannot dress the category: the try-on waits in the primary\'s line', async () => {
+  it("skips a fallback that cannot dress the category: the try-on waits in the primary's line", async () => {
     // VirtuFit dresses shoes, VistoureAI does not.
     virtufit.inject('generate', { kind: 'status', status: 429, retryAfter: 3 }, 10);
     const { fetch: fetchFn } = handler({
@@ -170,7 +171,7 @@ describe('failover at submit', () => {
     expect(vistoure.count()).toBe(0);
   });
 
-  it('when every provider is busy the try-on waits in the last one\'s line; past the merchant\'s limit it is 503 provider_busy', async () => {
+  it("when every provider is busy the try-on waits in the last one's line; past the merchant's limit it is 503 provider_busy", async () => {
     busyForever();
     virtufit.inject('generate', { kind: 'status', status: 429, retryAfter: 3 }, 10);
     const waits = await submit(handler().fetch);
@@ -188,7 +189,10 @@ describe('what may fail over', () => {
   const refused = Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) });
   const reset = Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('socket'), { code: 'ECONNRESET' }) });
   const happyEyeballs = Object.assign(new TypeError('fetch failed'), {
-    cause: new AggregateError([Object.assign(new Error('a'), { code: 'ECONNREFUSED' }), Object.assign(new Error('b'), { code: 'ENETUNREACH' })]),
+    cause: new AggregateError([
+      Object.assign(new Error('a'), { code: 'ECONNREFUSED' }),
+      Object.assign(new Error('b'), { code: 'ENETUNREACH' }),
+    ]),
   });
 
   it.each([
@@ -218,7 +222,7 @@ describe('failover configuration', () => {
     TRYON_VIRTUFIT_API_KEY: 'k3',
   };
 
-  it('reads each fallback\'s own key and URL (NAME upper-cased, - as _)', () => {
+  it("reads each fallback's own key and URL (NAME upper-cased, - as _)", () => {
     expect(optionsFromEnv(env).fallbacks).toEqual([
       { provider: 'vistoure-pro', apiKey: 'k2', providerUrl: 'http://127.0.0.1:4011' },
       { provider: 'virtufit', apiKey: 'k3' },

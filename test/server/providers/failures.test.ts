@@ -59,7 +59,7 @@ describe('shared failure mapping', () => {
     expect(errorText(42)).toBeUndefined();
   });
 
-  it('a refusal naming an image is the shopper\'s; anything else is ours, without the provider words', () => {
+  it("a refusal naming an image is the shopper's; anything else is ours, without the provider words", () => {
     const shopper = refusalError('Pixazo', 'human_img could not be downloaded', 400);
     expect(shopper).toMatchObject({ kind: 'rejected', code: 'photo_rejected', providerStatus: 400 });
     expect(shopper.message).toBe(FAILURE_MESSAGES.photo_rejected);

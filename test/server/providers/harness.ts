@@ -15,7 +15,10 @@ export const photoBytes = new Uint8Array(makePng(60, 80, (x, y) => [x * 4, y * 3
 export const garmentBytes = new Uint8Array(makePng(40, 40, (x) => [200, x * 6, 20]));
 
 /** A top try-on of `photoBytes` (60x80) on `garmentUrl`, the photo known as `ref` (and at `url`); `overrides` replace any field. */
-export function smallPhotoInput(photo: { garmentUrl: string; ref: string; url?: string }, overrides: Partial<SubmitInput> = {}): SubmitInput {
+export function smallPhotoInput(
+  photo: { garmentUrl: string; ref: string; url?: string },
+  overrides: Partial<SubmitInput> = {},
+): SubmitInput {
   const { garmentUrl, ref, url } = photo;
   return {
     photo: { bytes: photoBytes, type: 'image/png', width: 60, height: 80, ref, ...(url !== undefined && { url }) },

@@ -26,7 +26,8 @@ let photoUrl: string;
 /** Every ProviderError seen, to prove the key never appears in one. */
 const { seen: seenErrors, failure } = recordedFailures();
 
-const input = (overrides: Partial<SubmitInput> = {}): SubmitInput => smallPhotoInput({ garmentUrl, ref: 'ref-shopper-px', url: photoUrl }, overrides);
+const input = (overrides: Partial<SubmitInput> = {}): SubmitInput =>
+  smallPhotoInput({ garmentUrl, ref: 'ref-shopper-px', url: photoUrl }, overrides);
 const ctxWith = (options: Record<string, string>, apiKey = KEY): ProviderContext => withOptions(t.ctx, options, apiKey);
 
 const untilDone = (jobId: string, seen: string[] = []): Promise<JobState> => pollUntilDone(pixazoAdapter, jobId, t.ctx, { seen });
@@ -112,7 +113,7 @@ describe('pixazo adapter against the fake', () => {
     expect(fake.count()).toBe(0);
   });
 
-  it('an expired photo URL fails at the provider, as in production, as the shopper\'s photo', async () => {
+  it("an expired photo URL fails at the provider, as in production, as the shopper's photo", async () => {
     const jobsBefore = fake.jobs.size;
     const shortLived = await t.ctx.publishFile(photoBytes, 'image/png', 1);
     await new Promise((r) => setTimeout(r, 10));

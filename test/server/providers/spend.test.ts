@@ -33,7 +33,15 @@ describe('GET /admin/providers', () => {
     expect(text).not.toContain(ADMIN);
     const report = JSON.parse(text) as { providers: Array<Record<string, unknown>>; pendingDeletions: number };
     expect(report.providers).toEqual([
-      expect.objectContaining({ provider: 'counting', primary: true, jobsToday: 2, queueLength: 0, last429: null, credits: null, generationsRunning: 0 }),
+      expect.objectContaining({
+        provider: 'counting',
+        primary: true,
+        jobsToday: 2,
+        queueLength: 0,
+        last429: null,
+        credits: null,
+        generationsRunning: 0,
+      }),
     ]);
     expect(report.providers[0]!.account).toMatch(/^counting:[0-9a-f]{12}$/);
     expect(report.pendingDeletions).toBe(0);
@@ -47,7 +55,7 @@ describe('credits where the API tells them', () => {
   });
   afterAll(() => fake.close());
 
-  it('VistoureAI: the token balance in the report, and a warning under the merchant\'s threshold', async () => {
+  it("VistoureAI: the token balance in the report, and a warning under the merchant's threshold", async () => {
     (fake as unknown as { tokens: number }).tokens = 40;
     const logs: Array<Record<string, unknown>> = [];
     const handler = createTryOnHandler({
@@ -60,7 +68,9 @@ describe('credits where the API tells them', () => {
       creditsWarnBelow: 100,
       log: (entry) => logs.push(entry as Record<string, unknown>),
     });
-    const report = (await (await handler(new Request(`${BASE}/admin/providers`, { headers: { authorization: `Bearer ${ADMIN}` } }))).json()) as {
+    const report = (await (
+      await handler(new Request(`${BASE}/admin/providers`, { headers: { authorization: `Bearer ${ADMIN}` } }))
+    ).json()) as {
       providers: Array<{ credits: unknown }>;
     };
     expect(report.providers[0]!.credits).toEqual({ remaining: 40, unit: 'tokens' });
@@ -82,7 +92,10 @@ describe('VirtuFit credits_remaining', () => {
       const ctx = { ...t.ctx, publicUrl: undefined };
       expect(await virtufitAdapter.credits!(ctx)).toBeUndefined();
       const garmentUrl = await t.ctx.publishFile(photoPng, 'image/png', 60_000);
-      await virtufitAdapter.submit({ photo: { bytes: photoPng, type: 'image/png', width: 60, height: 90, ref: 'r' }, garmentUrl, category: 'top' }, ctx);
+      await virtufitAdapter.submit(
+        { photo: { bytes: photoPng, type: 'image/png', width: 60, height: 90, ref: 'r' }, garmentUrl, category: 'top' },
+        ctx,
+      );
       const credits = await virtufitAdapter.credits!(ctx);
       expect(credits?.unit).toBe('credits');
       expect(credits?.remaining).toBeLessThan(48);

@@ -123,7 +123,9 @@ describe('virtufit pure mapping', () => {
       jobId: 'a-1',
       state: { status: 'queued' },
     });
-    expect(readGenerateAnswer(200, { success: true, job_id: 'abc123', output_url: 'https://x/1', output_urls: ['https://x/1', 'https://x/2'] })).toEqual({
+    expect(
+      readGenerateAnswer(200, { success: true, job_id: 'abc123', output_url: 'https://x/1', output_urls: ['https://x/1', 'https://x/2'] }),
+    ).toEqual({
       jobId: 'abc123',
       state: { status: 'completed', images: ['https://x/1', 'https://x/2'] },
     });
@@ -369,7 +371,13 @@ describe('virtufit webhooks', () => {
   it('refuses unsigned, tampered and signed-but-meaningless callbacks', async () => {
     const secret = await virtufitWebhookSecret(ctx.secret);
     const timestamp = new Date().toISOString();
-    const body = JSON.stringify({ event: 'tryon.completed', job_id: 'j1', status: 'completed', output_urls: ['https://x/1.png'], timestamp });
+    const body = JSON.stringify({
+      event: 'tryon.completed',
+      job_id: 'j1',
+      status: 'completed',
+      output_urls: ['https://x/1.png'],
+      timestamp,
+    });
     const sig = createHmac('sha256', secret).update(body).digest('hex');
 
     expect(await readCallback(post(body, sig), ctx)).toEqual({
@@ -470,15 +478,32 @@ describe('virtufit webhook replays', () => {
   it("through the endpoint: judged by the endpoint's clock; a replayed copy → 401", async () => {
     const s = setup({ provider: 'virtufit' });
     const stamped = callback(s.clock.now());
-    const signature = createHmac('sha256', await virtufitWebhookSecret(PROVIDER_SECRET)).update(stamped).digest('hex');
+    const signature = createHmac('sha256', await virtufitWebhookSecret(PROVIDER_SECRET))
+      .update(stamped)
+      .digest('hex');
     const post = (body: string, sig = signature) =>
-      s.handler(new Request(`${BASE}/webhooks/virtufit`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-virtufit-signature': sig }, body }));
+      s.handler(
+        new Request(`${BASE}/webhooks/virtufit`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-virtufit-signature': sig },
+          body,
+        }),
+      );
     expect((await post(stamped)).status).toBe(200);
     expect((await post(stamped)).status).toBe(401);
     // Stamped by the wall clock, far from the endpoint's injected one (2025-01-01): refused.
     expect(Math.abs(Date.now() - s.clock.now())).toBeGreaterThan(VIRTUFIT_WEBHOOK_TOLERANCE_MS);
     const wallClock = callback(Date.now());
-    expect((await post(wallClock, createHmac('sha256', await virtufitWebhookSecret(PROVIDER_SECRET)).update(wallClock).digest('hex'))).status).toBe(401);
+    expect(
+      (
+        await post(
+          wallClock,
+          createHmac('sha256', await virtufitWebhookSecret(PROVIDER_SECRET))
+            .update(wallClock)
+            .digest('hex'),
+        )
+      ).status,
+    ).toBe(401);
     expect(s.logs.filter((e) => (e as { kind?: string }).kind === 'bad_webhook')).toHaveLength(2);
   });
 });

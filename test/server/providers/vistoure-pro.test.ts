@@ -51,7 +51,7 @@ describe('vistoure-pro adapter against the fake', () => {
     expect(fake.count('pro-status')).toBeGreaterThanOrEqual(1);
   });
 
-  it('Pro Fit drapes the shopper\'s chosen size, mapped to S/M/L/XL', async () => {
+  it("Pro Fit drapes the shopper's chosen size, mapped to S/M/L/XL", async () => {
     const ctx = ctxWith({ model_name: 'Pro Fit', aspect_ratio: '1:1' });
     const medium = await vistoureProAdapter.submit(input({ size: 'Medium' }), ctx);
     expect(fake.jobs.get(medium.jobId)!.input).toMatchObject({ model_name: 'Pro Fit', garment_size: 'M', aspect_ratio: '1:1' });

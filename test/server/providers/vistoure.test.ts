@@ -2,7 +2,16 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeProvider } from '../../fakes/common.ts';
 import type { TestContext } from '../../fakes/context.ts';
 import { startFakeVistoure } from '../../fakes/vistoure.ts';
-import { garmentBytes, photoBytes, pollUntilDone, recordedFailures, resetFake, smallPhotoInput, startFakeAndContext, withOptions } from './harness.ts';
+import {
+  garmentBytes,
+  photoBytes,
+  pollUntilDone,
+  recordedFailures,
+  resetFake,
+  smallPhotoInput,
+  startFakeAndContext,
+  withOptions,
+} from './harness.ts';
 import { ProviderError } from '../../../src/server/providers/errors.ts';
 import type { JobState, ProviderContext, SubmitInput } from '../../../src/server/providers/types.ts';
 import {
@@ -125,7 +134,7 @@ describe('vistoure adapter against the fake', () => {
     expect((await untilDone(jobId)).status).toBe('completed');
   });
 
-  it('429 forever is busy, with the provider\'s Retry-After', async () => {
+  it("429 forever is busy, with the provider's Retry-After", async () => {
     fake.inject('run', { kind: 'status', status: 429, retryAfter: 1 }, 50);
     const error = await failure(vistoureAdapter.submit(input(), t.ctx));
     expect(error.kind).toBe('busy');
@@ -180,15 +189,11 @@ describe('vistoure adapter against the fake', () => {
     }
   });
 
-  it('a photo or garment the provider cannot load is refused as the shopper\'s, not charged', async () => {
+  it("a photo or garment the provider cannot load is refused as the shopper's, not charged", async () => {
     const notAnImage = new TextEncoder().encode('this is not an image at all');
-    const photoError = await failure(
-      vistoureAdapter.submit(input({ photo: { ...input().photo, bytes: notAnImage } }), t.ctx),
-    );
+    const photoError = await failure(vistoureAdapter.submit(input({ photo: { ...input().photo, bytes: notAnImage } }), t.ctx));
     expect(photoError).toMatchObject({ kind: 'rejected', code: 'photo_rejected', providerStatus: 400 });
-    const garmentError = await failure(
-      vistoureAdapter.submit(input({ garmentUrl: `${garmentUrl}-gone` }), t.ctx),
-    );
+    const garmentError = await failure(vistoureAdapter.submit(input({ garmentUrl: `${garmentUrl}-gone` }), t.ctx));
     expect(garmentError).toMatchObject({ kind: 'rejected', code: 'garment_rejected' });
     expect(garmentError.message).not.toMatch(/ImageLoadError/);
   });

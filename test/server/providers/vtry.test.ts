@@ -180,7 +180,7 @@ describe('vtry adapter against its fake', () => {
     expect(topJob!.input.body).not.toHaveProperty('composition');
   });
 
-  it('uses NanoBanana2 when configured, and a free plan refusing it is the merchant\'s auth problem', async () => {
+  it("uses NanoBanana2 when configured, and a free plan refusing it is the merchant's auth problem", async () => {
     ctx.options = { model: 'NanoBanana2' };
     fake.plan = 'free';
     const error = await providerError(vtryAdapter.submit(await input(), ctx));
@@ -254,7 +254,7 @@ describe('vtry rate limits', () => {
     expect(fake.count('generation-create')).toBe(2 + fake.limited.get('generation-create')!);
   });
 
-  it('waits out the generate limit\'s Retry-After inside submit when the job is ready to go', async () => {
+  it("waits out the generate limit's Retry-After inside submit when the job is ready to go", async () => {
     const first = await vtryAdapter.submit(await input(), ctx);
     await settle(first.jobId);
     fake.inject('generation-create', { kind: 'status', status: 429, retryAfter: 1 });
@@ -264,7 +264,7 @@ describe('vtry rate limits', () => {
     expect(fake.jobsOf('generation')).toHaveLength(2);
   });
 
-  it('queues a ready job for its polls when the generate limit outlasts submit\'s patience', async () => {
+  it("queues a ready job for its polls when the generate limit outlasts submit's patience", async () => {
     await settle((await vtryAdapter.submit(await input(), ctx)).jobId);
     fake.resetCalls();
     // Longer than the shared busy budget: providerFetch gives up at once.
@@ -423,9 +423,7 @@ describe('vtry pure mapping', () => {
       images: ['https://r/1.png'],
     });
     expect(() => mapGenerationJob({ status: 'completed' })).toThrow(/imageUrl/);
-    expect(mapGenerationJob({ status: 'failed', errorText: 'garment could not be segmented' }).error?.code).toBe(
-      'garment_rejected',
-    );
+    expect(mapGenerationJob({ status: 'failed', errorText: 'garment could not be segmented' }).error?.code).toBe('garment_rejected');
   });
 
   it('maps failure text to stable codes, blaming "the image" on the stage that read it', () => {
@@ -479,7 +477,13 @@ describe('vtry pure mapping', () => {
     expect((person.get('files') as File).name).toBe('photo.png');
     expect((person.get('files') as File).size).toBe(photoBytes.byteLength);
 
-    const body = generationBody({ model: 'NanoBanana', personId: 'pr_1', clothId: 'cl_1', category: 'dress', description: ' Red\n dress ' });
+    const body = generationBody({
+      model: 'NanoBanana',
+      personId: 'pr_1',
+      clothId: 'cl_1',
+      category: 'dress',
+      description: ' Red\n dress ',
+    });
     expect(body).toMatchObject({ model: 'NanoBanana', personId: 'pr_1', clothesIds: ['cl_1'], numImages: 1 });
     expect(body.prompt).toContain('selected dress (Red dress)');
     expect(body.composition).toBe('full-body head-to-toe shot');
@@ -547,7 +551,10 @@ describe('vtry fake follows the doc', () => {
   });
 
   it('refuses a generation for a person without a composite', async () => {
-    const created = await api('/api/v1/persons', { method: 'POST', body: personForm({ bytes: photoBytes, type: 'image/png' }, 'Alice Smith') });
+    const created = await api('/api/v1/persons', {
+      method: 'POST',
+      body: personForm({ bytes: photoBytes, type: 'image/png' }, 'Alice Smith'),
+    });
     const { person } = (await created.json()) as { person: { id: string; name: string } };
     expect(person.name).toBe('alice-smith');
     const res = await api('/api/v1/generations', {

@@ -100,7 +100,10 @@ describe('vtryon pure mapping', () => {
     });
     expect(() => mapVtryonTask({ id: 1, status: 'completed' })).toThrow(ProviderError);
     expect(mapVtryonTask({ id: 1, status: 'exploded' })).toEqual({ status: 'processing', unknownWord: 'exploded' });
-    expect(mapVtryonTask({ id: 1, status: 'Completed', result_url: 'https://cdn/r.png' })).toEqual({ status: 'processing', unknownWord: 'Completed' });
+    expect(mapVtryonTask({ id: 1, status: 'Completed', result_url: 'https://cdn/r.png' })).toEqual({
+      status: 'processing',
+      unknownWord: 'Completed',
+    });
     expect(mapVtryonTask({ id: 1, status: 'failed', error: 'NSFW content detected' }).error?.code).toBe('moderation_blocked');
   });
 

@@ -8,7 +8,12 @@
  * job; and the daily cap counts every job once, whichever isolate takes it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DurableObjectStore, SWEEP_EVERY_MS, type DurableObjectNamespaceLike, type R2BucketLike } from '../../../src/server/store/durable-object-store.ts';
+import {
+  DurableObjectStore,
+  SWEEP_EVERY_MS,
+  type DurableObjectNamespaceLike,
+  type R2BucketLike,
+} from '../../../src/server/store/durable-object-store.ts';
 import type { Store } from '../../../src/server/store/store.ts';
 import { startFakePixazo } from '../../fakes/pixazo.ts';
 import { resultPng, type FakeProvider } from '../../fakes/common.ts';
@@ -128,19 +133,25 @@ describe('the store contract on the Durable Object store (in workerd)', () => {
       incr: (key, ttl, by) => store.incr(k(key), ttl, by),
     };
   }
-  storeContract('DurableObjectStore (TryOnStore + R2)', () => prefixed(new DurableObjectStore(namespace, bucket), `t${Math.random().toString(36).slice(2)}:`));
+  storeContract('DurableObjectStore (TryOnStore + R2)', () =>
+    prefixed(new DurableObjectStore(namespace, bucket), `t${Math.random().toString(36).slice(2)}:`),
+  );
 
-  it("an expired photo leaves R2 itself: the object's alarm deletes it within the sweep interval", { timeout: SWEEP_EVERY_MS + 30_000 }, async () => {
-    const store = new DurableObjectStore(namespace, bucket);
-    await store.setBytes('photo:sweep-test', new Uint8Array([1, 2, 3]), 200);
-    await store.setBytes('photo:kept', new Uint8Array([4, 5, 6]), 10 * 60_000);
-    expect(await bucket.get('photo:sweep-test')).not.toBeNull();
-    const until = Date.now() + SWEEP_EVERY_MS + 20_000;
-    while ((await bucket.get('photo:sweep-test')) !== null && Date.now() < until) await sleep(500);
-    // Gone from the bucket, not merely hidden by its expiry; a live one stays.
-    expect(await bucket.get('photo:sweep-test')).toBeNull();
-    expect(await bucket.get('photo:kept')).not.toBeNull();
-  });
+  it(
+    "an expired photo leaves R2 itself: the object's alarm deletes it within the sweep interval",
+    { timeout: SWEEP_EVERY_MS + 30_000 },
+    async () => {
+      const store = new DurableObjectStore(namespace, bucket);
+      await store.setBytes('photo:sweep-test', new Uint8Array([1, 2, 3]), 200);
+      await store.setBytes('photo:kept', new Uint8Array([4, 5, 6]), 10 * 60_000);
+      expect(await bucket.get('photo:sweep-test')).not.toBeNull();
+      const until = Date.now() + SWEEP_EVERY_MS + 20_000;
+      while ((await bucket.get('photo:sweep-test')) !== null && Date.now() < until) await sleep(500);
+      // Gone from the bucket, not merely hidden by its expiry; a live one stays.
+      expect(await bucket.get('photo:sweep-test')).toBeNull();
+      expect(await bucket.get('photo:kept')).not.toBeNull();
+    },
+  );
 });
 
 describe('try-ons on the Worker, two isolates, one shared state', () => {

@@ -78,7 +78,12 @@ describe('early answers reach a client that is still uploading', () => {
           readAfterSend: true,
           giveUpMs: 15_000,
         });
-        expect({ chunked, status: outcome.status, code: codeOf(outcome.body), sent: outcome.sent }).toEqual({ chunked, status: 413, code: 'body_too_large', sent: total });
+        expect({ chunked, status: outcome.status, code: codeOf(outcome.body), sent: outcome.sent }).toEqual({
+          chunked,
+          status: 413,
+          code: 'body_too_large',
+          sent: total,
+        });
       }
     }
     expect(adapter.calls).toBe(0);
@@ -87,7 +92,12 @@ describe('early answers reach a client that is still uploading', () => {
   it('a 200 MB streamed submit that ignores the answer: 413 read, the upload cut off at the lingering bound, server memory flat', async () => {
     global.gc?.();
     const before = process.memoryUsage().rss;
-    const outcome = await rawExchange(port, { head: submitHead('transfer-encoding: chunked'), body: { total: 200 * MB, chunked: true }, keepSending: true, giveUpMs: 30_000 });
+    const outcome = await rawExchange(port, {
+      head: submitHead('transfer-encoding: chunked'),
+      body: { total: 200 * MB, chunked: true },
+      keepSending: true,
+      giveUpMs: 30_000,
+    });
     const grownMb = (process.memoryUsage().rss - before) / MB;
     console.log(`200 MB submit: ${outcome.status} after ${(outcome.sent / MB).toFixed(1)} MB sent, RSS +${grownMb.toFixed(1)} MB`);
     expect(outcome.status).toBe(413);
@@ -104,9 +114,15 @@ describe('provider callbacks are bounded', () => {
   it('a 200 MB unsigned callback is refused with 401 without being read: upload cut off, memory flat, adapter untouched', async () => {
     global.gc?.();
     const before = process.memoryUsage().rss;
-    const outcome = await rawExchange(port, { head: hookHead('transfer-encoding: chunked', false), body: { total: 200 * MB, chunked: true }, giveUpMs: 30_000 });
+    const outcome = await rawExchange(port, {
+      head: hookHead('transfer-encoding: chunked', false),
+      body: { total: 200 * MB, chunked: true },
+      giveUpMs: 30_000,
+    });
     const grownMb = (process.memoryUsage().rss - before) / MB;
-    console.log(`200 MB unsigned callback: ${outcome.status} after ${(outcome.sent / MB).toFixed(1)} MB sent, RSS +${grownMb.toFixed(1)} MB`);
+    console.log(
+      `200 MB unsigned callback: ${outcome.status} after ${(outcome.sent / MB).toFixed(1)} MB sent, RSS +${grownMb.toFixed(1)} MB`,
+    );
     expect(outcome.status).toBe(401);
     expect(codeOf(outcome.body)).toBe('bad_request');
     expect(outcome.closedByServer).toBe(true);
@@ -127,7 +143,11 @@ describe('provider callbacks are bounded', () => {
   });
 
   it('a signed callback whose body trickles gets 408 body_timeout and its connection closed', async () => {
-    const outcome = await rawExchange(port, { head: hookHead('transfer-encoding: chunked', true), trickle: { everyMs: 100, byte: '1\r\nx\r\n' }, giveUpMs: 10_000 });
+    const outcome = await rawExchange(port, {
+      head: hookHead('transfer-encoding: chunked', true),
+      trickle: { everyMs: 100, byte: '1\r\nx\r\n' },
+      giveUpMs: 10_000,
+    });
     expect(outcome.status).toBe(408);
     expect(codeOf(outcome.body)).toBe('body_timeout');
     expect(outcome.closedByServer).toBe(true);
@@ -137,7 +157,11 @@ describe('provider callbacks are bounded', () => {
 
 describe('slow clients are closed by the server', () => {
   it('headers trickled a byte at a time are cut off by the headers deadline (slowloris)', async () => {
-    const outcome = await rawExchange(port, { head: 'GET /api/try-on/health HTTP/1.1\r\nhost: 127.0.0.1\r\n', trickle: { everyMs: 100, byte: 'x' }, giveUpMs: 10_000 });
+    const outcome = await rawExchange(port, {
+      head: 'GET /api/try-on/health HTTP/1.1\r\nhost: 127.0.0.1\r\n',
+      trickle: { everyMs: 100, byte: 'x' },
+      giveUpMs: 10_000,
+    });
     expect(outcome.closedByServer).toBe(true);
     expect(outcome.status).toBe(408);
   }, 15_000);
@@ -146,7 +170,15 @@ describe('slow clients are closed by the server', () => {
     const short = await startNodeServer({
       port: 0,
       env: {},
-      handlerOptions: { provider: 'counting', apiKey: FAKE_KEY, secret: SECRET, basePath: '/api/try-on', adapters: { counting: adapter }, bodyTimeoutMs: 300, log: () => {} },
+      handlerOptions: {
+        provider: 'counting',
+        apiKey: FAKE_KEY,
+        secret: SECRET,
+        basePath: '/api/try-on',
+        adapters: { counting: adapter },
+        bodyTimeoutMs: 300,
+        log: () => {},
+      },
       server: { lingerMs: 500 },
     });
     try {

@@ -23,7 +23,12 @@ import { MemoryStore } from '../../../src/server/store/store.ts';
 const servers: Server[] = [];
 afterAll(() => Promise.all(servers.map((s) => new Promise<void>((resolve) => (s.closeAllConnections(), s.close(() => resolve()))))));
 // The shop's garments are served on loopback beside the endpoint: the development setting.
-const ENV = { TRYON_PROVIDER: 'demo', TRYON_SECRET: 'runtime-test-secret-0123456789abcdef', TRYON_GARMENT_HOSTS: '127.0.0.1', TRYON_DEV_ALLOW_LOOPBACK: '1' };
+const ENV = {
+  TRYON_PROVIDER: 'demo',
+  TRYON_SECRET: 'runtime-test-secret-0123456789abcdef',
+  TRYON_GARMENT_HOSTS: '127.0.0.1',
+  TRYON_DEV_ALLOW_LOOPBACK: '1',
+};
 
 async function listen(start: (port: number) => Server): Promise<string> {
   const server = start(0);
@@ -99,11 +104,18 @@ describe('runtime entries', () => {
   it('Next.js route handlers answer every method the endpoint has', async () => {
     const health = await nextRoute.GET(new Request('https://shop.example/api/try-on/health'));
     expect(await health.json()).toEqual({ ok: true, provider: 'demo' });
-    const bad = await nextRoute.POST(new Request('https://shop.example/api/try-on/jobs', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }));
+    const bad = await nextRoute.POST(
+      new Request('https://shop.example/api/try-on/jobs', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }),
+    );
     expect(bad.status).toBe(415);
     const del = await nextRoute.DELETE(new Request('https://shop.example/api/try-on/photos/nope', { method: 'DELETE' }));
     expect(del.status).toBe(400);
-    const preflight = await nextRoute.OPTIONS(new Request('https://shop.example/api/try-on/jobs', { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } }));
+    const preflight = await nextRoute.OPTIONS(
+      new Request('https://shop.example/api/try-on/jobs', {
+        method: 'OPTIONS',
+        headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+      }),
+    );
     expect(preflight.status).toBe(403);
   });
 
@@ -111,11 +123,17 @@ describe('runtime entries', () => {
     const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
       const env = { ...ENV, TRYON_ALLOWED_ORIGINS: 'https://shop.example', SOME_BINDING: { not: 'a string' } };
-      const health = await worker.fetch(new Request('https://tryon.workers.dev/api/try-on/health', { headers: { origin: 'https://shop.example' } }), env);
+      const health = await worker.fetch(
+        new Request('https://tryon.workers.dev/api/try-on/health', { headers: { origin: 'https://shop.example' } }),
+        env,
+      );
       expect(health.status).toBe(503);
       expect(((await health.json()) as { error: { code: string } }).error.code).toBe('service_unavailable');
       expect(String(errors.mock.calls.at(-1))).toMatch(/Configuration error: The Durable Object binding TRYON_STORE/);
-      const redis = await worker.fetch(new Request('https://tryon.workers.dev/api/try-on/health'), { ...env, REDIS_URL: 'redis://10.0.0.5:6379' });
+      const redis = await worker.fetch(new Request('https://tryon.workers.dev/api/try-on/health'), {
+        ...env,
+        REDIS_URL: 'redis://10.0.0.5:6379',
+      });
       expect(redis.status).toBe(503);
       expect(String(errors.mock.calls.at(-1))).toMatch(/REDIS_URL cannot be used on Cloudflare Workers/);
     } finally {
@@ -128,7 +146,9 @@ describe('runtime entries', () => {
     global.EdgeRuntime = 'edge-runtime';
     try {
       expect(() => tryOnVercel({ basePath: '/api/try-on' }, ENV)).toThrow(ConfigError);
-      expect(() => tryOnVercel({}, ENV)).toThrow(/On the Edge runtime .* Run it on the Node\.js runtime with REDIS_URL \(export const runtime = 'nodejs'\), or pass `store`/);
+      expect(() => tryOnVercel({}, ENV)).toThrow(
+        /On the Edge runtime .* Run it on the Node\.js runtime with REDIS_URL \(export const runtime = 'nodejs'\), or pass `store`/,
+      );
       expect(() => tryOnVercel({}, { ...ENV, REDIS_URL: 'redis://10.0.0.5:6379' })).toThrow(/REDIS_URL cannot connect/);
       expect(() => tryOnNext({ provider: 'demo' })).toThrow(/On the Edge runtime/);
       // Given a store every isolate shares, it runs.

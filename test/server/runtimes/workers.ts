@@ -50,7 +50,13 @@ export async function buildWorker(): Promise<WorkerBuild> {
   });
   if (code !== 0) throw new Error(`wrangler deploy --dry-run failed (${code}):\n${output}`);
   const map = JSON.parse(readFileSync(join(dir, 'worker.js.map'), 'utf8')) as { sources: string[] };
-  return { dir, code: readFileSync(join(dir, 'worker.js'), 'utf8'), sources: map.sources, output, destroy: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    code: readFileSync(join(dir, 'worker.js'), 'utf8'),
+    sources: map.sources,
+    output,
+    destroy: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 export interface Workers {

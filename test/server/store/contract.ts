@@ -56,7 +56,9 @@ export function storeContract(name: string, make: () => Store | Promise<Store>):
     it('setIfEquals replaces only the value the caller expects, once under concurrency, never a missing key', async () => {
       const store = await make();
       await store.set('record', 'pending:owner-1', 60_000);
-      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.setIfEquals('record', 'pending:owner-1', `done:${i}`, 60_000)));
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => store.setIfEquals('record', 'pending:owner-1', `done:${i}`, 60_000)),
+      );
       expect(results.filter(Boolean)).toHaveLength(1);
       const winner = await store.get('record');
       expect(winner).toBe(`done:${results.indexOf(true)}`);

@@ -38,12 +38,20 @@ describe('the endpoint on a Redis Cluster', () => {
   it('keys spread over all three masters', async () => {
     const store = clusterStore('tryon:spread:');
     for (let i = 0; i < 60; i++) await store.set(`status:p:${i}`, '{}', 60_000);
-    const counts = cluster.nodes.map((n) => Number(spawnSync('redis-cli', ['-p', String(n.port), 'dbsize'], { encoding: 'utf8' }).stdout.trim()));
+    const counts = cluster.nodes.map((n) =>
+      Number(spawnSync('redis-cli', ['-p', String(n.port), 'dbsize'], { encoding: 'utf8' }).stdout.trim()),
+    );
     expect(counts.every((n) => n > 0)).toBe(true);
   });
 
   it('REDIS_URL with seed nodes and TRYON_REDIS_CLUSTER=1: try-ons, one charge per Idempotency-Key, a daily cap shared by two instances', async () => {
-    const env = { REDIS_URL: cluster.url, TRYON_REDIS_CLUSTER: '1', TRYON_REDIS_PREFIX: `tryon:c${Date.now()}`, TRYON_SECRET: SECRET, TRYON_DAILY_LIMIT: '3' };
+    const env = {
+      REDIS_URL: cluster.url,
+      TRYON_REDIS_CLUSTER: '1',
+      TRYON_REDIS_PREFIX: `tryon:c${Date.now()}`,
+      TRYON_SECRET: SECRET,
+      TRYON_DAILY_LIMIT: '3',
+    };
     const options = optionsFromEnv(env);
     const settingsA = resolveSettings(options);
     const settingsB = resolveSettings(options);
@@ -66,7 +74,11 @@ describe('the endpoint on a Redis Cluster', () => {
     expect(await errorOf(refused)).toMatchObject({ status: 429, code: 'daily_limit_reached' });
     expect(a.adapter.submits).toHaveLength(3);
     // Everything under the deployment's prefix, spread over the masters.
-    const keys = cluster.nodes.flatMap((n) => spawnSync('redis-cli', ['-p', String(n.port), '--scan', '--pattern', `${env.TRYON_REDIS_PREFIX}:*`], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean));
+    const keys = cluster.nodes.flatMap((n) =>
+      spawnSync('redis-cli', ['-p', String(n.port), '--scan', '--pattern', `${env.TRYON_REDIS_PREFIX}:*`], { encoding: 'utf8' })
+        .stdout.split('\n')
+        .filter(Boolean),
+    );
     expect(keys.some((k) => k.includes(':photo:'))).toBe(true);
     expect(keys.some((k) => k.includes(':idem:'))).toBe(true);
   });

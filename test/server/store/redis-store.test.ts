@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { MemoryStore } from '../../../src/server/store/store.ts';
 import { RedisStore } from '../../../src/server/store/redis-store.ts';
 import { StoreUnavailableError } from '../../../src/server/store/store-unavailable.ts';
-import { loadPhoto, savePhoto } from '../../../src/server/jobs/photos.ts';
+import { savePhoto } from '../../../src/server/jobs/photos.ts';
 import { startRedis, type TestRedis } from '../redis-server.ts';
 import { storeContract } from './contract.ts';
 
@@ -62,7 +62,10 @@ describe('RedisStore specifics', () => {
       const started = Date.now();
       // The first op may still be in flight on the dying socket; every one must fail, none hang.
       for (let i = 0; i < 3; i++) {
-        const error = await store.get('k').then(() => undefined, (e: unknown) => e);
+        const error = await store.get('k').then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect(error).toBeInstanceOf(StoreUnavailableError);
         expect((error as StoreUnavailableError).status).toBe(503);
         expect((error as StoreUnavailableError).code).toBe('service_unavailable');
@@ -79,7 +82,10 @@ describe('RedisStore specifics', () => {
     const until = Date.now() + 8000;
     let value: string | undefined | Error = new Error('never recovered');
     while (Date.now() < until) {
-      value = await store.set('k2', 'back', 60_000).then(() => store.get('k2'), (e: unknown) => e as Error);
+      value = await store.set('k2', 'back', 60_000).then(
+        () => store.get('k2'),
+        (e: unknown) => e as Error,
+      );
       if (value === 'back') break;
       await sleep(100);
     }

@@ -52,7 +52,10 @@ describe('Redis over TLS (rediss://)', () => {
   it('an untrusted certificate is refused: 503s whose logged detail and connection warning name the TLS problem', async () => {
     const warnings: string[] = [];
     const store = tlsStore({ onError: (m) => warnings.push(m), redisOptions: { connectTimeout: 1000 } });
-    const error = await store.get('x').then(() => undefined, (e: unknown) => e);
+    const error = await store.get('x').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(StoreUnavailableError);
     const problem = /SELF_SIGNED|UNABLE_TO_VERIFY|CERT/;
     expect((error as StoreUnavailableError).detail).toMatch(problem);
@@ -63,7 +66,14 @@ describe('Redis over TLS (rediss://)', () => {
   it("the package's command on REDIS_URL=rediss://: a try-on completes, its state in Redis under the prefix", async () => {
     const garments = await startGarmentHost();
     const endpoint = await startEndpointProcess(
-      { TRYON_PROVIDER: 'demo', REDIS_URL: redis.url, TRYON_REDIS_PREFIX: 'tls-shop', TRYON_SECRET: 'tls-test-secret-0123456789abcdef0123', TRYON_DEV_ALLOW_LOOPBACK: '1', TRYON_GARMENT_HOSTS: garments.host },
+      {
+        TRYON_PROVIDER: 'demo',
+        REDIS_URL: redis.url,
+        TRYON_REDIS_PREFIX: 'tls-shop',
+        TRYON_SECRET: 'tls-test-secret-0123456789abcdef0123',
+        TRYON_DEV_ALLOW_LOOPBACK: '1',
+        TRYON_GARMENT_HOSTS: garments.host,
+      },
       { caFile: certificate.certPath },
     );
     try {
