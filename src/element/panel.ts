@@ -3,7 +3,8 @@
  * opens the try-on pays only for the button. It holds the state machine (machine.ts) and wires
  * the controllers that do the work to it: each reports what happened, the machine decides what
  * happens next, and the view is a function of the state (views/). It also owns the one polite
- * live region every part speaks through.
+ * live region every part speaks through. It is over 400 lines because it is where the machine meets
+ * every controller and the frame's template; the work itself lives in the controllers and views.
  *
  * - position: anchored panel or sheet (floating-ui only for the anchored one);
  * - focus: into each new view, Tab kept in the sheet, Esc, back to the button;

@@ -3,6 +3,10 @@
  * on Node (node.ts), serverless and edge runtimes. Routes, under `basePath`:
  * `POST /jobs`, `GET /jobs/{job}`, `GET /health`, `POST /webhooks/{provider}`, `GET /files/{id}`.
  * The protocol is in docs/architecture.md (the data flow) and src/protocol.ts (the types).
+ *
+ * Over 400 lines because it is the composition root: settings, middleware and every route are wired
+ * here in the order a request meets them; what each step does lives in http/, jobs/, limits/,
+ * garments/ and providers/. Splitting the routes into modules of their own is the next step.
  */
 import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';

@@ -1,5 +1,7 @@
 /**
- * Vtry AI adapter (`TRYON_PROVIDER=vtry`), see shared providers/vtry.txt.
+ * Vtry AI adapter (`TRYON_PROVIDER=vtry`), see shared providers/vtry.txt. Over 400 lines because
+ * Vtry's try-on is four paid steps whose order, claims and recovery read best in one place; its
+ * words are in vtry-words.ts and its HTTP calls in vtry-calls.ts.
  *
  * Vtry generates only from things it stores: a person (the uploaded photo, then a "composed"
  * 1x3 composite that a model makes from it) and a clothes item (the garment image, added as a
