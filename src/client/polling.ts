@@ -26,21 +26,8 @@ export const DEFAULT_POLL_POLICY: PollPolicy = {
   maxConsecutiveErrors: 6,
 };
 
-/**
- * Parses a Retry-After header (delta-seconds or an HTTP date) into milliseconds from `nowMs`.
- * Returns undefined for a missing or unparseable value, and never a negative delay.
- */
-export function parseRetryAfter(value: string | null | undefined, nowMs: number): number | undefined {
-  if (value == null) return undefined;
-  const trimmed = value.trim();
-  if (trimmed === '') return undefined;
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  // HTTP dates always spell a month; without this, Date.parse reads "-5" as a year.
-  if (!/[a-z]{3}/i.test(trimmed)) return undefined;
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - nowMs);
-}
+/** Retry-After in milliseconds from `nowMs` (the one parser, src/shared/time.ts). */
+export { retryAfterMs as parseRetryAfter } from '../shared/time.ts';
 
 /**
  * "Full jitter" exponential backoff (AWS architecture blog): a uniformly random delay between 0

@@ -6,6 +6,7 @@
 import { imageSize } from 'image-size';
 import { LIMITS, type PhotoType } from '../../protocol.ts';
 import { ApiError } from '../http/api-error.ts';
+import { sniffImageType, type SniffedType } from '../../shared/image-type.ts';
 
 export interface CheckedPhoto {
   bytes: Uint8Array;
@@ -16,12 +17,11 @@ export interface CheckedPhoto {
 
 const startsWith = (bytes: Uint8Array, prefix: number[], at = 0) => prefix.every((b, i) => bytes[at + i] === b);
 
-/** The photo type from its first bytes, whatever the upload claimed. */
+const PHOTO_TYPES: Partial<Record<SniffedType, PhotoType>> = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
+
+/** The photo type from its first bytes, whatever the upload claimed: JPEG, PNG or WebP only. */
 export function sniffPhotoType(bytes: Uint8Array): PhotoType | undefined {
-  if (startsWith(bytes, [0xff, 0xd8, 0xff])) return 'image/jpeg';
-  if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'image/png';
-  if (startsWith(bytes, [0x52, 0x49, 0x46, 0x46]) && startsWith(bytes, [0x57, 0x45, 0x42, 0x50], 8)) return 'image/webp';
-  return undefined;
+  return PHOTO_TYPES[sniffImageType(bytes)];
 }
 
 const lastIndexOfPair = (bytes: Uint8Array, a: number, b: number, window: number) => {
