@@ -3,9 +3,8 @@
  * No DOM, no Worker globals, so vitest runs them in Node and the worker reuses them as-is.
  */
 
-import { sniffImageType, type SniffedType } from '../shared/image-type.ts';
-
-export { sniffImageType, type SniffedType };
+// The sniffer is shared with the endpoint; the worker's modules and tests reach it through here.
+export { sniffImageType } from '../shared/image-type.ts';
 
 /** Width and height in whole pixels. */
 export interface Size {
