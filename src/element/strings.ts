@@ -208,7 +208,6 @@ export const defaultStrings: TryOnStrings = {
     origin_not_allowed: 'Try-on is not available on this site.',
     daily_limit_reached: 'Today’s try-ons for this shop are used up. Please come back tomorrow.',
     service_unavailable: 'The try-on is briefly unavailable. Please try again in a moment.',
-    admin_unauthorized: 'Try-on is not available here.',
     turnstile_failed: 'We could not confirm this request came from a person. Please try again.',
     turnstile_unavailable: 'The security check could not load. Check your connection (or content blocker) and try again.',
     body_timeout: 'Sending your photo took too long. Check your connection and try again.',

@@ -24,6 +24,7 @@ const GENERIC_ON_PURPOSE: ErrorCode[] = [
   'garment_address_not_allowed',
   'aborted', // never shown: the shopper cancelled
   'internal_error',
+  'admin_unauthorized', // the merchant's spend report, which the widget never calls
 ];
 
 describe('error texts', () => {

@@ -60,7 +60,6 @@ const de = {
     origin_not_allowed: 'Die Anprobe ist auf dieser Website nicht verfügbar.',
     daily_limit_reached: 'Die Anproben dieses Shops sind für heute aufgebraucht. Bitte versuchen Sie es morgen wieder.',
     service_unavailable: 'Die Anprobe ist kurz nicht verfügbar. Bitte versuchen Sie es gleich noch einmal.',
-    admin_unauthorized: 'Die Anprobe ist hier nicht verfügbar.',
     turnstile_failed: 'Wir konnten nicht bestätigen, dass die Anfrage von einer Person kommt. Bitte versuchen Sie es erneut.',
     turnstile_unavailable:
       'Die Sicherheitsprüfung konnte nicht geladen werden. Bitte prüfen Sie Ihre Verbindung (oder Ihren Inhaltsblocker) und versuchen Sie es erneut.',

@@ -59,7 +59,6 @@ const es = {
     origin_not_allowed: 'La prueba virtual no está disponible en este sitio.',
     daily_limit_reached: 'Las pruebas de esta tienda se han agotado por hoy. Vuelva mañana, por favor.',
     service_unavailable: 'La prueba virtual no está disponible por un momento. Inténtelo de nuevo enseguida.',
-    admin_unauthorized: 'La prueba virtual no está disponible aquí.',
     turnstile_failed: 'No pudimos confirmar que esta solicitud venga de una persona. Inténtelo de nuevo.',
     turnstile_unavailable:
       'No se pudo cargar la comprobación de seguridad. Revise su conexión (o su bloqueador de contenido) e inténtelo de nuevo.',

@@ -59,7 +59,6 @@ const fr = {
     origin_not_allowed: 'L’essayage n’est pas disponible sur ce site.',
     daily_limit_reached: 'Les essayages de cette boutique sont épuisés pour aujourd’hui. Veuillez revenir demain.',
     service_unavailable: 'L’essayage est momentanément indisponible. Veuillez réessayer dans un instant.',
-    admin_unauthorized: 'L’essayage n’est pas disponible ici.',
     turnstile_failed: 'Nous n’avons pas pu confirmer que cette demande vient d’une personne. Veuillez réessayer.',
     turnstile_unavailable:
       'La vérification de sécurité n’a pas pu se charger. Vérifiez votre connexion (ou votre bloqueur de contenu) et réessayez.',
