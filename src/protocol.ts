@@ -1,7 +1,7 @@
 /**
  * Protocol v1 between the <try-on-button> widget and the merchant's endpoint.
  * Shared by both sides: no imports, no side effects, safe in browser bundles.
- * See shared DESIGN.md ("The protocol (v1)") and the README for the prose version.
+ * The README's "Protocol (v1)" section and docs/architecture.md give the prose version.
  */
 
 export const PROTOCOL_VERSION = 1;
