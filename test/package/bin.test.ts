@@ -195,6 +195,40 @@ describe('try-on-endpoint (start)', () => {
     expect(output).not.toContain(VISTOURE_KEY);
   });
 
+  it("TRYON_BASE_PATH mounts the routes under a path and the printed URL is the widget's endpoint", async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', BIN], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', PORT: '0', TRYON_PROVIDER: 'demo', TRYON_SECRET: SECRET, TRYON_BASE_PATH: '/api/try-on' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    try {
+      const endpoint = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no URL printed: ${output}`)), 15_000);
+        child.stdout.on('data', () => {
+          const match = /listening on (http:\/\/127\.0\.0\.1:\d+\S*) \(provider: demo\)/.exec(output);
+          if (match) {
+            clearTimeout(timer);
+            resolve(match[1]!);
+          }
+        });
+      });
+      expect(endpoint).toMatch(/:\d+\/api\/try-on$/);
+      const health = await fetch(`${endpoint}/health`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toEqual({ ok: true, provider: 'demo' });
+      // Nothing answers at the root any more: the path is the only way in.
+      const root = await fetch(`${new URL(endpoint).origin}/health`);
+      expect(root.status).toBe(404);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  });
+
   it('a port already taken exits 1 with the address', async () => {
     const taken = new URL(vistoure.url).port;
     const run = await runBin([], { PORT: taken, TRYON_PROVIDER: 'demo', TRYON_SECRET: SECRET });

@@ -32,7 +32,8 @@ export const USAGE = `Usage: try-on-endpoint [start | check | help]
 
   start (default)  Start the try-on endpoint on Node. Reads TRYON_PROVIDER, TRYON_API_KEY,
                    TRYON_SECRET and the other TRYON_* variables (see the README), PORT
-                   (default 8787) and HOST (default 127.0.0.1; 0.0.0.0 in a container).
+                   (default 8787), HOST (default 127.0.0.1; 0.0.0.0 in a container) and
+                   TRYON_BASE_PATH (default /; /api/try-on serves /api/try-on/health, ...).
   check            Verify the provider key(s) with a cheap call that spends no credits,
                    where the provider documents one.
   help             Show this text.
@@ -142,7 +143,9 @@ async function start(env: Record<string, string | undefined>, io: CliIo, onStart
     return EXIT.failed;
   }
   const fallbacks = options.fallbacks?.length ? `, fallbacks: ${options.fallbacks.map((f) => f.provider).join(', ')}` : '';
-  io.out(`Try-on endpoint listening on ${server.url} (provider: ${options.provider ?? 'demo'}${fallbacks})`);
+  // The printed URL is what the widget's `endpoint` attribute takes: the base path included.
+  const base = (options.basePath ?? '').replace(/\/+$/, '');
+  io.out(`Try-on endpoint listening on ${server.url}${base} (provider: ${options.provider ?? 'demo'}${fallbacks})`);
   return new Promise<number>((resolve) => {
     let stopping: Promise<void> | undefined;
     const stop = () =>
