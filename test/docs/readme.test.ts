@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { QUICKSTART_BLOCKS, quickstartBlocks } from '../package/quickstart.ts';
 
 const root = new URL('../../', import.meta.url);
 const readme = readFileSync(new URL('README.md', root), 'utf8');
@@ -90,5 +91,54 @@ describe('README code examples', () => {
     });
     const errors = (result.diagnostics ?? []).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
     expect(errors, block.code).toEqual([]);
+  });
+});
+
+/** The README without the sections written for people working on the repository itself. */
+function merchantPart(): string {
+  return readme.replace(/\n## (Contributing|Architecture)\n[\s\S]*?(?=\n## )/g, '\n');
+}
+
+describe('README for the merchant', () => {
+  it('opens with the two repository commands, labelled for contributors, then the quick start', () => {
+    const [beforeQuickStart] = readme.split('\n## Quick start\n');
+    expect(beforeQuickStart).toMatch(/Working on this repository/);
+    expect(beforeQuickStart).toContain('npm install && npm start');
+    expect(beforeQuickStart).toContain('npm test');
+    expect(readme.indexOf('\n## Quick start\n')).toBeLessThan(readme.indexOf('\n## Setup checklists\n'));
+    expect(readme.indexOf('\n## Setup checklists\n')).toBeLessThan(readme.indexOf('\n## Troubleshooting\n'));
+    expect(readme.indexOf('\n## Troubleshooting\n')).toBeLessThan(readme.indexOf('\n## What it is\n'));
+  });
+
+  it('has the quick start blocks, and the page, the server and the curl agree on the endpoint path', () => {
+    const blocks = quickstartBlocks(readme);
+    expect([...blocks.keys()]).toEqual([...QUICKSTART_BLOCKS]);
+    const endpoint = /endpoint="([^"]+)"/.exec(blocks.get('public/index.html')!)?.[1];
+    expect(endpoint).toBe('/api/try-on');
+    expect(blocks.get('server.mjs')).toContain(`basePath: '${endpoint}'`);
+    expect(blocks.get('health')).toContain(`${endpoint}/health`);
+    // The snippet a merchant copies says what the consent step needs.
+    for (const attribute of ['garment', 'category', 'merchant', 'policy-url', 'retention']) {
+      expect(blocks.get('public/index.html'), attribute).toMatch(new RegExp(`\\s${attribute}="[^"]+"`));
+    }
+  });
+
+  it('every example outside Contributing and Architecture uses the published entry points, never src/ or tsx on a source', () => {
+    const blocks = [...merchantPart().matchAll(/```\w*\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    expect(blocks.length).toBeGreaterThan(10);
+    const offenders = blocks.filter((code) => /(from|import)\s*\(?\s*['"][^'"]*\bsrc\/|tsx\s+\S*src\/|try-on-button\/src\//.test(code));
+    expect(offenders).toEqual([]);
+  });
+
+  it('the npm section names every entry point package.json exports', () => {
+    const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { exports: Record<string, unknown> };
+    const text = section('Install with npm');
+    const missing = Object.keys(pkg.exports)
+      .filter((key) => key !== './package.json' && key !== '.')
+      .filter((key) => {
+        const sub = key.slice(1); // '/cdn/*'
+        return !text.includes(`try-on-button${sub.replace('/*', '/')}`) && !text.includes(`\`${sub}\``);
+      });
+    expect(missing).toEqual([]);
   });
 });

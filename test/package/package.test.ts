@@ -16,6 +16,7 @@ import { publint } from 'publint';
 import { ROOT, buildPackage, launchChromium, run, serveDir } from './helpers.ts';
 import { budgetSets, type BuiltFile, type SizeReport } from '../../scripts/bundle-size.ts';
 import { crossOriginTryOn } from './cross-origin.ts';
+import { readmeQuickStart } from './quickstart.ts';
 
 /** What a product page loads before the button is used (issue 12). */
 const BEFORE_USE_BUDGET_GZIP = 4.5 * 1024;
@@ -316,6 +317,12 @@ export type ReactCategory = TryOnButtonProps['category'];
       await site.close();
     }
   });
+});
+
+describe("the README's quick start", () => {
+  it("run from its code blocks in an empty folder against the tarball, ends in a shopper's try-on", async () => {
+    await readmeQuickStart(browser, tarball);
+  }, 300_000);
 });
 
 describe('the script-tag build', () => {
