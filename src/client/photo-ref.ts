@@ -1,7 +1,8 @@
 /**
  * Reusing a photo the endpoint already has (`photoRef`), and asking it to forget one.
  */
-import { ClientError, errorFromBody, isAbortError, networkError } from './errors.ts';
+import { sendDelete, type DeleteOptions } from './delete.ts';
+import { ClientError } from './errors.ts';
 
 /** Which photo field one submit carries: the handle, or the photo itself. */
 export type PhotoField = { photoRef: string; photo?: undefined } | { photo: Blob; photoRef?: undefined };
@@ -32,30 +33,7 @@ export async function sendReusingPhoto<T>(
  * 404 and `photo_ref_invalid` count as done (already expired, or never this store's).
  * @throws ClientError when the endpoint could not be reached or refused for another reason.
  */
-export async function deleteRemotePhoto(
-  endpoint: string,
-  photoRef: string,
-  options: { signal?: AbortSignal; fetch?: typeof fetch } = {},
-): Promise<void> {
-  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
-  let response: Response;
-  try {
-    response = await doFetch(`${endpoint}/photos/${encodeURIComponent(photoRef)}`, {
-      method: 'DELETE',
-      signal: options.signal ?? null,
-      credentials: 'same-origin',
-    });
-  } catch (error) {
-    if (isAbortError(error)) throw error;
-    throw networkError(error);
-  }
-  if (response.ok || response.status === 404) return;
-  let body: unknown = null;
-  try {
-    body = await response.json();
-  } catch {
-    body = null;
-  }
-  const error = errorFromBody(response.status, body);
-  if (error.code !== 'photo_ref_invalid') throw error;
+export async function deleteRemotePhoto(endpoint: string, photoRef: string, options: DeleteOptions = {}): Promise<void> {
+  const refused = await sendDelete(`${endpoint}/photos/${encodeURIComponent(photoRef)}`, options);
+  if (refused && refused.code !== 'photo_ref_invalid') throw refused;
 }

@@ -1,4 +1,4 @@
-import type { Category, ErrorCode, JobStatus } from '../protocol.ts';
+import type { Category, ErrorCode, JobStatus, QueuePlace } from '../protocol.ts';
 
 /** Stage of the `processing` status, shown as progress text. */
 export type TryOnStage = 'preparing' | 'uploading' | 'queued' | 'processing' | 'finishing';
@@ -15,8 +15,11 @@ export interface TryOnEventDetails {
   'try-on-photo': { type: string; size: number };
   /** A job is being started. `garment` is the absolute garment URL, if any. */
   'try-on-start': { category: Category | string; garment: string | undefined; product: string | undefined };
-  /** Progress: the job's status as the endpoint reports it, and the widget's stage. */
-  'try-on-progress': { status: JobStatus; stage: TryOnStage };
+  /**
+   * Progress: the job's status as the endpoint reports it, and the widget's stage; `queue` while
+   * the job waits in the provider account's line (its place, 1 is next, and the wait in seconds).
+   */
+  'try-on-progress': { status: JobStatus; stage: TryOnStage; queue?: QueuePlace };
   /** The result is shown. */
   'try-on-complete': { images: string[] };
   /** Something failed; `code` is a stable protocol code, `message` the text shown. */

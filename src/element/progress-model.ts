@@ -2,6 +2,7 @@
  * What the progress view shows, as pure functions of the stage, the upload fraction and the
  * clock: the four steps, the bar's value and the time-left estimate. No DOM, no timers.
  */
+import type { QueuePlace } from '../protocol.ts';
 import type { TryOnStage } from './events.ts';
 
 /** The four steps the shopper sees; `finishing` (loading the result image) belongs to the last. */
@@ -54,9 +55,21 @@ export type Remaining = { kind: 'seconds'; seconds: number } | { kind: 'almost' 
  */
 export function estimateRemaining(waitedMs: number, typicalMs: number): Remaining {
   const left = typicalMs - Math.max(0, waitedMs);
-  if (!(left > 999)) return { kind: 'almost' };
-  const seconds = Math.ceil(left / 1000);
-  return { kind: 'seconds', seconds: seconds > 10 ? Math.ceil(seconds / 5) * 5 : seconds };
+  return left > 999 ? { kind: 'seconds', seconds: roundSeconds(left / 1000) } : { kind: 'almost' };
+}
+
+/** Whole seconds, rounded up, to 5 s steps above 10 s. */
+const roundSeconds = (seconds: number) => {
+  const whole = Math.max(1, Math.ceil(seconds));
+  return whole > 10 ? Math.ceil(whole / 5) * 5 : whole;
+};
+
+/**
+ * What the queued step says while the job waits in the provider account's line: its place (1 is
+ * next) and the endpoint's estimate, rounded like the time left (updated on every poll).
+ */
+export function queueWait(place: QueuePlace): { position: number; seconds: number } {
+  return { position: Math.max(1, Math.round(place.position) || 1), seconds: roundSeconds(place.etaSec || 1) };
 }
 
 /**

@@ -3,8 +3,9 @@
  * sent, and how long the shopper has waited for the provider. Ticks once a second while
  * waiting so the time-left line stays current; stops as soon as the panel leaves processing.
  */
+import type { QueuePlace } from '../protocol.ts';
 import type { TryOnStage } from './events.ts';
-import { DurationMemory, estimateRemaining, progressValue, stepStates, type Remaining } from './progress-model.ts';
+import { DurationMemory, estimateRemaining, progressValue, queueWait, stepStates, type Remaining } from './progress-model.ts';
 
 function pageStorage(): Storage | undefined {
   try {
@@ -23,6 +24,7 @@ export class ProgressTracker {
   #endpoint = '';
   #typicalMs = 0;
   #waitStart: number | undefined;
+  #queue: QueuePlace | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
   readonly #onChange: () => void;
   readonly #memory: DurationMemory;
@@ -42,12 +44,16 @@ export class ProgressTracker {
     this.#stage = 'preparing';
     this.#upload = 0;
     this.#waitStart = undefined;
+    this.#queue = undefined;
   }
 
-  setStage(stage: TryOnStage): void {
+  /** `queue`: the job's place in the provider account's line, while it waits there (stage `queued`). */
+  setStage(stage: TryOnStage, queue?: QueuePlace): void {
     this.#stage = stage;
-    if ((stage === 'queued' || stage === 'processing') && this.#waitStart === undefined) {
-      // The provider's time starts when the endpoint accepted the job.
+    this.#queue = stage === 'queued' ? queue : undefined;
+    if ((stage === 'queued' || stage === 'processing') && !this.#queue && this.#waitStart === undefined) {
+      // The provider's time starts when it has the job: when the endpoint accepted it, or when it
+      // left the account's line (a wait in line would teach the estimate a wrong pace).
       this.#waitStart = this.#now();
       this.#timer = setInterval(this.#onChange, 1000);
     }
@@ -91,6 +97,11 @@ export class ProgressTracker {
 
   get steps() {
     return stepStates(this.#stage);
+  }
+
+  /** The place in the provider account's line, while the job waits there. */
+  get queue() {
+    return this.#queue && queueWait(this.#queue);
   }
 
   /** Time left, once the provider has the job; undefined before. */

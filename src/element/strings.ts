@@ -96,6 +96,11 @@ export interface TryOnStrings {
   timeLeft: (seconds: number) => string;
   /** Shown instead of the estimate once the typical time has passed. */
   almostDone: string;
+  /**
+   * Shown instead of the estimate while the job waits in the provider account's line: its place
+   * (1 is next) and the wait in seconds (rounded; may exceed 60).
+   */
+  inLine: (position: number, seconds: number) => string;
   /** Accessible name of the before/after slider. */
   compareLabel: string;
   /** Spoken value of the slider; `percent` is how much of the width shows the shopper's photo. */
@@ -270,6 +275,7 @@ export const defaultStrings: TryOnStrings = {
       ? `About ${seconds} second${seconds === 1 ? '' : 's'} left`
       : `About ${Math.round(seconds / 60)} minute${Math.round(seconds / 60) === 1 ? '' : 's'} left`,
   almostDone: 'Almost done…',
+  inLine: (position, seconds) => `In line: number ${position}, about ${seconds < 60 ? `${seconds} s` : `${Math.round(seconds / 60)} min`}`,
   compareLabel: 'Compare with your photo',
   compareValue: (percent) => `${percent}% your photo, ${100 - percent}% preview`,
   compareBefore: 'Your photo',

@@ -57,7 +57,7 @@ const BUTTON = `<button part="button" type="button" aria-haspopup="dialog" aria-
  *
  * @attr endpoint - Base URL of the merchant's try-on endpoint, absolute or relative to the page (e.g. `/api/try-on`).
  * @attr garment - URL of the garment image; relative URLs are resolved against the page. The endpoint must allow its host.
- * @attr category - Garment category: `top`, `bottom`, `dress`, `full`, `outerwear`, `shoes` or `accessory`.
+ * @attr category - Garment category: `top`, `bottom`, `dress`, `full`, `outerwear`, `shoes`, `watch`, `glasses`, `hat`, `bag`, `jewelry` or `accessory` (any other accessory). A provider that cannot dress one answers 422 `unsupported_category` before any credit is spent.
  * @attr product - Product id the endpoint's configuration resolves to a garment image (instead of, or besides, `garment`).
  * @attr size - Optional size label sent with the job (e.g. `M`).
  * @attr consent-version - Version of the consent text the shopper accepts; sent with every job. Default `2026-11`.
@@ -73,7 +73,7 @@ const BUTTON = `<button part="button" type="button" aria-haspopup="dialog" aria-
  * @fires try-on-consent - The consent box was ticked or unticked. Detail: `{ given: boolean, version: string }`.
  * @fires try-on-photo - A photo was chosen. Detail: `{ type: string, size: number }` (the file's MIME type and bytes).
  * @fires try-on-start - A job is being submitted. Detail: `{ category: string, garment: string | undefined, product: string | undefined }`.
- * @fires try-on-progress - The endpoint reported the job's status. Detail: `{ status: 'queued' | 'processing' | 'completed' | 'failed', stage: 'preparing' | 'uploading' | 'queued' | 'processing' | 'finishing' }`.
+ * @fires try-on-progress - The endpoint reported the job's status. Detail: `{ status: 'queued' | 'processing' | 'completed' | 'failed', stage: 'preparing' | 'uploading' | 'queued' | 'processing' | 'finishing', queue?: { position: number, etaSec: number } }`; `queue` only while the job waits in the provider account's line (its place, 1 is next, and the endpoint's estimate of the wait in seconds), which the panel shows as "In line: number 3, about 40 s"; Cancel then gives the place up.
  * @fires try-on-complete - The result is shown. Detail: `{ images: string[] }`.
  * @fires try-on-error - Something failed. Detail: `{ code: string, message: string }` (`code` from the protocol's ERROR_CODES).
  * @fires try-on-add-to-cart - The shopper pressed "Add to cart" on the result; the page adds it (the element does not). Detail: `{ product: string | undefined, size: string | undefined, garment: string | undefined, image: string }`.

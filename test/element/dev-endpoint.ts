@@ -14,6 +14,11 @@
  *   issued so far. `.../unavailable` is a script that does not load (404; with `?stall`, only once
  *   `POST /api/__test/turnstile/release`). The fail-submits switch applies to this mount too,
  *   and its submits record the `turnstileToken` they carried.
+ * - `/api/queued-try-on/*`: the same handler, but while the test's line is set (`POST
+ *   /api/__test/queue?position=3&eta=40`) the submit and every poll answer `queued` with that
+ *   place (`pollAfterMs` 500, so tests run fast); `POST /api/__test/queue/advance` moves the job
+ *   up one place; at place 0 the answers are the handler's own again (processing, completed).
+ *   `GET /api/__test/queue` reports the polls and DELETEs the mount received, by job token.
  */
 import { getRequestListener } from '@hono/node-server';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -98,6 +103,23 @@ export function tryOnMiddleware() {
       return response;
     });
 
+  // The account line as a test scripts it (the real line is proven in test/client/queue.test.ts).
+  const line = { position: 0, etaSec: 0, polls: [] as string[], deletes: [] as string[] };
+  const queuedHandler = createTryOnHandler({ ...local, basePath: '/api/queued-try-on' });
+  const place = () => ({ status: 'queued', queue: { position: line.position, etaSec: line.etaSec }, pollAfterMs: 500 });
+  const queued = getRequestListener(async (request: Request) => {
+    const path = new URL(request.url).pathname;
+    const job = path.startsWith('/api/queued-try-on/jobs/') ? decodeURIComponent(path.slice('/api/queued-try-on/jobs/'.length)) : '';
+    if (job && request.method === 'DELETE') line.deletes.push(job);
+    if (job && request.method === 'GET') {
+      line.polls.push(job);
+      if (line.position > 0) return Response.json(place(), { headers: { 'cache-control': 'no-store' } });
+    }
+    const response = await queuedHandler(request);
+    if (request.method !== 'POST' || response.status !== 202 || line.position === 0) return response;
+    return Response.json({ ...((await response.json()) as object), ...place() }, { status: 202 });
+  });
+
   const flaky = record('/api/flaky-try-on', flakyHandler);
   const plainRecorded = record('/api/try-on', createTryOnHandler({ ...local, basePath: '/api/try-on' }));
   const turnstileRecorded = record('/api/turnstile-try-on', turnstileHandler);
@@ -107,6 +129,22 @@ export function tryOnMiddleware() {
       failSubmits = Number(ctx.query.count ?? 1);
       submits.length = 0;
       ctx.status = 204;
+      return;
+    }
+    if (ctx.path === '/api/__test/queue' && ctx.method === 'POST') {
+      Object.assign(line, { position: Number(ctx.query.position ?? 0), etaSec: Number(ctx.query.eta ?? 0), polls: [], deletes: [] });
+      ctx.status = 204;
+      return;
+    }
+    if (ctx.path === '/api/__test/queue/advance' && ctx.method === 'POST') {
+      line.position = Math.max(0, line.position - 1);
+      line.etaSec = Math.max(1, line.etaSec - 15);
+      ctx.status = 204;
+      return;
+    }
+    if (ctx.path === '/api/__test/queue') {
+      ctx.type = 'application/json';
+      ctx.body = JSON.stringify({ polls: line.polls, deletes: line.deletes });
       return;
     }
     if (ctx.path === '/api/__test/submits') {
@@ -157,7 +195,9 @@ export function tryOnMiddleware() {
         ? flaky
         : ctx.path.startsWith('/api/turnstile-try-on/')
           ? turnstileRecorded
-          : undefined;
+          : ctx.path.startsWith('/api/queued-try-on/')
+            ? queued
+            : undefined;
     if (!listener) return next();
     ctx.respond = false;
     await listener(ctx.req, ctx.res);

@@ -5,6 +5,7 @@ import {
   durationKey,
   estimateRemaining,
   progressValue,
+  queueWait,
   stepOf,
   stepStates,
   typicalDuration,
@@ -131,6 +132,51 @@ describe('ProgressTracker', () => {
     tracker.begin('https://shop/api');
     tracker.setStage('queued');
     expect(tracker.remaining).toEqual({ kind: 'seconds', seconds: 8 });
+    tracker.stop();
+  });
+});
+
+describe('the queued step in the provider account line', () => {
+  it('says the place and the endpoint estimate, rounded like the time left, never 0', () => {
+    expect(queueWait({ position: 3, etaSec: 40 })).toEqual({ position: 3, seconds: 40 });
+    expect(queueWait({ position: 2, etaSec: 41 })).toEqual({ position: 2, seconds: 45 });
+    expect(queueWait({ position: 1, etaSec: 7.2 })).toEqual({ position: 1, seconds: 8 });
+    expect(queueWait({ position: 1, etaSec: 130 })).toEqual({ position: 1, seconds: 130 });
+    expect(queueWait({ position: 0, etaSec: 0 })).toEqual({ position: 1, seconds: 1 });
+    expect(queueWait({ position: Number.NaN, etaSec: Number.NaN })).toEqual({ position: 1, seconds: 1 });
+  });
+
+  it('holds the place while in line (no time-left, the bar does not creep), and the clock starts when the job leaves it', () => {
+    let now = 0;
+    const map = new Map<string, string>();
+    const memory = new DurationMemory({ getItem: (k) => map.get(k) ?? null, setItem: (k, v) => void map.set(k, v) });
+    const tracker = new ProgressTracker(
+      () => {},
+      memory,
+      () => now,
+    );
+    tracker.begin('https://shop/api');
+    tracker.setStage('uploading');
+    tracker.setStage('queued', { position: 3, etaSec: 40 });
+    expect(tracker.queue).toEqual({ position: 3, seconds: 40 });
+    expect(tracker.steps.find((s) => s.state === 'current')?.step).toBe('queued');
+    expect(tracker.remaining).toBeUndefined();
+    const atStart = tracker.value;
+    now = 60_000;
+    tracker.setStage('queued', { position: 1, etaSec: 6 });
+    expect(tracker.queue).toEqual({ position: 1, seconds: 6 });
+    expect(tracker.remaining, 'no "almost done" after a minute in line').toBeUndefined();
+    expect(tracker.value).toBe(atStart);
+    // Out of the line (the provider has it): the place goes, the provider's clock starts now.
+    tracker.setStage('queued');
+    expect(tracker.queue).toBeUndefined();
+    expect(tracker.remaining).toEqual({ kind: 'seconds', seconds: 20 });
+    now = 64_000;
+    tracker.setStage('processing', { position: 9, etaSec: 9 });
+    expect(tracker.queue, 'a place only belongs to the queued step').toBeUndefined();
+    now = 70_000;
+    tracker.completed();
+    expect(JSON.parse(map.get(durationKey('https://shop/api'))!), 'the wait in line is not the provider pace').toEqual([10_000]);
     tracker.stop();
   });
 });

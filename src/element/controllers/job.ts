@@ -1,14 +1,16 @@
 /**
  * One try-on job, end to end: submit (with an idempotency key per attempt, the photo's handle
  * instead of the photo when the endpoint still has it, a fresh Turnstile token per attempt),
- * poll until it ends, resume one this tab submitted earlier (pending.ts), cancel. Each step
+ * poll until it ends, resume one this tab submitted earlier (pending.ts), cancel (giving up a
+ * place in the provider account's line at the endpoint). Each step
  * takes an AbortSignal and drops results that arrive after it aborted (closed, cancelled).
  * The job reports its outcome; the panel's state machine decides what happens next.
  */
 import type { ReactiveController } from 'lit';
 import { ClientError, isAbortError, isDefinitiveFailure, pollJob, resolveEndpoint, resolveGarment, submitJob } from '../../client/index.ts';
+import { deleteJob } from '../../client/delete.ts';
 import { sendReusingPhoto } from '../../client/photo-ref.ts';
-import type { JobStatus, SubmitResponse } from '../../protocol.ts';
+import type { JobStatus, QueuePlace, SubmitResponse } from '../../protocol.ts';
 import type { ProcessedPhoto } from '../../worker/index.ts';
 import type { TryOnStage } from '../events.ts';
 import type { TryOnHost } from '../host.ts';
@@ -54,6 +56,8 @@ export class JobController implements ReactiveController {
   #attempt: Attempt | undefined;
   #work: AbortController | undefined;
   #stage: TryOnStage = 'preparing';
+  /** The job waiting in the provider account's line now (its last answer carried a place). */
+  #inLine: { endpoint: string; job: string } | undefined;
   /** The progress clock: steps, upload percent, time left. */
   readonly progress: ProgressTracker;
 
@@ -94,13 +98,24 @@ export class JobController implements ReactiveController {
   abort(reason: unknown): void {
     this.#work?.abort(reason);
     this.#work = undefined;
+    this.#inLine = undefined;
     this.progress.stop();
   }
 
-  /** The shopper cancelled: the job is stopped and forgotten, nothing is resumed later. */
+  /**
+   * The shopper cancelled: the job is stopped and forgotten, nothing is resumed later. A job still
+   * in the account's line gives its place up now (nothing was paid for it yet) rather than 30 s
+   * after its last poll; a try again is then a new job, with a new key.
+   */
   cancel(): void {
+    const inLine = this.#inLine;
     this.abort(new DOMException('Cancelled by the shopper.', 'AbortError'));
     this.dropPending();
+    if (inLine) {
+      this.#attempt = undefined;
+      // Not reached: the place lapses by itself once the polls stopped.
+      deleteJob(inLine.endpoint, inLine.job).catch(() => {});
+    }
   }
 
   /** A new photo: its first submit gets a new key. */
@@ -131,7 +146,7 @@ export class JobController implements ReactiveController {
     try {
       const endpoint = resolveEndpoint(host.endpoint, document.baseURI);
       this.progress.begin(endpoint);
-      let submitted: Pick<SubmitResponse, 'job' | 'status' | 'pollAfterMs'>;
+      let submitted: Pick<SubmitResponse, 'job' | 'status' | 'pollAfterMs' | 'queue'>;
       if (resume) {
         phase = 'request';
         submitted = { job: resume.job, status: 'queued', pollAfterMs: 0 };
@@ -142,14 +157,15 @@ export class JobController implements ReactiveController {
         phase = 'request';
         submitted = await this.#submit(endpoint, processed, signal);
       }
-      this.#setStage(submitted.status === 'processing' ? 'processing' : 'queued', signal);
+      const { job } = submitted;
+      this.#setStage(submitted.status === 'processing' ? 'processing' : 'queued', signal, endpoint, job, submitted.queue);
       const final = await pollJob(endpoint, submitted, {
         signal,
-        onStatus: (status) => {
+        onStatus: ({ status, queue }) => {
           if (signal.aborted) return;
-          const stage: TryOnStage = status.status === 'queued' ? 'queued' : status.status === 'processing' ? 'processing' : 'finishing';
-          this.#setStage(stage, signal);
-          host.emit('try-on-progress', { status: status.status as JobStatus, stage });
+          const stage: TryOnStage = status === 'queued' ? 'queued' : status === 'processing' ? 'processing' : 'finishing';
+          this.#setStage(stage, signal, endpoint, job, queue);
+          host.emit('try-on-progress', { status: status as JobStatus, stage, ...(queue && { queue }) });
         },
       });
       if (signal.aborted) return;
@@ -240,10 +256,12 @@ export class JobController implements ReactiveController {
     return answer;
   }
 
-  #setStage(stage: TryOnStage, signal: AbortSignal): void {
+  /** `queue`, with the job's `endpoint` and token: the place while it waits in the account's line. */
+  #setStage(stage: TryOnStage, signal: AbortSignal, endpoint?: string, job?: string, queue?: QueuePlace): void {
     if (signal.aborted) return;
     this.#stage = stage;
-    this.progress.setStage(stage);
+    this.#inLine = queue && stage === 'queued' ? { endpoint: endpoint!, job: job! } : undefined;
+    this.progress.setStage(stage, queue);
     this.#options.announce(this.stageText);
     this.#host.requestUpdate();
   }

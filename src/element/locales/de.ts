@@ -126,6 +126,8 @@ const de = {
     return `Noch etwa ${minutes} ${minutes === 1 ? 'Minute' : 'Minuten'}`;
   },
   almostDone: 'Gleich fertig …',
+  inLine: (position, seconds) =>
+    `In der Warteschlange: Platz ${position}, etwa ${seconds < 60 ? `${seconds} s` : `${Math.round(seconds / 60)} Min.`}`,
   compareLabel: 'Mit Ihrem Foto vergleichen',
   compareValue: (percent) => `${percent} % Ihr Foto, ${100 - percent} % Vorschau`,
   compareBefore: 'Ihr Foto',

@@ -123,6 +123,7 @@ const es = {
     return minutes === 1 ? 'Queda aproximadamente 1 minuto' : `Quedan unos ${minutes} minutos`;
   },
   almostDone: 'Casi listo…',
+  inLine: (position, seconds) => `En cola: puesto ${position}, unos ${seconds < 60 ? `${seconds} s` : `${Math.round(seconds / 60)} min`}`,
   compareLabel: 'Comparar con su foto',
   compareValue: (percent) => `${percent} % su foto, ${100 - percent} % vista previa`,
   compareBefore: 'Su foto',

@@ -124,6 +124,8 @@ const fr = {
     return `Encore environ ${minutes} ${minutes <= 1 ? 'minute' : 'minutes'}`;
   },
   almostDone: 'Presque terminé…',
+  inLine: (position, seconds) =>
+    `En file d’attente : place ${position}, environ ${seconds < 60 ? `${seconds} s` : `${Math.round(seconds / 60)} min`}`,
   compareLabel: 'Comparer avec votre photo',
   compareValue: (percent) => `${percent} % votre photo, ${100 - percent} % aperçu`,
   compareBefore: 'Votre photo',

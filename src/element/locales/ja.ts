@@ -118,6 +118,7 @@ const ja = {
   uploadPercent: (percent) => `写真を送信しています… ${percent}%`,
   timeLeft: (seconds) => (seconds < 60 ? `残り約${seconds}秒` : `残り約${Math.round(seconds / 60)}分`),
   almostDone: 'まもなく完了します…',
+  inLine: (position, seconds) => `順番待ち：${position}番目、約${seconds < 60 ? `${seconds}秒` : `${Math.round(seconds / 60)}分`}`,
   compareLabel: '元の写真と比較',
   compareValue: (percent) => `元の写真 ${percent}%、プレビュー ${100 - percent}%`,
   compareBefore: '元の写真',

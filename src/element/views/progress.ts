@@ -1,4 +1,7 @@
-/** The processing view: four steps, the bar, the current stage with upload percent and time left, cancel. */
+/**
+ * The processing view: four steps, the bar, the current stage with upload percent and time left
+ * (or, while the job waits in the provider account's line, its place and wait), cancel.
+ */
 import { html, nothing, type TemplateResult } from 'lit/html.js';
 import type { ProgressStep } from '../progress-model.ts';
 import type { ProgressTracker } from '../progress-tracker.ts';
@@ -24,7 +27,11 @@ export function renderProgress({ strings: s, progress, stageText, previewUrl, on
   const uploading = progress.stage === 'uploading';
   const line = uploading ? s.uploadPercent(progress.uploadPercent) : stageText;
   const remaining = progress.remaining;
-  const eta = remaining === undefined ? undefined : remaining.kind === 'almost' ? s.almostDone : s.timeLeft(remaining.seconds);
+  // While the job waits in the account's line, the estimate is the line's: its place and wait.
+  const queue = progress.queue;
+  const eta = queue
+    ? s.inLine(queue.position, queue.seconds)
+    : remaining && (remaining.kind === 'almost' ? s.almostDone : s.timeLeft(remaining.seconds));
   return html`
     ${previewUrl ? html`<figure class="preview working"><img src=${previewUrl} alt="" /></figure>` : nothing}
     <div part="progress" class="progress">
@@ -52,7 +59,7 @@ export function renderProgress({ strings: s, progress, stageText, previewUrl, on
       </div>
       <div class="stage-line">
         <p class="stage">${line}</p>
-        ${eta ? html`<p part="estimate" class="estimate" data-kind=${remaining!.kind}>${eta}</p>` : nothing}
+        ${eta ? html`<p part="estimate" class="estimate" data-kind=${queue ? 'queue' : remaining!.kind}>${eta}</p>` : nothing}
       </div>
       <div class="actions">
         <button part="cancel" class="button secondary" type="button" data-autofocus @click=${onCancel}>${s.cancel}</button>
