@@ -62,7 +62,6 @@ export const progressResultStyles = css`
     right: 8px;
     bottom: 8px;
     width: 30%;
-    border-radius: 8px;
     background: var(--_surface);
     opacity: 1;
     filter: none;
@@ -162,7 +161,6 @@ export const progressResultStyles = css`
     top: calc(50% + 28px);
     left: 50%;
     transform: translateX(-50%);
-    white-space: nowrap;
   }
   /* The real range input spans the picture: pointer drag, touch and keys all move it. */
   .compare-slider {

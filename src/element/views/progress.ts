@@ -35,7 +35,10 @@ export function renderProgress({ strings: s, progress, stageText, previewUrl, ga
     ${
       previewUrl
         ? html`<figure class="preview working">
-            <img src=${previewUrl} alt="" />${garment ? html`<img class="garment" src=${garment} alt="" />` : nothing}
+            <img src=${previewUrl} alt="" />${
+              // A garment this browser cannot load (a host the page cannot reach): no broken picture.
+              garment ? html`<img class="garment" src=${garment} alt="" @error=${(e: Event) => (e.target as Element).remove()} />` : nothing
+            }
           </figure>`
         : nothing
     }
