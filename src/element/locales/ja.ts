@@ -13,7 +13,7 @@ const ja = {
   choosePhoto: '写真を選ぶ',
   changePhoto: '写真を変更',
   camera: '写真を撮る',
-  photoTips: 'コツ：写るのはご本人1人、立った姿勢で正面を向き、明るい場所で。',
+  photoTips: 'コツ：写るのは1人だけ、立った姿勢で正面を向き、明るい場所で。',
   previewAlt: '選択した写真',
   submit: '試着する',
   cancel: 'キャンセル',
