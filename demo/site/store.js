@@ -162,10 +162,11 @@ $('[data-buy-form]').addEventListener('submit', (event) => {
   addToCart();
 });
 
-// The widget only asks; the shop adds (the event carries product and size), then shows its cart.
+// The widget only asks; the shop adds (the event carries product and size), closes the panel
+// and then confirms on its own page, where the message covers nothing of the panel.
 tryOn.addEventListener('try-on-add-to-cart', () => {
-  addToCart();
   tryOn.close();
+  addToCart();
 });
 
 for (const thumb of document.querySelectorAll('.thumb')) {
@@ -206,8 +207,15 @@ themeSwitch.addEventListener('change', applyDemoSettings);
 langSwitch.addEventListener('change', applyDemoSettings);
 applyDemoSettings();
 
-// A shop would record this in its analytics; the demo shows that the events reach the page.
-tryOn.addEventListener('try-on-complete', () => toast('Your try-on preview is ready'));
+// The open panel speaks for itself: a page message over it would cover its buttons, and a
+// "ready" left on screen would contradict a later error. So the page stays quiet while the
+// panel is open (a shop would record these events in its analytics instead).
+function hideToast() {
+  clearTimeout(toastTimer);
+  $('[data-toast]').classList.remove('show');
+}
+tryOn.addEventListener('try-on-open', hideToast);
+tryOn.addEventListener('try-on-error', hideToast);
 
 renderProduct();
 renderCart();

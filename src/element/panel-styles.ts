@@ -143,7 +143,7 @@ export const panelStyles = css`
     accent-color: var(--_accent);
     cursor: pointer;
   }
-  .consent a {
+  .consent-details a {
     color: inherit;
     font-weight: 600;
     text-underline-offset: 2px;

@@ -19,6 +19,7 @@
 import type { ReactiveController } from 'lit';
 // lit-html alone: the host is not a LitElement (see try-on-button.ts), so the panel renders with `render()`.
 import { html, nothing, render, type TemplateResult } from 'lit/html.js';
+import { resolveGarment } from '../client/endpoint.ts';
 import { isAbortError } from '../client/errors.ts';
 import { CameraController } from './controllers/camera.ts';
 import { FocusController } from './controllers/focus.ts';
@@ -371,6 +372,7 @@ export class TryOnPanel implements ReactiveController {
           progress: this.#job.progress,
           stageText: this.#job.stageText,
           previewUrl: photo.previewUrl,
+          garment: resolveGarment(this.host.garment, document.baseURI),
           onCancel: this.#cancel,
         });
       case 'complete':

@@ -24,26 +24,19 @@ export function stepStates(stage: TryOnStage): { step: ProgressStep; state: 'don
 export const DEFAULT_TYPICAL_MS = 20_000;
 
 /**
- * The bar's value (0..100). Each step owns a band; uploading moves with the bytes sent, waiting
- * moves with the time spent against the typical duration but never reaches the end before the
- * result is there, so the bar does not sit "full" while the shopper still waits.
+ * The bar's value (0..100), in step with the steps: each of the four steps owns a quarter, so
+ * with n steps ticked the bar is between 25n and 25n+24 (never "55 %" beside three ticks).
+ * Uploading moves with the bytes sent; waiting moves with the time spent against the typical
+ * duration, easing out so the bar never sits "full" while the shopper still waits.
  */
 export function progressValue(stage: TryOnStage, uploadFraction: number, waitedMs: number, typicalMs: number): number {
   const clamp01 = (x: number) => Math.min(1, Math.max(0, Number.isFinite(x) ? x : 0));
-  switch (stage) {
-    case 'preparing':
-      return 5;
-    case 'uploading':
-      return Math.round(10 + 35 * clamp01(uploadFraction));
-    case 'queued':
-    case 'processing': {
-      // An ease-out curve: fast at first, then slower, approaching 95 without reaching it.
-      const t = Math.max(0, waitedMs) / Math.max(1, typicalMs);
-      return Math.round(48 + 47 * (1 - Math.exp(-1.6 * t)));
-    }
-    case 'finishing':
-      return 97;
-  }
+  const band = 25 * PROGRESS_STEPS.indexOf(stepOf(stage));
+  if (stage === 'preparing') return 10;
+  if (stage === 'uploading') return band + Math.round(24 * clamp01(uploadFraction));
+  if (stage === 'finishing') return 97;
+  // Queued, then generating: fast at first, then slower, within the step's quarter.
+  return band + Math.round(20 * (1 - Math.exp((-1.6 * Math.max(0, waitedMs)) / Math.max(1, typicalMs))));
 }
 
 /** What the time-left line says: a number of seconds, or "almost done" once past the estimate. */

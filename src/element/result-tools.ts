@@ -42,8 +42,10 @@ export class ResultTools implements ReactiveController {
   #image: string | undefined;
   #before: Blob | undefined;
   #beforeUrl: string | undefined;
-  /** Percent of the width showing the shopper's photo; 0 shows the whole result first. */
-  #split = 0;
+  /** Percent of the width showing the shopper's photo; half and half first, so both are seen. */
+  #split = 50;
+  /** The shopper has moved the slider once: the "drag to compare" hint has done its job. */
+  #slid = false;
   /** Width / height of the loaded result, so the compare frame can hug the shown picture. */
   #ratio: number | undefined;
   #blob: Promise<Blob | undefined> | undefined;
@@ -72,7 +74,7 @@ export class ResultTools implements ReactiveController {
   #sync(image: string, before: Blob | undefined): void {
     if (image !== this.#image) {
       this.#image = image;
-      this.#split = 0;
+      this.#split = 50;
       this.#ratio = undefined;
       this.#type = '';
       this.#toast = '';
@@ -108,6 +110,7 @@ export class ResultTools implements ReactiveController {
 
   #onSlide = (event: Event): void => {
     this.#split = Number((event.target as HTMLInputElement).value);
+    this.#slid = true;
     this.host.requestUpdate();
   };
 
@@ -209,7 +212,10 @@ export class ResultTools implements ReactiveController {
                     aria-describedby="compare-hint"
                     data-autofocus
                     @input=${this.#onSlide}
-                  />`
+                  />
+                  <span id="compare-hint" class=${this.#slid ? 'visually-hidden' : 'tag compare-hint'} aria-hidden="true"
+                    >${s.compareHint}</span
+                  >`
               : nothing
           }
           <div class="image-tools">
@@ -240,7 +246,6 @@ export class ResultTools implements ReactiveController {
         </div>
       </figure>
       <p class="note">${s.resultNote}</p>
-      ${beforeUrl ? html`<p id="compare-hint" class="visually-hidden">${s.compareHint}</p>` : nothing}
       <div part="toast" class="toast" role="status" ?data-shown=${!!this.#toast}>${this.#toast}</div>
       <div class="actions result-actions">
         <button part="pick-another" class="button secondary" type="button" @click=${onTryAnother}>${s.tryAnother}</button>

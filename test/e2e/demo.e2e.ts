@@ -266,3 +266,57 @@ describe('demo store server', () => {
     }
   });
 });
+
+describe('demo store page messages (merchants copy this code)', () => {
+  it('never shows its toast over the open panel: none on completion, the cart confirmation after closing, gone on reopening and on an error', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
+    const page = await context.newPage();
+    // Page errors only: the refused garment below logs its failed loads to the console on purpose.
+    const problems = watchProblems(page);
+    try {
+      const widget = await openWidget(page, demo.url);
+      // Each time the page shows its toast, note it if the panel was open then.
+      await page.evaluate(() => {
+        const toast = document.querySelector('[data-toast]')!;
+        const seen: string[] = [];
+        (window as unknown as { toastsOverPanel: string[] }).toastsOverPanel = seen;
+        new MutationObserver(() => {
+          const status = document.querySelector('try-on-button')!.getAttribute('status');
+          if (toast.classList.contains('show') && status !== 'idle') seen.push(`${status}: ${toast.textContent}`);
+        }).observe(toast, { attributes: true, attributeFilter: ['class'] });
+      });
+      const toastShown = () => page.locator('[data-toast]').evaluate((el) => el.classList.contains('show'));
+      const overPanel = () => page.evaluate(() => (window as unknown as { toastsOverPanel: string[] }).toastsOverPanel);
+
+      await openPanel(page, widget);
+      await widget.locator('[part="consent-checkbox"]').check();
+      await (await choosePhoto(widget, photoPath)).click();
+      assert.equal(await waitForStatus(page, ['complete', 'error']), 'complete');
+      await waitForResultImage(page);
+      assert.deepEqual(await overPanel(), [], 'no page toast over the result');
+
+      // Add to cart: the shop closes the panel, then confirms on its page.
+      await widget.locator('[part="add-to-cart"]').click();
+      await waitForStatus(page, ['idle']);
+      assert.equal(await toastShown(), true, 'the cart confirmation shows once the panel is closed');
+      assert.deepEqual(await overPanel(), []);
+
+      // Reopened while the confirmation is still up (a garment the endpoint refuses, for the error below).
+      await widget.evaluate((el) => {
+        el.removeAttribute('product');
+        el.setAttribute('garment', 'https://not-allowed.example/shirt.png');
+      });
+      await widget.locator('[part="button"]').click();
+      await waitForStatus(page, ['consent', 'capture']);
+      assert.equal(await toastShown(), false, 'the page message goes when the panel opens');
+      if (!(await widget.locator('[part="submit"]').isVisible())) await widget.locator('[part="file-input"]').setInputFiles(photoPath);
+      await widget.locator('[part="submit"]').click();
+      assert.equal(await waitForStatus(page, ['error', 'complete']), 'error');
+      assert.equal(await toastShown(), false, 'nothing of the page over the error');
+      assert.deepEqual(await overPanel(), []);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -250,7 +250,7 @@ describe('<try-on-button> accessibility', function () {
     const alert = part(failing, 'error')!;
     expect(alert.getAttribute('role')).to.equal('alert');
     const message = alert.querySelector('p')!.textContent!.trim();
-    expect(message).to.equal('Try-on is not set up for this product yet.');
+    expect(message).to.equal('Try-on isn’t set up for this product yet.');
     // The alert speaks the error; the polite region must not repeat it.
     const politeText = failing.shadowRoot!.querySelector('[aria-live="polite"]')!.textContent!;
     expect(politeText).to.not.contain(message);

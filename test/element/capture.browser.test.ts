@@ -228,7 +228,7 @@ describe('capture: live camera (Chromium fake device)', function () {
   for (const [name, reason, words] of [
     ['NotAllowedError', 'denied', 'blocked'],
     ['NotFoundError', 'none', 'No camera'],
-    ['NotReadableError', 'in_use', 'another app'],
+    ['NotReadableError', 'in_use', 'Another app'],
   ] as const) {
     it(`${name} → back to the picker with a message saying why (${reason})`, async () => {
       navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('test', name));

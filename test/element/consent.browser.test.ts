@@ -1,5 +1,7 @@
 /// <reference types="mocha" />
 import { expect } from 'chai';
+import { setViewport } from '@web/test-runner-commands';
+import { resetGuidance } from '../../src/element/photo-sources.ts';
 import { mount, nextEvent, openPanel, part, pickFile, shopperPhoto } from './helpers.ts';
 
 describe('<try-on-button> consent gates the photo', () => {
@@ -15,7 +17,7 @@ describe('<try-on-button> consent gates the photo', () => {
     const checkbox = part<HTMLInputElement>(el, 'consent-checkbox')!;
     expect(checkbox.checked).to.equal(false);
     expect(checkbox.closest('label')!.textContent).to.contain('Linen & Co');
-    expect(el.shadowRoot!.querySelector<HTMLAnchorElement>('.consent a')!.href).to.equal('https://shop.example/privacy');
+    expect(el.shadowRoot!.querySelector<HTMLAnchorElement>('#consent-details a')!.href).to.equal('https://shop.example/privacy');
     const input = part<HTMLInputElement>(el, 'file-input')!;
     expect(input.type).to.equal('file');
     expect(input.accept).to.equal('image/*');
@@ -42,6 +44,12 @@ describe('<try-on-button> consent gates the photo', () => {
     expect(photos).to.deep.equal([{ type: 'image/png', size: file.size }]);
     expect(part<HTMLImageElement>(el, 'preview')!.src).to.match(/^blob:/);
     expect(part<HTMLButtonElement>(el, 'submit')!.disabled).to.equal(false);
+    // Photo chosen: the box stays (to withdraw), its facts and the intro go, and "Remember my
+    // photo" is above the button it is meant to be read before.
+    expect(el.shadowRoot!.getElementById('consent-details')).to.equal(null);
+    expect(el.shadowRoot!.querySelector('.intro')).to.equal(null);
+    const remember = part(el, 'remember-checkbox')!.getBoundingClientRect();
+    expect(remember.bottom).to.be.at.most(part(el, 'submit')!.getBoundingClientRect().top);
 
     // Withdrawing consent locks everything again.
     part<HTMLInputElement>(el, 'consent-checkbox')!.click();
@@ -50,4 +58,37 @@ describe('<try-on-button> consent gates the photo', () => {
     expect(part<HTMLButtonElement>(el, 'submit')!.disabled).to.equal(true);
     expect(input.disabled).to.equal(true);
   });
+
+  for (const viewport of [
+    { width: 390, height: 844 },
+    { width: 1280, height: 800 },
+  ]) {
+    it(`ticking the box moves nothing: the buttons stay where they were, the tips go below them (${viewport.width}x${viewport.height})`, async () => {
+      await setViewport(viewport);
+      resetGuidance();
+      const el = mount({ 'policy-url': 'https://shop.example/privacy' });
+      await openPanel(el);
+      // Measured within the panel: where the panel itself sits is the position controller's (it may
+      // move as the panel grows); what the view controls is that nothing above the buttons changes.
+      const tops = () =>
+        ['choose', 'take-photo'].map((name) =>
+          Math.round(part(el, name)!.getBoundingClientRect().top - part(el, 'panel')!.getBoundingClientRect().top),
+        );
+      const before = tops();
+      // Locked, not broken: full opacity, drawn as an outline (not a faded accent).
+      const locked = getComputedStyle(part(el, 'choose')!);
+      expect(locked.opacity).to.equal('1');
+      expect(locked.borderTopStyle).to.equal('dashed');
+
+      part<HTMLInputElement>(el, 'consent-checkbox')!.click();
+      await el.updateComplete;
+      expect(part(el, 'guidance'), 'the first-time tips are shown').to.not.equal(null);
+      expect(tops()).to.deep.equal(before);
+      const chooseBottom = part(el, 'choose')!.getBoundingClientRect().bottom;
+      expect(part(el, 'guidance')!.getBoundingClientRect().top).to.be.greaterThan(chooseBottom);
+      // The tips card or its one-line summary, never both.
+      expect(el.shadowRoot!.querySelector('.picker')!.textContent).to.not.contain('Best results');
+      expect(getComputedStyle(part(el, 'choose')!).borderTopStyle).to.not.equal('dashed');
+    });
+  }
 });

@@ -95,7 +95,11 @@ describe('<try-on-button> errors and retry', function () {
     el.addEventListener('try-on-complete', () => (completed = true));
     const polls = () => performance.getEntriesByType('resource').filter((e) => /\/api\/try-on\/jobs\/./.test(e.name)).length;
     await submitPhoto(el);
-    await until(() => part(el, 'cancel') !== null && part(el, 'progress')!.textContent!.includes('Waiting'), 10_000, 'queued');
+    await until(
+      () => part(el, 'cancel') !== null && el.shadowRoot!.querySelector('[data-step="queued"][data-state="current"]') !== null,
+      10_000,
+      'queued',
+    );
     part<HTMLButtonElement>(el, 'cancel')!.click();
     await el.updateComplete;
     expect(el.getAttribute('status')).to.equal('capture');

@@ -124,7 +124,7 @@ describe('<try-on-button> analytics events', function () {
       el.close();
       expect(order(heard)).to.deep.equal(['try-on-open', 'try-on-consent', 'try-on-photo', 'try-on-start', 'try-on-error', 'try-on-close']);
       const error = heard.find((h) => h.name === 'try-on-error')!.detail as TryOnEventDetails['try-on-error'];
-      expect(error).to.deep.equal({ code: 'garment_host_not_allowed', message: 'Try-on is not set up for this product yet.' });
+      expect(error).to.deep.equal({ code: 'garment_host_not_allowed', message: 'Try-on isn’t set up for this product yet.' });
     } finally {
       stop();
     }

@@ -179,10 +179,10 @@ describe('<try-on-button> consent and memory', function () {
     const checkbox = part<HTMLInputElement>(el, 'consent-checkbox')!;
     expect(checkbox.checked).to.equal(false);
     const details = el.shadowRoot!.getElementById(checkbox.getAttribute('aria-describedby')!)!;
-    expect(details.textContent).to.contain('Linen & Co keeps the prepared photo for about an hour');
+    expect(details.textContent).to.contain('Linen & Co keeps your photo for about an hour, then deletes it.');
     expect(details.textContent).to.contain('The try-on service deletes photos within 24 hours.');
     expect(checkbox.closest('label')!.textContent).to.contain('to create this preview');
-    expect(el.shadowRoot!.querySelector<HTMLAnchorElement>('.consent a')!.href).to.equal('https://shop.example/privacy');
+    expect(details.querySelector('a')!.href).to.equal('https://shop.example/privacy');
 
     // Declining: nothing of the device's memory is touched, no saved photo shows, nothing is sent.
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -203,8 +203,8 @@ describe('<try-on-button> consent and memory', function () {
     const el = mount({ merchant: '' });
     await openPanel(el);
     const details = el.shadowRoot!.getElementById('consent-details')!.textContent!.trim();
-    expect(details).to.match(/^This shop keeps the prepared photo for about an hour/);
-    expect(details).to.contain("described in the shop's privacy policy");
+    expect(details).to.match(/^This shop keeps your photo for about an hour/);
+    expect(details).to.contain('What the try-on service keeps is in the shop’s privacy policy.');
   });
 
   it('remembers the photo on opt-in; the next product (a new element) offers it and sends photoRef, not the photo', async () => {

@@ -29,11 +29,24 @@ describe('steps', () => {
 
 describe('progressValue', () => {
   it('moves with the upload within its band and never leaves 0..100', () => {
-    expect(progressValue('uploading', 0, 0, 20_000)).toBe(10);
-    expect(progressValue('uploading', 0.5, 0, 20_000)).toBe(28);
-    expect(progressValue('uploading', 1, 0, 20_000)).toBe(45);
-    expect(progressValue('uploading', 7, 0, 20_000)).toBe(45);
-    expect(progressValue('uploading', Number.NaN, 0, 20_000)).toBe(10);
+    expect(progressValue('uploading', 0, 0, 20_000)).toBe(25);
+    expect(progressValue('uploading', 0.5, 0, 20_000)).toBe(37);
+    expect(progressValue('uploading', 1, 0, 20_000)).toBe(49);
+    expect(progressValue('uploading', 7, 0, 20_000)).toBe(49);
+    expect(progressValue('uploading', Number.NaN, 0, 20_000)).toBe(25);
+  });
+
+  it('agrees with the steps: with n steps ticked the bar is within the nth quarter, whatever the upload and the wait', () => {
+    for (const stage of STAGES) {
+      const done = stepStates(stage).filter((s) => s.state === 'done').length;
+      for (const fraction of [0, 0.3, 1]) {
+        for (const waited of [0, 5_000, 20_000, 600_000]) {
+          const value = progressValue(stage, fraction, waited, 20_000);
+          expect(value, `${stage} ${fraction} ${waited}`).toBeGreaterThanOrEqual(25 * done);
+          expect(value, `${stage} ${fraction} ${waited}`).toBeLessThan(25 * (done + 1));
+        }
+      }
+    }
   });
 
   it('never goes back as the stages advance and time passes, and stays below 96 until finishing', () => {

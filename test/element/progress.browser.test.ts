@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { durationKey } from '../../src/element/progress-model.ts';
 import type { TryOnButton } from '../../src/element/try-on-button.ts';
-import { mount, part, submitPhoto, until, untilStatus } from './helpers.ts';
+import { GARMENT, mount, part, submitPhoto, until, untilStatus } from './helpers.ts';
 
 const endpoint = () => new URL('/api/try-on', document.baseURI).href;
 
@@ -13,8 +13,20 @@ function recordProgress(el: TryOnButton) {
   const live: string[] = [];
   const estimates: string[] = [];
   const doneWhenGenerating: string[][] = [];
+  /** Each render's bar value beside the number of ticked steps, when they disagree. */
+  const disagreements: string[] = [];
+  /** The garment image shown while processing. */
+  const garments = new Set<string>();
   const take = () => {
     const root = el.shadowRoot!;
+    const bar = root.querySelector('[role="progressbar"]');
+    if (bar) {
+      const value = Number(bar.getAttribute('aria-valuenow'));
+      const done = root.querySelectorAll('[part="steps"] [data-state="done"]').length;
+      if (value < 25 * done || value >= 25 * (done + 1)) disagreements.push(`${value}% with ${done} steps done`);
+      const garment = root.querySelector<HTMLImageElement>('.preview.working img.garment');
+      if (garment) garments.add(garment.src);
+    }
     const current = root.querySelector<HTMLElement>('[part="steps"] [aria-current="step"]')?.dataset.step;
     if (current && steps[steps.length - 1] !== current) {
       steps.push(current);
@@ -34,7 +46,7 @@ function recordProgress(el: TryOnButton) {
   };
   const observer = new MutationObserver(take);
   observer.observe(el.shadowRoot!, { subtree: true, childList: true, characterData: true, attributes: true });
-  return { steps, percents, live, estimates, doneWhenGenerating, stop: () => observer.disconnect() };
+  return { steps, percents, live, estimates, doneWhenGenerating, disagreements, garments, stop: () => observer.disconnect() };
 }
 
 describe('progress: steps, upload percent, estimate, cancel (real endpoint, demo provider)', function () {
@@ -60,6 +72,10 @@ describe('progress: steps, upload percent, estimate, cancel (real endpoint, demo
     // Step changes are announced; the percent is not (it would chatter).
     expect(record.live).to.include.members(['Sending your photo…', 'Waiting for the try-on service…', 'Creating your preview…']);
     expect(record.live.some((text) => /%/.test(text))).to.equal(false);
+    // One progress: the bar never says more or less than the ticked steps.
+    expect(record.disagreements).to.deep.equal([]);
+    // What is being made: the garment beside the shopper's photo.
+    expect([...record.garments]).to.deep.equal([new URL(GARMENT, document.baseURI).href]);
   });
 
   it('shows a time-left estimate (default ~20 s), never negative, then learns the real pace', async () => {
@@ -91,7 +107,7 @@ describe('progress: steps, upload percent, estimate, cancel (real endpoint, demo
     expect(el.getAttribute('status')).to.equal('processing');
     expect(part(el, 'estimate')!.dataset.kind).to.equal('almost');
     const bar = el.shadowRoot!.querySelector('[role="progressbar"]')!;
-    expect(Number(bar.getAttribute('aria-valuenow'))).to.be.within(48, 95);
+    expect(Number(bar.getAttribute('aria-valuenow'))).to.be.within(50, 95);
     await untilStatus(el, 'complete', 20_000);
   });
 

@@ -24,6 +24,17 @@ function shownPicture(img: HTMLImageElement): { left: number; right: number; wid
   return { left, right: left + width, width };
 }
 
+/** The text a sighted shopper sees (not the live region nor other visually hidden text). */
+function shownText(root: Element): string {
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const seen: string[] = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement!;
+    if (!parent.closest('.visually-hidden') && parent.checkVisibility()) seen.push(node.textContent!.trim());
+  }
+  return seen.filter(Boolean).join(' ');
+}
+
 /** Overrides a navigator member for one test (an own property shadows the prototype's). */
 function stubNavigator(name: string, value: unknown): () => void {
   Object.defineProperty(navigator, name, { value, configurable: true, writable: true });
@@ -48,27 +59,36 @@ describe('result tools: compare slider, zoom, download, share, add to cart (real
   });
   after(() => document.body.replaceChildren());
 
-  it('shows the result whole first, with the shopper photo behind a keyboard-operable slider', async () => {
+  it('starts half and half, names what the slider compares, says once how to use it, and keys move it', async () => {
     const slider = part<HTMLInputElement>(el, 'compare-slider')!;
     const before = part<HTMLImageElement>(el, 'before-image')!;
     expect(part<HTMLImageElement>(el, 'result-image')!.src).to.equal(image);
     expect(before.src).to.match(/^blob:/);
     await before.decode();
     expect(slider.type).to.equal('range');
-    expect(slider.getAttribute('aria-label')).to.equal('Compare with your photo');
-    expect(slider.value).to.equal('0');
-    expect(before.style.clipPath).to.equal('inset(0px 100% 0px 0px)');
+    expect(slider.getAttribute('aria-label')).to.equal('Compare your photo with the try-on');
+    expect(slider.value).to.equal('50');
+    expect(before.style.clipPath).to.equal('inset(0px 50% 0px 0px)');
+    // Both sides are named on the picture, and "Preview" is said once in the whole view.
+    const seen = shownText(part(el, 'panel')!);
+    expect(seen.match(/preview/gi) ?? [], seen).to.have.length(1);
+    expect(seen).to.contain('Your photo');
+    // The hint is shown until the first move, and describes the slider for screen readers.
+    const hint = el.shadowRoot!.getElementById(slider.getAttribute('aria-describedby')!)!;
+    expect(hint.textContent).to.equal('Drag to compare');
+    expect(hint.getBoundingClientRect().width).to.be.greaterThan(20);
     // The result view puts focus on the slider, so the keys below go to it.
     expect(active(el)).to.equal(slider);
 
     await sendKeys({ press: 'ArrowRight' });
     await el.updateComplete;
-    expect(slider.value).to.equal('1');
-    expect(before.style.clipPath).to.equal('inset(0px 99% 0px 0px)');
+    expect(slider.value).to.equal('51');
+    expect(before.style.clipPath).to.equal('inset(0px 49% 0px 0px)');
+    expect(hint.getBoundingClientRect().width, 'the hint goes after the first use').to.be.at.most(1);
     await sendKeys({ press: 'PageUp' });
     await el.updateComplete;
-    expect(slider.value).to.equal('11');
-    expect(slider.getAttribute('aria-valuetext')).to.equal('11% your photo, 89% preview');
+    expect(slider.value).to.equal('61');
+    expect(slider.getAttribute('aria-valuetext')).to.equal('61% your photo, 39% preview');
     await sendKeys({ press: 'End' });
     await el.updateComplete;
     expect(slider.value).to.equal('100');

@@ -4,17 +4,17 @@ import type { TryOnStrings } from '../strings.ts';
 const de = {
   button: 'Anprobieren',
   title: 'Virtuelle Anprobe',
-  intro: 'Sehen Sie, wie Ihnen dieses Teil steht. Laden Sie ein Foto von sich hoch, und wir erstellen eine Vorschau.',
+  intro: 'Sehen Sie, wie Ihnen dieses Teil steht: Laden Sie ein Foto von sich hoch, und wir erstellen eine Vorschau.',
   close: 'Schließen',
   consentLabel: (merchant) =>
-    `Ich bin einverstanden, dass ${merchant} mein Foto an einen Anprobe-Dienst übermittelt – ausschließlich, um diese Vorschau zu erstellen.`,
+    `Ich bin einverstanden, dass ${merchant} mein Foto an einen Anprobe-Dienst sendet – nur, um diese Vorschau zu erstellen.`,
   fallbackMerchant: 'dieser Shop',
   privacyPolicy: 'Datenschutzerklärung',
   consentNeeded: 'Setzen Sie oben das Häkchen, um ein Foto auszuwählen.',
   choosePhoto: 'Foto auswählen',
   changePhoto: 'Foto ändern',
   camera: 'Foto aufnehmen',
-  photoTips: 'Am besten gelingt es mit einer Person, stehend, frontal zur Kamera und bei gutem Licht.',
+  photoTips: 'Tipp: eine Person, stehend, frontal zur Kamera, bei gutem Licht.',
   previewAlt: 'Ihr ausgewähltes Foto',
   submit: 'Anprobieren',
   cancel: 'Abbrechen',
@@ -24,7 +24,7 @@ const de = {
   stageProcessing: 'Ihre Vorschau wird erstellt …',
   stageFinishing: 'Gleich fertig …',
   resultAlt: 'Sie mit diesem Teil (Anprobe-Vorschau)',
-  resultNote: 'Eine generierte Vorschau: Passform und Farbe können vom echten Teil abweichen.',
+  resultNote: 'Generiertes Bild: Passform und Farbe können vom echten Teil abweichen.',
   tryAnother: 'Mit anderem Foto versuchen',
   errorTitle: 'Das hat leider nicht geklappt',
   retry: 'Erneut versuchen',
@@ -59,7 +59,7 @@ const de = {
     job_expired: 'Diese Vorschau ist abgelaufen. Bitte versuchen Sie es erneut.',
     origin_not_allowed: 'Die Anprobe ist auf dieser Website nicht verfügbar.',
     daily_limit_reached: 'Die Anproben dieses Shops sind für heute aufgebraucht. Bitte versuchen Sie es morgen wieder.',
-    service_unavailable: 'Die Anprobe ist kurz nicht verfügbar. Bitte versuchen Sie es gleich noch einmal.',
+    service_unavailable: 'Die Anprobe ist im Moment nicht verfügbar. Bitte versuchen Sie es gleich noch einmal.',
     turnstile_failed: 'Wir konnten nicht bestätigen, dass die Anfrage von einer Person kommt. Bitte versuchen Sie es erneut.',
     turnstile_unavailable:
       'Die Sicherheitsprüfung konnte nicht geladen werden. Bitte prüfen Sie Ihre Verbindung (oder Ihren Inhaltsblocker) und versuchen Sie es erneut.',
@@ -85,24 +85,24 @@ const de = {
     'Der Kamerazugriff ist für diese Website blockiert. Wählen Sie stattdessen ein Foto aus, oder erlauben Sie die Kamera in den Website-Einstellungen Ihres Browsers und versuchen Sie es erneut.',
   cameraNone: 'Auf diesem Gerät wurde keine Kamera gefunden. Wählen Sie stattdessen ein Foto aus.',
   cameraInUse:
-    'Ihre Kamera wird gerade von einer anderen App verwendet. Schließen Sie diese App und versuchen Sie es erneut, oder wählen Sie stattdessen ein Foto aus.',
+    'Eine andere App verwendet gerade Ihre Kamera. Schließen Sie sie und versuchen Sie es erneut, oder wählen Sie stattdessen ein Foto aus.',
   cameraUnsupported: 'Dieser Browser kann hier keine Live-Kamera anzeigen. Wählen Sie stattdessen ein Foto aus.',
   dropHere: 'Foto hier ablegen',
   dropOrPaste: 'Sie können ein Foto auch hierher ziehen oder einfügen.',
-  guidanceTitle: 'So gelingt das beste Ergebnis',
+  guidanceTitle: 'Für das beste Ergebnis',
   guidanceFraming: (framing) =>
     framing === 'shoulders'
-      ? 'Kopf und Schultern ins Bild, mit Blick in die Kamera.'
+      ? 'Zeigen Sie Kopf und Schultern, mit Blick in die Kamera.'
       : framing === 'knees'
         ? 'Stellen Sie sich frontal zur Kamera, von Kopf bis Knie im Bild.'
         : 'Stellen Sie sich frontal zur Kamera, von Kopf bis Fuß im Bild.',
   guidanceLight: 'Achten Sie auf gutes, gleichmäßiges Licht, etwa mit Blick zum Fenster.',
   guidanceBackground: 'Stellen Sie sich vor einen schlichten Hintergrund.',
-  guidanceFit: 'Tragen Sie eng anliegende Kleidung, damit Ihre Figur erkennbar ist.',
+  guidanceFit: 'Tragen Sie körpernahe Kleidung, damit Ihre Figur erkennbar ist.',
   guidanceDone: 'Verstanden',
   checkingPhoto: 'Ihr Foto wird geprüft …',
   checkingBrowser: 'Ihr Browser wird geprüft …',
-  checksTitle: 'Mit diesem Foto wird das Ergebnis womöglich nicht gut',
+  checksTitle: 'Dieses Foto ist womöglich nicht ideal',
   checkHints: {
     too_small: 'Das Foto ist klein. Verwenden Sie ein größeres Foto, oder nehmen Sie hier eines mit der Kamera auf.',
     too_dark: 'Das Foto ist zu dunkel. Schalten Sie ein Licht ein oder wenden Sie sich einem Fenster zu, und nehmen Sie es erneut auf.',
@@ -114,10 +114,10 @@ const de = {
   useAnyway: 'Trotzdem verwenden',
   // ---- progress and result ----
   progressSteps: 'Fortschritt',
-  stepPreparing: 'Foto vorbereiten',
-  stepUploading: 'Hochladen',
-  stepQueued: 'In der Warteschlange',
-  stepGenerating: 'Vorschau erstellen',
+  stepPreparing: 'Vorbereitung',
+  stepUploading: 'Upload',
+  stepQueued: 'Warteschlange',
+  stepGenerating: 'Erstellung',
   stepDone: '(erledigt)',
   uploadPercent: (percent) => `Ihr Foto wird gesendet … ${percent} %`,
   timeLeft: (seconds) => {
@@ -128,15 +128,15 @@ const de = {
   almostDone: 'Gleich fertig …',
   inLine: (position, seconds) =>
     `In der Warteschlange: Platz ${position}, etwa ${seconds < 60 ? `${seconds} s` : `${Math.round(seconds / 60)} Min.`}`,
-  compareLabel: 'Mit Ihrem Foto vergleichen',
+  compareLabel: 'Ihr Foto mit der Anprobe vergleichen',
   compareValue: (percent) => `${percent} % Ihr Foto, ${100 - percent} % Vorschau`,
   compareBefore: 'Ihr Foto',
   compareAfter: 'Vorschau',
-  compareHint: 'Ziehen Sie den Regler, um mit Ihrem Foto zu vergleichen.',
+  compareHint: 'Zum Vergleichen ziehen',
   zoomOpen: 'Vergrößern',
   zoomClose: 'Vergrößerung schließen',
   zoomTitle: 'Anprobe-Vorschau, vergrößert',
-  zoomHint: 'Zum Zoomen mit zwei Fingern ziehen, scrollen oder tippen. Zum Verschieben ziehen.',
+  zoomHint: 'Zum Zoomen Finger spreizen, scrollen oder tippen. Zum Verschieben ziehen.',
   download: 'Herunterladen',
   share: 'Teilen',
   shareTitle: 'Meine Anprobe-Vorschau',
@@ -146,10 +146,9 @@ const de = {
   downloadFailed: 'Der Download hat nicht funktioniert. Bitte versuchen Sie es erneut.',
   addToCart: 'In den Warenkorb',
   // ---- consent and memory ----
-  consentKept: (merchant) =>
-    `${merchant} bewahrt das vorbereitete Foto etwa eine Stunde lang auf, damit Sie weitere Teile anprobieren können, ohne es erneut hochzuladen, und löscht es danach.`,
-  consentProviderRetention: 'Was der Anprobe-Dienst speichert und wie lange, steht in der Datenschutzerklärung des Shops.',
-  rememberLabel: 'Mein Foto und meine Ergebnisse für die nächste Anprobe auf diesem Gerät speichern',
+  consentKept: (merchant) => `${merchant} speichert Ihr Foto etwa eine Stunde lang und löscht es dann.`,
+  consentProviderRetention: 'Was der Anprobe-Dienst speichert, steht in der Datenschutzerklärung des Shops.',
+  rememberLabel: 'Mein Foto und meine Ergebnisse für das nächste Mal auf diesem Gerät speichern',
   savedOnDevice: 'Nur auf diesem Gerät gespeichert.',
   historyOnDevice: 'Ihre Anproben sind nur auf diesem Gerät gespeichert.',
   forgetPhoto: 'Mein Foto löschen',

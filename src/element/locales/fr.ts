@@ -6,15 +6,14 @@ const fr = {
   title: 'Essayage virtuel',
   intro: 'Voyez cette pièce sur vous. Importez une photo de vous et nous créerons un aperçu.',
   close: 'Fermer',
-  consentLabel: (merchant) =>
-    `J’accepte que ${merchant} envoie ma photo à son service d’essayage pour créer cet aperçu, et à aucune autre fin.`,
+  consentLabel: (merchant) => `J’accepte que ${merchant} envoie ma photo à son service d’essayage, uniquement pour créer cet aperçu.`,
   fallbackMerchant: 'cette boutique',
   privacyPolicy: 'Politique de confidentialité',
   consentNeeded: 'Cochez la case ci-dessus pour choisir une photo.',
   choosePhoto: 'Choisir une photo',
   changePhoto: 'Changer de photo',
   camera: 'Prendre une photo',
-  photoTips: 'Pour un meilleur résultat : une seule personne, debout, face à l’objectif, avec une bonne lumière.',
+  photoTips: 'Conseil : une seule personne, debout, face à l’objectif, bien éclairée.',
   previewAlt: 'La photo que vous avez choisie',
   submit: 'Essayer',
   cancel: 'Annuler',
@@ -24,9 +23,9 @@ const fr = {
   stageProcessing: 'Création de votre aperçu…',
   stageFinishing: 'Presque terminé…',
   resultAlt: 'Vous portant cette pièce (aperçu d’essayage)',
-  resultNote: 'Un aperçu généré : la coupe et la couleur peuvent différer de la pièce réelle.',
+  resultNote: 'Image générée : la coupe et la couleur peuvent différer de la pièce réelle.',
   tryAnother: 'Essayer une autre photo',
-  errorTitle: 'Cela n’a pas fonctionné',
+  errorTitle: 'Désolé, cela n’a pas fonctionné',
   retry: 'Réessayer',
   pickAnother: 'Choisir une autre photo',
   errors: {
@@ -83,8 +82,7 @@ const fr = {
   cameraDenied:
     'L’accès à la caméra est bloqué pour ce site. Choisissez plutôt une photo, ou autorisez la caméra dans les paramètres du site de votre navigateur, puis réessayez.',
   cameraNone: 'Aucune caméra n’a été trouvée sur cet appareil. Choisissez plutôt une photo.',
-  cameraInUse:
-    'Votre caméra est utilisée par une autre application. Fermez cette application et réessayez, ou choisissez plutôt une photo.',
+  cameraInUse: 'Une autre application utilise votre caméra. Fermez-la et réessayez, ou choisissez plutôt une photo.',
   cameraUnsupported: 'Ce navigateur ne peut pas afficher la caméra en direct ici. Choisissez plutôt une photo.',
   dropHere: 'Déposez votre photo ici',
   dropOrPaste: 'Vous pouvez aussi faire glisser une photo ici ou la coller.',
@@ -112,10 +110,10 @@ const fr = {
   useAnyway: 'Utiliser quand même',
   // ---- progress and result ----
   progressSteps: 'Progression',
-  stepPreparing: 'Préparation de la photo',
+  stepPreparing: 'Préparation',
   stepUploading: 'Envoi',
-  stepQueued: 'En file d’attente',
-  stepGenerating: 'Création de l’aperçu',
+  stepQueued: 'File d’attente',
+  stepGenerating: 'Création',
   stepDone: '(terminé)',
   uploadPercent: (percent) => `Envoi de votre photo… ${percent} %`,
   timeLeft: (seconds) => {
@@ -126,11 +124,11 @@ const fr = {
   almostDone: 'Presque terminé…',
   inLine: (position, seconds) =>
     `En file d’attente : place ${position}, environ ${seconds < 60 ? `${seconds} s` : `${Math.round(seconds / 60)} min`}`,
-  compareLabel: 'Comparer avec votre photo',
+  compareLabel: 'Comparer votre photo avec l’essayage',
   compareValue: (percent) => `${percent} % votre photo, ${100 - percent} % aperçu`,
   compareBefore: 'Votre photo',
   compareAfter: 'Aperçu',
-  compareHint: 'Faites glisser la poignée pour comparer avec votre photo.',
+  compareHint: 'Glissez pour comparer',
   zoomOpen: 'Agrandir',
   zoomClose: 'Fermer le zoom',
   zoomTitle: 'Aperçu d’essayage agrandi',
@@ -144,11 +142,9 @@ const fr = {
   downloadFailed: 'Le téléchargement n’a pas fonctionné. Veuillez réessayer.',
   addToCart: 'Ajouter au panier',
   // ---- consent and memory ----
-  consentKept: (merchant) =>
-    `${merchant} conserve la photo préparée pendant environ une heure, pour que vous puissiez essayer d’autres pièces sans la renvoyer, puis la supprime.`,
-  consentProviderRetention:
-    'Ce que le service d’essayage conserve, et pendant combien de temps, est décrit dans la politique de confidentialité de la boutique.',
-  rememberLabel: 'Mémoriser ma photo et mes résultats sur cet appareil pour mon prochain essayage',
+  consentKept: (merchant) => `${merchant} conserve votre photo environ une heure, puis la supprime.`,
+  consentProviderRetention: 'Ce que conserve le service d’essayage est indiqué dans la politique de confidentialité de la boutique.',
+  rememberLabel: 'Mémoriser ma photo et mes résultats sur cet appareil pour la prochaine fois',
   savedOnDevice: 'Enregistrée uniquement sur cet appareil.',
   historyOnDevice: 'Vos essayages sont enregistrés uniquement sur cet appareil.',
   forgetPhoto: 'Supprimer ma photo',

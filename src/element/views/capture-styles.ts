@@ -2,6 +2,13 @@ import { css } from '../css.ts';
 
 /** Styles of the capture step: guidance, live camera, check hints, drop target. */
 export const captureStyles = css`
+  /* Waiting for the box above, not broken: an outline in either theme, no faded accent. */
+  .locked .button {
+    border: 1px dashed var(--_muted);
+    background: none;
+    color: var(--_muted);
+    opacity: 1;
+  }
   .guidance {
     padding: 12px 14px;
     border: 1px solid var(--_border);

@@ -1,6 +1,6 @@
 /**
- * The capture step (statuses `consent` and `capture`): consent, the one-time photo guidance, the
- * picker, the live camera or why it is unavailable, the chosen photo with its on-device check
+ * The capture step (statuses `consent` and `capture`): consent, the picker with the one-time
+ * photo guidance under it, the live camera or why it is unavailable, the chosen photo with its on-device check
  * hints, and the drop target. Functions of the state the panel passes in.
  */
 import { html, nothing, svg, type TemplateResult } from 'lit/html.js';
@@ -158,29 +158,23 @@ export function renderCapture(s: TryOnStrings, view: CaptureView): TemplateResul
   const { previewUrl, checks, fromMemory, retaking } = photo;
   const merchant = view.merchant || s.fallbackMerchant;
   const hasCamera = typeof navigator !== 'undefined' && !!navigator.mediaDevices?.getUserMedia;
-  // Guidance (first time only) and why the live camera is unavailable, above the photo area.
-  const notes =
-    consented && camera.state === 'off'
-      ? html`${camera.problem ? renderCameraProblem(s, camera.problem) : nothing}
-        ${photo.showGuidance && !previewUrl ? renderGuidance(s, view.category, photo.dismissGuidance) : nothing}`
-      : nothing;
+  // Why the live camera is unavailable, above the photo area.
+  const notes = consented && camera.state === 'off' && camera.problem ? renderCameraProblem(s, camera.problem) : nothing;
+  // Once a photo is chosen the shopper has read and agreed: the box stays (to withdraw), the rest goes.
   return html`
-    <p class="intro">${s.intro}</p>
+    ${previewUrl ? nothing : html`<p class="intro">${s.intro}</p>`}
     <label class="consent">
       <input
         part="consent-checkbox"
         type="checkbox"
-        aria-describedby=${consented ? nothing : 'consent-details'}
+        aria-describedby=${consented || previewUrl ? nothing : 'consent-details'}
         .checked=${consented}
         ?data-autofocus=${!consented}
         @change=${view.onConsent}
       />
-      <span
-        >${s.consentLabel(merchant)}
-        ${view.policyUrl ? html`<a href=${view.policyUrl} target="_blank" rel="noopener">${s.privacyPolicy}</a>` : nothing}</span
-      >
+      <span>${s.consentLabel(merchant)}</span>
     </label>
-    ${consented ? nothing : renderConsentDetails(s, merchant, view.retention)} ${notes}
+    ${previewUrl ? nothing : renderConsentDetails(s, merchant, view.retention, view.policyUrl)} ${notes}
     ${
       camera.state !== 'off'
         ? renderCamera(s, camera.view())
@@ -189,7 +183,7 @@ export function renderCapture(s: TryOnStrings, view: CaptureView): TemplateResul
                 <img part="preview" src=${previewUrl} alt=${s.previewAlt} />
                 ${fromMemory ? html`<figcaption class="saved-caption">${s.savedPhotoCaption}</figcaption>` : nothing}
               </figure>
-              ${renderPhotoChecks(s, checks)}
+              ${renderPhotoChecks(s, checks)} ${view.memory}
               <div class="actions">
                 <button
                   part=${retaking ? 'retake' : 'change-photo'}
@@ -213,30 +207,37 @@ export function renderCapture(s: TryOnStrings, view: CaptureView): TemplateResul
                 </button>
               </div>`
           : html`<div class="picker ${consented ? '' : 'locked'}">
-              <button
-                part="choose"
-                class="button primary wide"
-                type="button"
-                ?disabled=${!consented}
-                ?data-autofocus=${consented}
-                @click=${view.onChoose}
-              >
-                ${icons.photo}<span>${s.choosePhoto}</span>
-              </button>
-              <button
-                part="take-photo"
-                class="button secondary wide"
-                type="button"
-                ?hidden=${!hasCamera}
-                ?disabled=${!consented}
-                @click=${view.onTakePhoto}
-              >
-                ${icons.camera}<span>${s.camera}</span>
-              </button>
-              <p class="hint">${consented ? s.photoTips : s.consentNeeded}</p>
-              ${consented ? html`<p class="hint drop-hint">${s.dropOrPaste}</p>` : nothing}
-            </div>`
+                <button
+                  part="choose"
+                  class="button primary wide"
+                  type="button"
+                  ?disabled=${!consented}
+                  ?data-autofocus=${consented}
+                  @click=${view.onChoose}
+                >
+                  ${icons.photo}<span>${s.choosePhoto}</span>
+                </button>
+                <button
+                  part="take-photo"
+                  class="button secondary wide"
+                  type="button"
+                  ?hidden=${!hasCamera}
+                  ?disabled=${!consented}
+                  @click=${view.onTakePhoto}
+                >
+                  ${icons.camera}<span>${s.camera}</span>
+                </button>
+                ${
+                  // Below the buttons, so ticking the box moves nothing; the tips card or its one-line summary, not both.
+                  !consented
+                    ? html`<p class="hint">${s.consentNeeded}</p>`
+                    : photo.showGuidance
+                      ? renderGuidance(s, view.category, photo.dismissGuidance)
+                      : html`<p class="hint">${s.photoTips}</p>
+                          <p class="hint drop-hint">${s.dropOrPaste}</p>`
+                }
+              </div>
+              ${view.memory}`
     }
-    ${view.memory}
   `;
 }

@@ -2,10 +2,11 @@ import { css } from '../css.ts';
 
 /** Styles of the consent details, the memory controls and the history strip (views/memory.ts). */
 export const memoryStyles = css`
+  /* Short facts, one a line, readable at a glance (not a paragraph of small grey print). */
   .consent-details {
-    margin-top: -4px;
-    color: var(--_muted);
-    font-size: 0.8rem;
+    margin: -4px 0 0;
+    padding-left: 20px;
+    font-size: 0.85rem;
   }
   .remember {
     display: flex;

@@ -53,12 +53,18 @@ export const progressResultStyles = css`
     color: var(--_accent);
     box-shadow: 0 0 0 4px color-mix(in srgb, var(--_accent) 16%, transparent);
   }
-  .stage-line {
-    display: flex;
-    flex-wrap: wrap;
-    justify-content: space-between;
-    gap: 4px 12px;
-    align-items: baseline;
+  /* What is being made: the shopper's photo with the garment on a card at its corner. */
+  .preview.working {
+    position: relative;
+  }
+  .preview.working .garment {
+    position: absolute;
+    right: 8px;
+    bottom: 8px;
+    width: 30%;
+    background: var(--_surface);
+    opacity: 1;
+    filter: none;
   }
   .estimate {
     color: var(--_muted);
@@ -149,6 +155,12 @@ export const progressResultStyles = css`
   }
   .tag-after {
     right: 58px;
+  }
+  /* Said once, under the handle, until the shopper first moves it. */
+  .compare-hint {
+    top: calc(50% + 28px);
+    left: 50%;
+    transform: translateX(-50%);
   }
   /* The real range input spans the picture: pointer drag, touch and keys all move it. */
   .compare-slider {

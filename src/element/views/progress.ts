@@ -1,6 +1,9 @@
 /**
- * The processing view: four steps, the bar, the current stage with upload percent and time left
- * (or, while the job waits in the provider account's line, its place and wait), cancel.
+ * The processing view: what is being made (the shopper's photo and the garment), then one
+ * progress: the four steps, the bar in step with them, and one line under it (the upload
+ * percent, then the time left, or while the job waits in the provider account's line, its place
+ * and wait). The stage's sentence is the bar's spoken value and the live region's, not a third
+ * visible line repeating the current step.
  */
 import { html, nothing, type TemplateResult } from 'lit/html.js';
 import type { ProgressStep } from '../progress-model.ts';
@@ -19,13 +22,14 @@ export interface ProgressViewInput {
   /** What the stage line says (the panel's stage text, also announced). */
   stageText: string;
   previewUrl: string | undefined;
+  /** The garment's image, when the element has one (a catalog product may not). */
+  garment: string | undefined;
   onCancel: () => void;
 }
 
-export function renderProgress({ strings: s, progress, stageText, previewUrl, onCancel }: ProgressViewInput): TemplateResult {
+export function renderProgress({ strings: s, progress, stageText, previewUrl, garment, onCancel }: ProgressViewInput): TemplateResult {
   const value = progress.value;
-  const uploading = progress.stage === 'uploading';
-  const line = uploading ? s.uploadPercent(progress.uploadPercent) : stageText;
+  const uploading = progress.stage === 'uploading' && s.uploadPercent(progress.uploadPercent);
   const remaining = progress.remaining;
   // While the job waits in the account's line, the estimate is the line's: its place and wait.
   const queue = progress.queue;
@@ -33,7 +37,16 @@ export function renderProgress({ strings: s, progress, stageText, previewUrl, on
     ? s.inLine(queue.position, queue.seconds)
     : remaining && (remaining.kind === 'almost' ? s.almostDone : s.timeLeft(remaining.seconds));
   return html`
-    ${previewUrl ? html`<figure class="preview working"><img src=${previewUrl} alt="" /></figure>` : nothing}
+    ${
+      previewUrl
+        ? html`<figure class="preview working">
+            <img src=${previewUrl} alt="" />${
+              // A garment this browser cannot load (a host the page cannot reach): no broken picture.
+              garment ? html`<img class="garment" src=${garment} alt="" @error=${(e: Event) => (e.target as Element).remove()} />` : nothing
+            }
+          </figure>`
+        : nothing
+    }
     <div part="progress" class="progress">
       <ol part="steps" class="steps" aria-label=${s.progressSteps}>
         ${progress.steps.map(
@@ -53,14 +66,17 @@ export function renderProgress({ strings: s, progress, stageText, previewUrl, on
         aria-valuemin="0"
         aria-valuemax="100"
         aria-valuenow=${value}
-        aria-valuetext=${line}
+        aria-valuetext=${uploading || stageText}
       >
         <div class="fill" style="width: ${value}%"></div>
       </div>
-      <div class="stage-line">
-        <p class="stage">${line}</p>
-        ${eta ? html`<p part="estimate" class="estimate" data-kind=${queue ? 'queue' : remaining!.kind}>${eta}</p>` : nothing}
-      </div>
+      ${
+        uploading
+          ? html`<p class="stage">${uploading}</p>`
+          : eta
+            ? html`<p part="estimate" class="estimate" data-kind=${queue ? 'queue' : remaining!.kind}>${eta}</p>`
+            : nothing
+      }
       <div class="actions">
         <button part="cancel" class="button secondary" type="button" data-autofocus @click=${onCancel}>${s.cancel}</button>
       </div>
