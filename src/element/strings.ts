@@ -116,6 +116,8 @@ export interface TryOnStrings {
   downloadFailed: string;
   /** The add-to-cart button (short: it shares a row with "Try another photo"). */
   addToCart: string;
+  /** The size beside the product's name in the desktop dialog (the `size` attribute's value). */
+  sizeLabel: (size: string) => string;
   // ---- consent, on-device memory, the pending badge ----
   /** Retention sentence under the consent box: what the shop's endpoint keeps and for how long. */
   consentKept: (merchant: string) => string;
@@ -287,6 +289,7 @@ export const defaultStrings: TryOnStrings = {
   shareFailed: 'Sharing is not available here. Use Download instead.',
   downloadFailed: 'The download did not work. Please try again.',
   addToCart: 'Add to cart',
+  sizeLabel: (size) => `Size ${size}`,
   // ---- consent, on-device memory, the pending badge ----
   consentKept: (merchant) =>
     `${merchant} keeps the prepared photo for about an hour, so you can try on more pieces without uploading it again, then deletes it.`,

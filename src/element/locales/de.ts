@@ -143,6 +143,7 @@ const de = {
   shareFailed: 'Teilen ist hier nicht möglich. Nutzen Sie stattdessen „Herunterladen“.',
   downloadFailed: 'Der Download hat nicht funktioniert. Bitte versuchen Sie es erneut.',
   addToCart: 'In den Warenkorb',
+  sizeLabel: (size) => `Größe ${size}`,
   // ---- consent and memory ----
   consentKept: (merchant) =>
     `${merchant} bewahrt das vorbereitete Foto etwa eine Stunde lang auf, damit Sie weitere Teile anprobieren können, ohne es erneut hochzuladen, und löscht es danach.`,

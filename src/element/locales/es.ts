@@ -140,6 +140,7 @@ const es = {
   shareFailed: 'No se puede compartir desde aquí. Use «Descargar» en su lugar.',
   downloadFailed: 'La descarga no ha funcionado. Inténtelo de nuevo.',
   addToCart: 'Añadir al carrito',
+  sizeLabel: (size) => `Talla ${size}`,
   // ---- consent and memory ----
   consentKept: (merchant) =>
     `${merchant} conserva la foto preparada durante una hora aproximadamente, para que pueda probarse más prendas sin volver a subirla, y después la elimina.`,

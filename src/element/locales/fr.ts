@@ -141,6 +141,7 @@ const fr = {
   shareFailed: 'Le partage n’est pas disponible ici. Utilisez plutôt « Télécharger ».',
   downloadFailed: 'Le téléchargement n’a pas fonctionné. Veuillez réessayer.',
   addToCart: 'Ajouter au panier',
+  sizeLabel: (size) => `Taille ${size}`,
   // ---- consent and memory ----
   consentKept: (merchant) =>
     `${merchant} conserve la photo préparée pendant environ une heure, pour que vous puissiez essayer d’autres pièces sans la renvoyer, puis la supprime.`,
