@@ -62,7 +62,7 @@ export const panelStyles = css`
     background: color-mix(in srgb, var(--_text) 5%, var(--_surface));
   }
   .pane img,
-  .centred .preview img,
+  .centred figure.preview img,
   .centred .camera-video {
     max-width: 100%;
     max-height: 100%;
@@ -74,6 +74,12 @@ export const panelStyles = css`
   }
   .product {
     font-size: 0.95rem;
+  }
+  .product span {
+    color: var(--_muted);
+  }
+  .product b:not(:empty) + span::before {
+    content: '· ';
   }
   .panel.sheet {
     inset: 0;
