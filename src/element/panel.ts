@@ -321,6 +321,7 @@ export class TryOnPanel implements ReactiveController {
     const photo = this.#photo;
     const consented = this.#consented;
     const host = this.host;
+    const picture = photo.previewUrl || host.garment;
     return html`<dialog
       id="panel"
       part="panel"
@@ -340,10 +341,9 @@ export class TryOnPanel implements ReactiveController {
       @drop=${photo.onDrop}
     >
       ${
-        // The picture pane of the centred dialog: the garment until a photo or the result covers it.
-        sheet
-          ? nothing
-          : html`<div class="pane" aria-hidden="true">${host.garment ? html`<img src=${host.garment} alt="" />` : nothing}</div>`
+        // The picture pane of the centred dialog: the shopper's photo once chosen (also beside an
+        // error), else the garment; a view's own figure covers it.
+        sheet ? nothing : html`<div class="pane" aria-hidden="true">${picture ? html`<img src=${picture} alt="" />` : nothing}</div>`
       }
       <header class="head">
         <h2 id="title">${s.title}</h2>
@@ -353,7 +353,7 @@ export class TryOnPanel implements ReactiveController {
         ${
           // The dialog covers the page's buy box: what is tried on is restated above the steps.
           !sheet && (host.productName || host.size)
-            ? html`<p part="product" class="product"><b>${host.productName}</b> ${host.size ? s.sizeLabel(host.size) : ''}</p>`
+            ? html`<p part="product" class="product"><b>${host.productName}</b> <span>${host.size ? s.sizeLabel(host.size) : ''}</span></p>`
             : nothing
         }
         ${this.#renderBody(s)}
