@@ -110,7 +110,6 @@ describe('<try-on-button> dialog behaviour', () => {
         return { step, top, left, width, height };
       };
       const seen = [edges('consent')];
-      expect(part(el, 'product')!.textContent!.replace(/\s+/g, ' ').trim(), 'the buy box, restated').to.equal('Linen shirt Size M');
 
       part<HTMLInputElement>(el, 'consent-checkbox')!.click();
       await el.updateComplete;
@@ -142,6 +141,8 @@ describe('<try-on-button> dialog behaviour', () => {
       expect(box.top).to.be.at.least(frame.top);
       expect(box.bottom).to.be.at.most(frame.bottom);
       expect(part(el, 'add-to-cart')!.getBoundingClientRect().bottom, 'Add to cart in view').to.be.at.most(frame.bottom);
+      // The buy box the dialog covers, restated beside Add to cart.
+      expect(part(el, 'product')?.textContent?.replace(/\s+/g, ' ').trim(), 'the buy box, restated').to.equal('Linen shirt Size M');
     });
   }
 
