@@ -7,11 +7,18 @@
 import type { ReactiveController } from 'lit';
 import type { TryOnHost } from '../host.ts';
 
-const FOCUSABLE = 'button:not([disabled]), input:not([disabled]):not([tabindex="-1"]), a[href], [tabindex="0"]';
+const FOCUSABLE = 'button:not([disabled]), input:not([disabled]):not([tabindex="-1"]), a[href], iframe, [tabindex="0"]';
 
-/** The focusable, rendered controls inside `root`, in document order. */
+/**
+ * The focusable, rendered controls inside `root`, in document order, with those of the page's
+ * content slotted into it (Turnstile's challenge, when Cloudflare asks the shopper).
+ */
 export function focusables(root: ParentNode): HTMLElement[] {
-  return [...root.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => !el.closest('[hidden]') && el.getClientRects().length > 0);
+  return [...root.querySelectorAll<HTMLElement>(`${FOCUSABLE}, slot`)]
+    .flatMap((el) =>
+      el instanceof HTMLSlotElement ? el.assignedElements().flatMap((a) => [a, ...a.querySelectorAll(FOCUSABLE)] as HTMLElement[]) : [el],
+    )
+    .filter((el) => el.matches(FOCUSABLE) && !el.closest('[hidden]') && el.getClientRects().length > 0);
 }
 
 /**
@@ -73,7 +80,8 @@ export class FocusController implements ReactiveController {
   /** The panel's keydown handler: Tab stays inside the dialog. */
   onPanelKeydown = (event: KeyboardEvent): void => {
     const panel = this.#options.panel();
-    if (panel && trapTab(panel, event, this.#host.renderRoot.activeElement)) event.preventDefault();
+    // The key's own target: the focused control, also one of the page's slotted into the panel.
+    if (panel && trapTab(panel, event, event.composedPath()[0] as Element)) event.preventDefault();
   };
 
   hostUpdated(): void {

@@ -23,7 +23,8 @@ describe('FocusController', () => {
       html`<div part="panel" tabindex="-1" @keydown=${focus.onPanelKeydown}>
         <button id="first">First</button><button id="hidden" hidden>Hidden</button>
         <div style="display: none"><button id="undisplayed">Undisplayed</button></div>
-        <button id="main" data-autofocus>Main</button><button id="off" disabled>Off</button><button id="last">Last</button>
+        <button id="main" data-autofocus>Main</button><button id="off" disabled>Off</button><slot name="check"></slot
+        ><button id="last">Last</button>
       </div>`;
     focus = new FocusController(host, { panel, force: () => force, onEscape: () => escapes++ });
     host.requestUpdate();
@@ -80,6 +81,19 @@ describe('FocusController', () => {
       seen.push(active()?.id);
     }
     expect(seen, 'Shift+Tab').to.deep.equal(['first', 'last', 'main', 'first']);
+  });
+
+  it("visits the page's content slotted into the panel (Turnstile's challenge) in its place", async () => {
+    const check = Object.assign(document.createElement('div'), { slot: 'check' });
+    check.innerHTML = '<button id="challenge">Verify</button>';
+    host.append(check);
+    byId('main')!.focus();
+    await sendKeys({ press: 'Tab' });
+    expect(document.activeElement?.id, 'the slotted control, after main').to.equal('challenge');
+    await sendKeys({ down: 'Shift' });
+    await sendKeys({ press: 'Tab' });
+    await sendKeys({ up: 'Shift' });
+    expect(active(), 'and back to main').to.equal(byId('main'));
   });
 
   it('takes WebKitGTK\'s Shift+Tab (key "Unidentified", code Tab) for a Tab', () => {
