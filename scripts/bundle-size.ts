@@ -4,11 +4,12 @@
  * - before use: what every product page pays before the button is used (the entry and the
  *   chunks it imports statically);
  * - phone: everything a whole try-on fetches on a phone, from tap to result: the entry's static
- *   and dynamic imports, but not the anchored panel's code (floating-ui, which the phone sheet
- *   never loads), plus the photo worker and ONE locale, the largest (a panel loads exactly the
- *   language it shows; the largest makes it the worst case). Turnstile's chunk is in: a merchant
- *   who turns Turnstile on makes every shopper load it;
- * - desktop: the same with the anchored panel's code;
+ *   and dynamic imports, plus the photo worker and ONE locale, the largest (a panel loads exactly
+ *   the language it shows; the largest makes it the worst case). Turnstile's chunk is in: a
+ *   merchant who turns Turnstile on makes every shopper load it;
+ * - desktop: the same files. Both shapes of the panel (the sheet and the centred dialog) are the
+ *   native <dialog> and need no placement code; the figure stays in the report, as its own
+ *   budget, so that code loaded for a desktop alone would show there;
  * - total: every JS file of the build, all five languages included (what the merchant hosts).
  */
 import { gzipSync } from 'node:zlib';
@@ -30,10 +31,10 @@ export type OutputItem =
   | { type: 'asset'; fileName: string; source: string | Uint8Array };
 
 /**
- * What a file is for: the entry, a locale, the anchored panel's placement (floating-ui), the photo
- * worker, or another chunk (the panel, the chunk the entry shares with it, Turnstile's).
+ * What a file is for: the entry, a locale, the photo worker, or another chunk (the panel, the
+ * chunk the entry shares with it, Turnstile's).
  */
-export type FileKind = 'entry' | 'locale' | 'anchor' | 'worker' | 'chunk';
+export type FileKind = 'entry' | 'locale' | 'worker' | 'chunk';
 
 export interface FileSize {
   file: string;
@@ -61,9 +62,9 @@ export interface SizeReport {
   files: BuiltFile[];
   /** The entry and everything it imports statically: loaded on every page with the tag. */
   initial: SizeTotal;
-  /** A whole try-on on a phone (the sheet): all but the anchored panel's code, the worker, the largest locale. */
+  /** A whole try-on on a phone (the sheet): the panel's code, the worker, the largest locale. */
   phone: SizeTotal & { locale: string };
-  /** A whole try-on on a desktop (the anchored panel): the phone's files and the anchored panel's code. */
+  /** A whole try-on on a desktop (the centred dialog): the same files as on a phone. */
   desktop: SizeTotal & { locale: string };
   /** Every JS file of the build: entry, lazy chunks, every locale and the worker. */
   total: SizeTotal;
@@ -71,27 +72,20 @@ export interface SizeReport {
 
 /** The module a locale chunk is loaded for (src/element/locales/<lang>.ts). */
 const LOCALE_MODULE = /\/src\/element\/locales\/[a-z]{2}\.ts$/;
-/** The anchored panel's placement, the one user of floating-ui. */
-const ANCHOR_MODULE = /\/src\/element\/controllers\/anchor\.ts$/;
 
 function gzipSize(content: string | Uint8Array): { bytes: number; gzip: number } {
   const buffer = Buffer.from(content);
   return { bytes: buffer.byteLength, gzip: gzipSync(buffer, { level: 9 }).byteLength };
 }
 
-/** The files reachable from `start` through `follow`, not entering files for which `skip` holds. */
-function reach(
-  byName: Map<string, BuiltFile>,
-  start: string,
-  follow: (f: BuiltFile) => string[],
-  skip: (f: BuiltFile) => boolean = () => false,
-): Set<string> {
+/** The files reachable from `start` through `follow`. */
+function reach(byName: Map<string, BuiltFile>, start: string, follow: (f: BuiltFile) => string[]): Set<string> {
   const seen = new Set<string>();
   const queue = [start];
   while (queue.length > 0) {
     const name = queue.pop()!;
     const file = byName.get(name);
-    if (seen.has(name) || !file || skip(file)) continue;
+    if (seen.has(name) || !file) continue;
     seen.add(name);
     queue.push(...follow(file));
   }
@@ -109,18 +103,17 @@ export function budgetSets(files: readonly BuiltFile[]): { initial: string[]; ph
   const locales = files.filter((f) => f.kind === 'locale').sort((a, b) => b.gzip - a.gzip);
   const largest = locales[0];
   if (!largest) throw new Error('No locale chunk in the bundle: the languages are expected as chunks of their own.');
-  if (!files.some((f) => f.kind === 'anchor'))
-    throw new Error('No chunk for the anchored panel: floating-ui is expected in a chunk of its own.');
   const workers = files.filter((f) => f.kind === 'worker').map((f) => f.file);
   if (workers.length === 0) throw new Error('No photo worker in the build.');
   const everything = (f: BuiltFile) => [...f.imports, ...f.dynamicImports];
   // One locale per shopper: every other locale is left out of a try-on.
   const oneLocale = (names: Set<string>) =>
     [...names, ...workers].filter((name) => byName.get(name)!.kind !== 'locale' || name === largest.file).sort();
+  const whole = oneLocale(reach(byName, entry.file, everything));
   return {
     initial: [...reach(byName, entry.file, (f) => f.imports)].sort(),
-    phone: oneLocale(reach(byName, entry.file, everything, (f) => f.kind === 'anchor')),
-    desktop: oneLocale(reach(byName, entry.file, everything)),
+    phone: whole,
+    desktop: [...whole],
     locale: largest.file,
   };
 }
@@ -136,8 +129,7 @@ export function measureBundle(bundle: Record<string, OutputItem>, entryFile: str
         return { file: item.fileName, ...gzipSize(item.source), kind: 'worker', imports: [], dynamicImports: [] };
       }
       const facade = item.facadeModuleId ?? '';
-      const kind: FileKind =
-        item.fileName === entryFile ? 'entry' : LOCALE_MODULE.test(facade) ? 'locale' : ANCHOR_MODULE.test(facade) ? 'anchor' : 'chunk';
+      const kind: FileKind = item.fileName === entryFile ? 'entry' : LOCALE_MODULE.test(facade) ? 'locale' : 'chunk';
       return { file: item.fileName, ...gzipSize(item.code), kind, imports: [...item.imports], dynamicImports: [...item.dynamicImports] };
     })
     .sort((a, b) => a.file.localeCompare(b.file));

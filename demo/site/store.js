@@ -41,6 +41,8 @@ function renderProduct() {
   renderRelated();
   tryOn.setAttribute('category', product.category);
   tryOn.setAttribute('product', product.id);
+  // The try-on dialog covers this buy box on a desktop: it restates the name (and the size, below).
+  tryOn.setAttribute('product-name', product.name);
 }
 
 function renderColors() {

@@ -15,6 +15,7 @@ export interface TryOnSettings {
   garment: string | undefined;
   category: string;
   product: string | undefined;
+  productName: string | undefined;
   size: string | undefined;
   consentVersion: string;
   merchant: string | undefined;
@@ -31,7 +32,7 @@ export interface TryOnHost extends HTMLElement, ReactiveControllerHost, TryOnSet
   readonly status: TryOnStatus;
   /** The shadow root the button and the panel render into. */
   readonly renderRoot: ShadowRoot;
-  /** The trigger: the panel anchors to it and gives focus back to it. */
+  /** The trigger: the panel gives focus back to it. */
   readonly buttonElement: HTMLButtonElement | null;
   /** Dispatches one of the element's typed events, bubbling and composed. */
   emit<K extends TryOnEventName>(name: K, detail: TryOnEventDetails[K]): boolean;

@@ -25,14 +25,61 @@ export const panelStyles = css`
   .panel:focus {
     outline: none;
   }
-  .panel.anchored {
-    inset: auto;
-    top: 0;
-    left: 0;
-    width: min(var(--try-on-panel-width, 380px), calc(100vw - 16px));
-    max-height: calc(100vh - 16px);
+  /* Wide screens: a fixed size in the middle, so no edge moves between steps. The picture pane
+     (the garment, then whichever figure the view renders, taken out of the column) fills the
+     start side; the header and the steps take the other. */
+  .centred {
+    --_h: min(820px, calc(100vh - 48px));
+    --_side: min(400px, 44%);
+    inset: 0;
+    margin: auto;
+    width: min(var(--try-on-panel-width, 1120px), calc(100vw - 48px));
+    height: var(--_h);
+    max-width: none;
+    max-height: none;
     border-radius: calc(var(--_radius) * 1.5);
     animation: try-on-pop 160ms ease-out;
+  }
+  .centred > :is(.head, .body) {
+    margin-inline-start: calc(100% - var(--_side));
+  }
+  .centred .body {
+    flex: 1;
+  }
+  .pane,
+  .centred .body > :is(figure, .camera) {
+    position: absolute;
+    inset: 0 auto 0 0;
+    width: calc(100% - var(--_side));
+    margin: 0;
+    padding: 24px;
+    box-sizing: border-box;
+    display: flex;
+    flex-direction: column;
+    align-items: center;
+    justify-content: center;
+    border-radius: 0;
+    background: color-mix(in srgb, var(--_text) 5%, var(--_surface));
+  }
+  .pane img,
+  .centred figure.preview img,
+  .centred .camera-video {
+    max-width: 100%;
+    max-height: 100%;
+    object-fit: contain;
+    border-radius: var(--_radius);
+  }
+  .centred .result {
+    --_result-max-h: calc(var(--_h) - 48px);
+  }
+  .product {
+    font-size: 0.95rem;
+  }
+  .product span {
+    color: var(--_muted);
+  }
+  .product b:not(:empty) + span::before {
+    content: '· ';
   }
   .panel.sheet {
     inset: 0;
@@ -45,7 +92,7 @@ export const panelStyles = css`
     animation: try-on-rise 220ms cubic-bezier(0.2, 0.8, 0.2, 1);
   }
   .panel::backdrop {
-    background: transparent;
+    background: rgb(16 24 40 / 0.5);
   }
   @keyframes try-on-pop {
     from {
@@ -221,8 +268,8 @@ export const panelStyles = css`
   .actions .button {
     flex: 1 1 auto;
   }
-  /* On the phone sheet the main actions sit at the bottom, under the thumb. */
-  .sheet .body > .actions:last-child {
+  /* The main actions sit at the bottom: under the thumb on the phone, in one place on every step. */
+  .body > .actions:last-child {
     position: sticky;
     bottom: 0;
     margin-top: auto;

@@ -6,8 +6,8 @@
  * live region every part speaks through. It is over 400 lines because it is where the machine meets
  * every controller and the frame's template; the work itself lives in the controllers and views.
  *
- * - position: anchored panel or sheet (floating-ui only for the anchored one);
- * - focus: into each new view, Tab kept in the sheet, Esc, back to the button;
+ * - position: the modal <dialog>, centred with two panes or a full-screen sheet;
+ * - focus: into each new view, Tab kept inside, Esc, back to the button;
  * - language: the locale and the merchant's strings;
  * - photo: the chosen photo, its checks in the worker, drop and paste;
  * - camera: the live camera;
@@ -83,7 +83,6 @@ export class TryOnPanel implements ReactiveController {
     this.#language = new LocaleController(host, () => this.#state.status !== 'idle');
     this.#focus = new FocusController(host, {
       panel: () => this.#panelElement,
-      trap: () => this.#position.sheet,
       // A new step of the progress gets the cancel button focused even if focus was still inside.
       force: () => this.#state.status === 'processing',
       onEscape: () => this.close(),
@@ -147,8 +146,8 @@ export class TryOnPanel implements ReactiveController {
     return this.#language.strings;
   }
 
-  get #panelElement(): HTMLElement | null {
-    return this.host.renderRoot.querySelector<HTMLElement>('[part="panel"]');
+  get #panelElement(): HTMLDialogElement | null {
+    return this.host.renderRoot.querySelector<HTMLDialogElement>('[part="panel"]');
   }
 
   get #productKey(): string {
@@ -170,9 +169,8 @@ export class TryOnPanel implements ReactiveController {
    */
   async open(): Promise<void> {
     if (this.#state.status !== 'idle') return;
-    // Open straight in the shopper's language (the locale chunk is small and usually cached),
-    // and on a wide screen with the anchored panel's code.
-    await Promise.all([this.#language.sync(), this.#position.prepare()]);
+    // Open straight in the shopper's language (the locale chunk is small and usually cached).
+    await this.#language.sync();
     if (this.#state.status !== 'idle') return;
     this.#position.attach();
     this.#focus.attach();
@@ -212,6 +210,15 @@ export class TryOnPanel implements ReactiveController {
   }
 
   // ---- what the shopper does ---------------------------------------------------------------
+
+  // Esc is the focus controller's (the zoom's first): the dialog's own close on Esc would skip both.
+  #onCancel = (event: Event): void => event.preventDefault();
+
+  // Closed by the browser all the same (a close request it would not let be cancelled): follow it.
+  // Not for a dialog already replaced by a newer opening.
+  #onClosed = (event: Event): void => {
+    if (event.target === this.#panelElement) this.close();
+  };
 
   #onConsent = (event: Event): void => {
     const given = (event.target as HTMLInputElement).checked;
@@ -314,28 +321,44 @@ export class TryOnPanel implements ReactiveController {
     const sheet = this.#position.sheet;
     const photo = this.#photo;
     const consented = this.#consented;
-    return html`<div
+    const host = this.host;
+    const picture = photo.previewUrl || host.garment;
+    return html`<dialog
       id="panel"
       part="panel"
-      class="panel ${sheet ? 'sheet' : 'anchored'}"
+      class="panel ${sheet ? 'sheet' : 'centred'}"
       role="dialog"
       lang=${this.#language.lang ?? nothing}
-      aria-modal=${sheet ? 'true' : nothing}
+      aria-modal="true"
       aria-labelledby="title"
-      popover="manual"
       tabindex="-1"
       data-status=${this.#state.status}
       @keydown=${this.#focus.onPanelKeydown}
+      @cancel=${this.#onCancel}
+      @close=${this.#onClosed}
       @dragenter=${photo.onDragEnter}
       @dragover=${photo.onDragOver}
       @dragleave=${photo.onDragLeave}
       @drop=${photo.onDrop}
     >
+      ${
+        // The picture pane of the centred dialog: the shopper's photo once chosen (also beside an
+        // error), else the garment; a view's own figure covers it.
+        sheet ? nothing : html`<div class="pane" aria-hidden="true">${picture ? html`<img src=${picture} alt="" />` : nothing}</div>`
+      }
       <header class="head">
         <h2 id="title">${s.title}</h2>
         <button part="close" class="icon-button" type="button" aria-label=${s.close} @click=${() => this.close()}>${icons.close}</button>
       </header>
-      <div class="body">${this.#renderBody(s)}</div>
+      <div class="body">
+        ${
+          // The dialog covers the page's buy box: what is tried on is restated above the steps.
+          !sheet && (host.productName || host.size)
+            ? html`<p part="product" class="product"><b>${host.productName}</b> <span>${host.size ? s.sizeLabel(host.size) : ''}</span></p>`
+            : nothing
+        }
+        ${this.#renderBody(s)}
+      </div>
       ${this.host.turnstileSitekey ? html`<slot name="turnstile"></slot>` : nothing}
       <input
         part="file-input"
@@ -359,7 +382,7 @@ export class TryOnPanel implements ReactiveController {
       />
       ${renderDropTarget(s, photo.dragging)}
       <div class="visually-hidden" role="status" aria-live="polite">${this.#announcement}</div>
-    </div>`;
+    </dialog>`;
   }
 
   #renderBody(s: TryOnStrings): TemplateResult {

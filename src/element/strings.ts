@@ -121,6 +121,8 @@ export interface TryOnStrings {
   downloadFailed: string;
   /** The add-to-cart button (short: it shares a row with "Try another photo"). */
   addToCart: string;
+  /** The size beside the product's name in the desktop dialog (the `size` attribute's value). */
+  sizeLabel: (size: string) => string;
   // ---- consent, on-device memory, the pending badge ----
   /** Retention sentence under the consent box: what the shop's endpoint keeps and for how long. */
   consentKept: (merchant: string) => string;
@@ -293,6 +295,7 @@ export const defaultStrings: TryOnStrings = {
   shareFailed: 'Sharing isn’t available here. Use Download instead.',
   downloadFailed: 'The download didn’t work. Please try again.',
   addToCart: 'Add to cart',
+  sizeLabel: (size) => `Size ${size}`,
   // ---- consent, on-device memory, the pending badge ----
   consentKept: (merchant) => `${merchant} keeps your photo for about an hour, then deletes it.`,
   consentProviderRetention: 'What the try-on service keeps is in the shop’s privacy policy.',

@@ -15,8 +15,8 @@ type PanelModule = typeof import('./panel.ts');
 let panelModule: Promise<PanelModule> | undefined;
 
 /**
- * Loads the panel's code once (Lit, its template, styles, floating-ui, the client, the photo
- * worker wrapper). A failed load is forgotten so the next click tries again.
+ * Loads the panel's code once (Lit, its template, styles, the client, the photo worker
+ * wrapper). A failed load is forgotten so the next click tries again.
  */
 function loadPanelModule(): Promise<PanelModule> {
   panelModule ??= import('./panel.ts').catch((error: unknown) => {
@@ -32,6 +32,7 @@ const ATTRIBUTE_PROPERTIES = {
   garment: 'garment',
   category: 'category',
   product: 'product',
+  'product-name': 'productName',
   size: 'size',
   'consent-version': 'consentVersion',
   merchant: 'merchant',
@@ -59,7 +60,8 @@ const BUTTON = `<button part="button" type="button" aria-haspopup="dialog" aria-
  * @attr garment - URL of the garment image; relative URLs are resolved against the page. The endpoint must allow its host.
  * @attr category - Garment category: `top`, `bottom`, `dress`, `full`, `outerwear`, `shoes`, `watch`, `glasses`, `hat`, `bag`, `jewelry` or `accessory` (any other accessory). A provider that cannot dress one answers 422 `unsupported_category` before any credit is spent.
  * @attr product - Product id the endpoint's configuration resolves to a garment image (instead of, or besides, `garment`).
- * @attr size - Optional size label sent with the job (e.g. `M`).
+ * @attr product-name - The product's name as the page shows it (e.g. `Linen shirt`): the desktop dialog covers the page's buy box and restates it, with the size, above the steps.
+ * @attr size - Optional size label sent with the job (e.g. `M`), shown in the desktop dialog.
  * @attr consent-version - Version of the consent text the shopper accepts; sent with every job. Default `2026-11`.
  * @attr merchant - Shop name shown in the consent sentence. Default "this shop".
  * @attr policy-url - Link to the merchant's privacy policy, shown next to the consent box.
@@ -89,7 +91,8 @@ const BUTTON = `<button part="button" type="button" aria-haspopup="dialog" aria-
  * @csspart history - The strip of earlier results for this product.
  * @csspart history-item - One earlier result (a link to the image).
  * @csspart history-delete - The button deleting one earlier result.
- * @csspart panel - The dialog: anchored to the button on wide screens, a full-screen sheet under 600 px.
+ * @csspart panel - The modal `<dialog>`: centred on wide screens with two panes (the picture on one side: the garment, then the chosen photo, the progress and the result; the steps and their controls on the other), a full-screen sheet under 600 px. Focus moves in on opening, Tab and Shift+Tab cycle through its visible controls, Esc closes it, and focus returns to the button.
+ * @csspart product - Above the steps in the centred dialog: the `product-name` and the `size`, restating the buy box the dialog covers.
  * @csspart close - The panel's close button.
  * @csspart consent-checkbox - The consent `<input type="checkbox">`.
  * @csspart file-input - The `<input type="file" accept="image/*">` (visually hidden; the choose button opens it).
@@ -137,7 +140,7 @@ const BUTTON = `<button part="button" type="button" aria-haspopup="dialog" aria-
  * @cssprop [--try-on-border=#d1d5db] - Borders and dividers.
  * @cssprop [--try-on-focus-ring=#2563eb] - Focus ring colour.
  * @cssprop [--try-on-danger=#b42318] - Error accents.
- * @cssprop [--try-on-panel-width=380px] - Width of the anchored panel.
+ * @cssprop [--try-on-panel-width=1120px] - Largest width of the centred dialog on wide screens (it always leaves 24 px of the page on each side).
  * @cssprop [--try-on-z-index=2147483000] - Stacking order of the panel where the Popover API is missing.
  */
 export class TryOnButton extends ReactiveHost implements TryOnHost {
@@ -158,6 +161,8 @@ export class TryOnButton extends ReactiveHost implements TryOnHost {
   declare category: string;
   /** Product id (attribute `product`). */
   declare product: string | undefined;
+  /** The product's name as the page shows it (attribute `product-name`). */
+  declare productName: string | undefined;
   /** Optional size label (attribute `size`). */
   declare size: string | undefined;
   /** Version of the consent text (attribute `consent-version`). */
@@ -240,7 +245,7 @@ export class TryOnButton extends ReactiveHost implements TryOnHost {
     );
   }
 
-  /** The trigger button inside the shadow root (the panel anchors to it and returns focus to it). */
+  /** The trigger button inside the shadow root (the panel returns focus to it). */
   get buttonElement(): HTMLButtonElement | null {
     return this.#button;
   }

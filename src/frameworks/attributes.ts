@@ -16,6 +16,8 @@ export interface TryOnButtonAttributes {
   garment?: string;
   category: TryOnCategory;
   product?: string;
+  /** The product's name as the page shows it: restated in the desktop dialog. */
+  'product-name'?: string;
   size?: string;
   'consent-version'?: string;
   merchant?: string;

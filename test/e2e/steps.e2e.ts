@@ -48,6 +48,7 @@ const runs = [
   { viewport: { width: 390, height: 844 }, theme: 'saltmarsh', lang: '' },
   { viewport: { width: 390, height: 844 }, theme: 'midnight', lang: '' },
   { viewport: { width: 1280, height: 800 }, theme: 'saltmarsh', lang: '' },
+  { viewport: { width: 1920, height: 1080 }, theme: 'saltmarsh', lang: '' },
   { viewport: { width: 1280, height: 800 }, theme: 'midnight', lang: '' },
   { viewport: { width: 390, height: 844 }, theme: 'saltmarsh', lang: 'de' },
 ] as const;

@@ -1,7 +1,7 @@
 /// <reference types="mocha" />
 import { expect } from 'chai';
 import { sendKeys, setViewport } from '@web/test-runner-commands';
-import { mount, nextEvent, openPanel, part, settled, until } from './helpers.ts';
+import { drawnPhoto, holdPolls, mount, nextEvent, openPanel, part, pickFile, settled, until, untilStatus } from './helpers.ts';
 
 describe('<try-on-button> dialog behaviour', () => {
   afterEach(async () => {
@@ -61,7 +61,7 @@ describe('<try-on-button> dialog behaviour', () => {
     expect(getComputedStyle(document.documentElement).overflow).to.not.equal('hidden');
   });
 
-  it('is anchored to the button, inside the viewport, on wide screens', async () => {
+  it('is a centred modal dialog of a fixed size on wide screens, wherever the button is', async () => {
     await setViewport({ width: 1280, height: 800 });
     const spacer = document.createElement('div');
     spacer.style.cssText = 'height: 120px';
@@ -70,34 +70,81 @@ describe('<try-on-button> dialog behaviour', () => {
     el.style.marginLeft = '600px';
     const panel = await openPanel(el);
     await settled(panel);
-    const button = part(el, 'button')!.getBoundingClientRect();
-    await until(() => Math.abs(panel.getBoundingClientRect().top - (button.bottom + 8)) < 1, 3000, 'panel placed under the button');
+    expect(panel.localName).to.equal('dialog');
+    expect(panel.matches(':modal'), 'shown with showModal()').to.equal(true);
+    expect(panel.getAttribute('aria-modal')).to.equal('true');
     const rect = panel.getBoundingClientRect();
-    expect(rect.width).to.be.within(300, 400);
-    expect(rect.right).to.be.closeTo(button.right, 1); // bottom-end placement
-    expect(rect.bottom).to.be.at.most(800);
-    expect(panel.hasAttribute('aria-modal')).to.equal(false);
+    expect(rect.left, 'centred across').to.be.closeTo(1280 - rect.right, 1);
+    expect(rect.top, 'centred down').to.be.closeTo(800 - rect.bottom, 1);
+    expect(rect.width, 'roomy: the picture has a pane of its own').to.be.at.least(900);
+    expect(rect.height).to.be.within(600, 800);
+    expect(getComputedStyle(document.documentElement).overflow, 'the page behind does not scroll').to.equal('hidden');
 
     // Resizing down to phone width turns the same panel into the sheet.
     await setViewport({ width: 390, height: 844 });
     await until(() => panel.getBoundingClientRect().width === 390, 3000, 'sheet after resize');
-    expect(panel.getAttribute('aria-modal')).to.equal('true');
+    expect(panel.matches(':modal')).to.equal(true);
   });
 
-  it('a sheet opened on a narrow screen becomes the anchored panel when the screen widens', async () => {
+  it('a sheet opened on a narrow screen becomes the centred dialog when the screen widens', async () => {
     await setViewport({ width: 390, height: 844 });
     const el = mount();
     const panel = await openPanel(el);
     expect(panel.classList.contains('sheet')).to.equal(true);
     await setViewport({ width: 1280, height: 800 });
-    await until(
-      () => panel.classList.contains('anchored') && panel.dataset.placement !== undefined,
-      5000,
-      'anchored and placed after widening',
-    );
-    expect(panel.hasAttribute('aria-modal')).to.equal(false);
-    expect(getComputedStyle(document.documentElement).overflow, 'the page scrolls again').to.not.equal('hidden');
+    await until(() => panel.classList.contains('centred'), 5000, 'centred after widening');
+    expect(panel.matches(':modal')).to.equal(true);
   });
+
+  for (const viewport of [
+    { width: 1280, height: 800 },
+    { width: 1920, height: 1080 },
+  ]) {
+    it(`${viewport.width}x${viewport.height}: the result is at least 60 % of the shorter side, and the dialog does not move from consent to result`, async () => {
+      await setViewport(viewport);
+      const el = mount({ 'product-name': 'Linen shirt', size: 'M' });
+      const panel = await openPanel(el);
+      await settled(panel);
+      const edges = (step: string) => {
+        const { top, left, width, height } = panel.getBoundingClientRect();
+        return { step, top, left, width, height };
+      };
+      const seen = [edges('consent')];
+
+      part<HTMLInputElement>(el, 'consent-checkbox')!.click();
+      await el.updateComplete;
+      pickFile(part<HTMLInputElement>(el, 'file-input')!, await drawnPhoto());
+      await until(() => part(el, 'submit') !== null, 5000, 'the chosen photo');
+      await part<HTMLImageElement>(el, 'preview')!.decode();
+      seen.push(edges('photo'));
+
+      const release = holdPolls();
+      try {
+        part<HTMLButtonElement>(el, 'submit')!.click();
+        await untilStatus(el, 'processing');
+        seen.push(edges('processing'));
+      } finally {
+        release();
+      }
+      await untilStatus(el, 'complete', 20_000);
+      const img = part<HTMLImageElement>(el, 'result-image')!;
+      await img.decode();
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      seen.push(edges('result'));
+      for (const step of seen.slice(1)) expect(step, `${step.step} as at consent`).to.deep.equal({ ...seen[0], step: step.step });
+
+      const shorter = Math.min(viewport.width, viewport.height);
+      const box = img.getBoundingClientRect();
+      expect(box.height, `result ${Math.round(box.width)}x${Math.round(box.height)}`).to.be.at.least(0.6 * shorter);
+      // Whole, inside the dialog, and nothing of the picture scrolled away.
+      const frame = panel.getBoundingClientRect();
+      expect(box.top).to.be.at.least(frame.top);
+      expect(box.bottom).to.be.at.most(frame.bottom);
+      expect(part(el, 'add-to-cart')!.getBoundingClientRect().bottom, 'Add to cart in view').to.be.at.most(frame.bottom);
+      // The buy box the dialog covers, restated beside Add to cart.
+      expect(part(el, 'product')?.textContent?.replace(/\s+/g, ' ').trim(), 'the buy box, restated').to.equal('Linen shirt Size M');
+    });
+  }
 
   it('status is owned by the state machine: a page writing the attribute cannot move it', async () => {
     const el = mount();

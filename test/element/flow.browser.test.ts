@@ -35,7 +35,7 @@ describe('<try-on-button> flow against the real endpoint (demo provider)', funct
     expect(svg).to.contain('Preview');
   });
 
-  it('on a short desktop screen the whole result fits in the anchored panel without scrolling', async () => {
+  it('on a desktop screen the whole result fits in the centred dialog without scrolling', async () => {
     await setViewport({ width: 1280, height: 800 });
     const spacer = document.createElement('div');
     spacer.style.height = '480px';
@@ -48,8 +48,7 @@ describe('<try-on-button> flow against the real endpoint (demo provider)', funct
     await img.decode();
     const panel = part(el, 'panel')!;
     const body = panel.querySelector('.body')!;
-    // The frame takes the picture's ratio once it loads, and floating-ui then re-fits the panel on
-    // a later frame (ResizeObserver): judge the settled layout, giving it up to a second.
+    // The frame takes the picture's ratio once it loads: judge the settled layout, giving it up to a second.
     const settleBy = performance.now() + 1000;
     do await new Promise((resolve) => requestAnimationFrame(resolve));
     while (body.scrollHeight > body.clientHeight + 1 && performance.now() < settleBy);

@@ -95,3 +95,24 @@ export async function drawnPhoto(width = 900, height = 1200): Promise<File> {
   const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
   return new File([blob], 'me.jpg', { type: 'image/jpeg' });
 }
+
+/** Holds every status poll until released: the processing view stays on screen while keys are pressed. */
+export function holdPolls(): () => void {
+  const original = window.fetch;
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  window.fetch = async (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    if (/\/jobs\/[^/?]+/.test(url) && (init?.method ?? 'GET') === 'GET') {
+      await new Promise<void>((resolve, reject) => {
+        void released.then(resolve);
+        init?.signal?.addEventListener('abort', () => reject(init.signal!.reason), { once: true });
+      });
+    }
+    return original(input, init);
+  };
+  return () => {
+    window.fetch = original;
+    release();
+  };
+}

@@ -16,11 +16,11 @@ describe('<try-on-button> lazy loading', () => {
   afterEach(() => document.body.replaceChildren());
   after(() => setViewport({ width: 1280, height: 800 }));
 
-  it('loads only the button until the shopper shows intent, then prefetches the panel (without floating-ui) and does not open it', async () => {
+  it('loads only the button until the shopper shows intent, then prefetches the panel and does not open it', async () => {
     const el = mount();
     await el.updateComplete;
     expect(part(el, 'button')).to.not.equal(null);
-    for (const heavy of ['/src/element/panel.ts', '@floating-ui', '/src/client/', '/src/worker/', 'comlink']) {
+    for (const heavy of ['/src/element/panel.ts', '/src/client/', '/src/worker/', 'comlink']) {
       expect(loaded(heavy), `${heavy} before first use`).to.deep.equal([]);
     }
 
@@ -29,10 +29,9 @@ describe('<try-on-button> lazy loading', () => {
     await until(() => loaded('/src/element/views/').length > 0, 5000, 'the views with the panel');
     expect(el.getAttribute('status')).to.equal('idle');
     expect(part(el, 'panel')).to.equal(null);
-    expect(loaded('@floating-ui'), 'floating-ui with the prefetch').to.deep.equal([]);
   });
 
-  it('the phone sheet never fetches floating-ui; the anchored panel fetches it when it opens', async () => {
+  it('both shapes open from the same chunk: nothing more loads for the desktop dialog than for the phone sheet', async () => {
     await setViewport({ width: 390, height: 844 });
     const el = mount();
     part<HTMLButtonElement>(el, 'button')!.click();
@@ -41,15 +40,13 @@ describe('<try-on-button> lazy loading', () => {
     expect(part(el, 'panel')!.classList.contains('sheet')).to.equal(true);
     el.close();
     await el.updateComplete;
-    expect(loaded('@floating-ui'), 'floating-ui for the phone sheet').to.deep.equal([]);
-    expect(loaded('/src/element/controllers/anchor.ts')).to.deep.equal([]);
+    const scripts = () => loaded('/src/').length + loaded('/node_modules/').length;
+    const before = scripts();
 
     await setViewport({ width: 1280, height: 800 });
     await el.open();
-    const panel = part(el, 'panel')!;
-    expect(panel.classList.contains('anchored'), 'anchored from the first render').to.equal(true);
-    expect(loaded('/src/element/controllers/anchor.ts')).to.have.length(1);
-    expect(loaded('@floating-ui').length).to.be.greaterThan(0);
-    await until(() => panel.dataset.placement !== undefined, 5000, 'the panel placed by floating-ui');
+    expect(part(el, 'panel')!.classList.contains('centred'), 'the centred dialog from the first render').to.equal(true);
+    expect(scripts(), 'no module fetched for the desktop dialog').to.equal(before);
+    expect(loaded('@floating-ui')).to.deep.equal([]);
   });
 });

@@ -1,44 +1,45 @@
 /**
- * Focus in the panel, as a dialog needs it: after a view changes, focus goes to the new view's
- * main control (the old one's is gone); Tab stays inside the modal sheet; Esc closes; focus goes
- * back to the button after closing. No library: the panel's controls are few and known.
+ * Focus in the panel, as WAI-ARIA's modal dialog pattern has it, in both shapes: on opening and
+ * after a view changes, focus goes to the view's main control (the old one's is gone); Tab and
+ * Shift+Tab cycle through the visible controls and wrap; Esc closes; focus goes back to the
+ * button after closing. No library: the panel's controls are few and known.
  */
 import type { ReactiveController } from 'lit';
 import type { TryOnHost } from '../host.ts';
 
-const FOCUSABLE = 'button:not([disabled]), input:not([disabled]):not([tabindex="-1"]), a[href], [tabindex="0"]';
+const FOCUSABLE = 'button:not([disabled]), input:not([disabled]):not([tabindex="-1"]), a[href], iframe, [tabindex="0"]';
 
-/** The focusable, rendered controls inside `root`, in document order. */
+/**
+ * The focusable, rendered controls inside `root`, in document order, with those of the page's
+ * content slotted into it (Turnstile's challenge, when Cloudflare asks the shopper).
+ */
 export function focusables(root: ParentNode): HTMLElement[] {
-  return [...root.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => !el.closest('[hidden]') && el.getClientRects().length > 0);
+  return [...root.querySelectorAll<HTMLElement>(`${FOCUSABLE}, slot`)]
+    .flatMap((el) =>
+      el instanceof HTMLSlotElement ? el.assignedElements().flatMap((a) => [a, ...a.querySelectorAll(FOCUSABLE)] as HTMLElement[]) : [el],
+    )
+    .filter((el) => el.matches(FOCUSABLE) && !el.closest('[hidden]') && el.getClientRects().length > 0);
 }
 
 /**
- * Keeps Tab and Shift+Tab cycling inside `root` (for the modal sheet). Returns true when it
- * moved focus, so the caller can prevent the default.
+ * Moves focus to the next (Shift: previous) visible control of `root`, wrapping at the ends.
+ * Every Tab, not only the last: the order is then the same in every engine (WebKit skips
+ * buttons by default, Gecko stops on scrolling boxes), and never something hidden. Returns
+ * true when it moved focus, so the caller can prevent the default.
  */
 export function trapTab(root: ParentNode, event: KeyboardEvent, active: Element | null): boolean {
-  if (event.key !== 'Tab') return false;
+  // WebKitGTK reports Shift+Tab's key as "Unidentified"; its code is still Tab.
+  if (event.key !== 'Tab' && event.code !== 'Tab') return false;
   const items = focusables(root);
-  const first = items[0];
-  const last = items[items.length - 1];
-  if (!first || !last) return false;
-  if (event.shiftKey && (active === first || !items.includes(active as HTMLElement))) {
-    last.focus();
-    return true;
-  }
-  if (!event.shiftKey && (active === last || !items.includes(active as HTMLElement))) {
-    first.focus();
-    return true;
-  }
-  return false;
+  const at = items.indexOf(active as HTMLElement);
+  const next = items[at < 0 ? (event.shiftKey ? items.length - 1 : 0) : (at + (event.shiftKey ? items.length - 1 : 1)) % items.length];
+  next?.focus();
+  return !!next;
 }
 
 export interface FocusOptions {
   /** The panel's element while it is rendered. */
   panel: () => HTMLElement | null;
-  /** Whether Tab is kept inside the panel (the modal sheet). */
-  trap: () => boolean;
   /** Whether a requested move happens even though focus is still on a control of the panel. */
   force: () => boolean;
   /** Esc was pressed in the widget, or with focus nowhere in particular. */
@@ -49,6 +50,8 @@ export class FocusController implements ReactiveController {
   readonly #host: TryOnHost;
   readonly #options: FocusOptions;
   #requested = false;
+  /** Just opened: focus goes to the first view's main control, wherever showModal() put it. */
+  #opening = false;
 
   constructor(host: TryOnHost, options: FocusOptions) {
     this.#host = host;
@@ -63,6 +66,7 @@ export class FocusController implements ReactiveController {
 
   /** The panel opened: Esc closes it. */
   attach(): void {
+    this.#opening = true;
     document.addEventListener('keydown', this.#onDocumentKeydown);
   }
 
@@ -73,11 +77,11 @@ export class FocusController implements ReactiveController {
     if (restore) void this.#host.updateComplete.then(() => this.#host.buttonElement?.focus());
   }
 
-  /** The panel's keydown handler: Tab stays inside the modal sheet. */
+  /** The panel's keydown handler: Tab stays inside the dialog. */
   onPanelKeydown = (event: KeyboardEvent): void => {
-    if (!this.#options.trap()) return;
     const panel = this.#options.panel();
-    if (panel && trapTab(panel, event, this.#host.renderRoot.activeElement)) event.preventDefault();
+    // The key's own target: the focused control, also one of the page's slotted into the panel.
+    if (panel && trapTab(panel, event, event.composedPath()[0] as Element)) event.preventDefault();
   };
 
   hostUpdated(): void {
@@ -86,7 +90,9 @@ export class FocusController implements ReactiveController {
     this.#requested = false;
     const active = this.#host.renderRoot.activeElement;
     const lost = !active || !panel.contains(active) || !active.isConnected;
-    if (!lost && !this.#options.force()) return;
+    const opening = this.#opening;
+    this.#opening = false;
+    if (!lost && !opening && !this.#options.force()) return;
     const preferred = panel.querySelector<HTMLElement>('[data-autofocus]:not([disabled])');
     (preferred ?? focusables(panel)[0] ?? panel).focus();
   }

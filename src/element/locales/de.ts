@@ -145,6 +145,7 @@ const de = {
   shareFailed: 'Teilen ist hier nicht möglich. Nutzen Sie stattdessen „Herunterladen“.',
   downloadFailed: 'Der Download hat nicht funktioniert. Bitte versuchen Sie es erneut.',
   addToCart: 'In den Warenkorb',
+  sizeLabel: (size) => `Größe ${size}`,
   // ---- consent and memory ----
   consentKept: (merchant) => `${merchant} speichert Ihr Foto etwa eine Stunde lang und löscht es dann.`,
   consentProviderRetention: 'Was der Anprobe-Dienst speichert, steht in der Datenschutzerklärung des Shops.',

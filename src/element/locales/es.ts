@@ -140,6 +140,7 @@ const es = {
   shareFailed: 'No se puede compartir desde aquí. Use «Descargar» en su lugar.',
   downloadFailed: 'La descarga no ha funcionado. Inténtelo de nuevo.',
   addToCart: 'Añadir al carrito',
+  sizeLabel: (size) => `Talla ${size}`,
   // ---- consent and memory ----
   consentKept: (merchant) => `${merchant} conserva su foto durante una hora aproximadamente y después la elimina.`,
   consentProviderRetention: 'Lo que conserva el servicio de prueba figura en la política de privacidad de la tienda.',

@@ -141,6 +141,7 @@ const fr = {
   shareFailed: 'Le partage n’est pas disponible ici. Utilisez plutôt « Télécharger ».',
   downloadFailed: 'Le téléchargement n’a pas fonctionné. Veuillez réessayer.',
   addToCart: 'Ajouter au panier',
+  sizeLabel: (size) => `Taille ${size}`,
   // ---- consent and memory ----
   consentKept: (merchant) => `${merchant} conserve votre photo environ une heure, puis la supprime.`,
   consentProviderRetention: 'Ce que conserve le service d’essayage est indiqué dans la politique de confidentialité de la boutique.',

@@ -135,6 +135,7 @@ const ja = {
   shareFailed: 'ここでは共有できません。代わりに「ダウンロード」をご利用ください。',
   downloadFailed: 'ダウンロードできませんでした。もう一度お試しください。',
   addToCart: 'カートに入れる',
+  sizeLabel: (size) => `サイズ：${size}`,
   // ---- consent and memory ----
   consentKept: (merchant) => `${merchant}は写真を約1時間保管し、その後削除します。`,
   consentProviderRetention: '試着サービス側の保管については、ショップのプライバシーポリシーをご覧ください。',

@@ -58,7 +58,7 @@ export const memoryStyles = css`
   .preview:has(.saved-caption) {
     position: relative;
   }
-  /* On the photo, so it costs no height in a short anchored panel. */
+  /* On the photo, so it costs no height in the column. */
   .saved-caption {
     position: absolute;
     left: 8px;
@@ -100,7 +100,7 @@ export const memoryStyles = css`
     border-radius: var(--_radius);
     background: color-mix(in srgb, var(--_text) 4%, var(--_surface));
   }
-  .anchored .history img {
+  .centred .history img {
     width: 46px;
     height: 58px;
   }

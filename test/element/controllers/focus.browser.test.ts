@@ -1,5 +1,5 @@
 /// <reference types="mocha" />
-/** FocusController on its own: into each new view, Tab kept in the sheet, Esc, back to the button. */
+/** FocusController on its own: into each new view, Tab cycling inside the dialog, Esc, back to the button. */
 import { expect } from 'chai';
 import { sendKeys } from '@web/test-runner-commands';
 import { html } from 'lit/html.js';
@@ -9,7 +9,6 @@ import { mountHost, type TestHost } from './test-host.ts';
 describe('FocusController', () => {
   let host: TestHost;
   let focus: FocusController;
-  let trap = false;
   let force = false;
   let escapes = 0;
   const active = () => host.renderRoot.activeElement;
@@ -17,15 +16,17 @@ describe('FocusController', () => {
   const byId = (id: string) => host.renderRoot.getElementById(id);
 
   beforeEach(async () => {
-    trap = false;
     force = false;
     escapes = 0;
     host = mountHost();
     host.view = () =>
       html`<div part="panel" tabindex="-1" @keydown=${focus.onPanelKeydown}>
-        <button id="first">First</button><button id="main" data-autofocus>Main</button><button id="last">Last</button>
+        <button id="first">First</button><button id="hidden" hidden>Hidden</button>
+        <div style="display: none"><button id="undisplayed">Undisplayed</button></div>
+        <button id="main" data-autofocus>Main</button><button id="off" disabled>Off</button><slot name="check"></slot
+        ><button id="last">Last</button>
       </div>`;
-    focus = new FocusController(host, { panel, trap: () => trap, force: () => force, onEscape: () => escapes++ });
+    focus = new FocusController(host, { panel, force: () => force, onEscape: () => escapes++ });
     host.requestUpdate();
     await host.updateComplete;
   });
@@ -55,18 +56,59 @@ describe('FocusController', () => {
     expect(active(), 'forced').to.equal(byId('main'));
   });
 
-  it('keeps Tab inside the panel only while it traps (the modal sheet)', async () => {
-    byId('last')!.focus();
+  it('on opening puts focus on the main control even when something else in the panel has it (showModal focuses the first)', async () => {
+    byId('first')!.focus();
+    focus.attach();
+    focus.request();
+    host.requestUpdate();
+    await host.updateComplete;
+    expect(active()).to.equal(byId('main'));
+  });
+
+  it('Tab and Shift+Tab visit the visible, enabled controls in order and wrap at both ends', async () => {
+    byId('first')!.focus();
+    const seen: (string | undefined)[] = [];
+    for (let i = 0; i < 4; i++) {
+      await sendKeys({ press: 'Tab' });
+      seen.push(active()?.id);
+    }
+    expect(seen, 'Tab').to.deep.equal(['main', 'last', 'first', 'main']);
+    seen.length = 0;
+    for (let i = 0; i < 4; i++) {
+      await sendKeys({ down: 'Shift' });
+      await sendKeys({ press: 'Tab' });
+      await sendKeys({ up: 'Shift' });
+      seen.push(active()?.id);
+    }
+    expect(seen, 'Shift+Tab').to.deep.equal(['first', 'last', 'main', 'first']);
+  });
+
+  it("visits the page's content slotted into the panel (Turnstile's challenge) in its place", async () => {
+    const check = Object.assign(document.createElement('div'), { slot: 'check' });
+    check.innerHTML = '<button id="challenge">Verify</button>';
+    host.append(check);
+    byId('main')!.focus();
     await sendKeys({ press: 'Tab' });
-    expect(active(), 'not trapped: Tab leaves the panel').to.not.equal(byId('first'));
-    trap = true;
-    byId('last')!.focus();
-    await sendKeys({ press: 'Tab' });
-    expect(active(), 'trapped: from the last control to the first').to.equal(byId('first'));
+    expect(document.activeElement?.id, 'the slotted control, after main').to.equal('challenge');
     await sendKeys({ down: 'Shift' });
     await sendKeys({ press: 'Tab' });
     await sendKeys({ up: 'Shift' });
-    expect(active(), 'and back').to.equal(byId('last'));
+    expect(active(), 'and back to main').to.equal(byId('main'));
+  });
+
+  it('takes WebKitGTK\'s Shift+Tab (key "Unidentified", code Tab) for a Tab', () => {
+    byId('first')!.focus();
+    const event = new KeyboardEvent('keydown', {
+      key: 'Unidentified',
+      code: 'Tab',
+      shiftKey: true,
+      bubbles: true,
+      composed: true,
+      cancelable: true,
+    });
+    byId('first')!.dispatchEvent(event);
+    expect(event.defaultPrevented).to.equal(true);
+    expect(active()).to.equal(byId('last'));
   });
 
   it('Esc closes while attached, with focus in the widget or nowhere in particular, not from a field of the page', async () => {

@@ -1,7 +1,8 @@
 /// <reference types="mocha" />
 /**
- * PositionController on its own, in a page of its own: the sheet needs no code to place (a
- * narrow screen never fetches floating-ui), the anchored panel loads it when it is prepared.
+ * PositionController on its own: in both shapes the panel is a native modal <dialog> (the page
+ * behind inert and not scrolling), the shape follows the viewport's width, and closing gives the
+ * page back.
  */
 import { expect } from 'chai';
 import { setViewport } from '@web/test-runner-commands';
@@ -10,62 +11,56 @@ import { PositionController } from '../../../src/element/controllers/position.ts
 import { mountHost, type TestHost } from './test-host.ts';
 import { until } from '../helpers.ts';
 
-const anchorLoads = () =>
-  performance
-    .getEntriesByType('resource')
-    .map((entry) => entry.name)
-    .filter((name) => name.includes('/src/element/controllers/anchor.ts') || name.includes('@floating-ui'));
-
 describe('PositionController', () => {
   let host: TestHost;
   let position: PositionController;
-  const panel = () => host.renderRoot.querySelector<HTMLElement>('[part="panel"]');
+  const panel = () => host.renderRoot.querySelector<HTMLDialogElement>('[part="panel"]');
 
   beforeEach(() => {
     host = mountHost();
-    host.view = () =>
-      html`<div part="panel" popover="manual" style="position: fixed; inset: auto; width: 300px; height: 200px">
-        <div class="body">Panel</div>
-      </div>`;
+    host.view = () => html`<dialog part="panel"><button>Inside</button></dialog>`;
     position = new PositionController(host, panel);
   });
 
   afterEach(async () => {
     position.detach();
     document.body.replaceChildren();
+    document.documentElement.style.overflow = '';
     await setViewport({ width: 1280, height: 800 });
   });
 
-  it('on a narrow screen: a sheet, shown in the top layer, the page behind it not scrolling; floating-ui never fetched', async () => {
-    await setViewport({ width: 390, height: 844 });
-    document.documentElement.style.overflow = 'clip';
-    await position.prepare();
-    expect(position.sheet).to.equal(true);
-    position.attach();
-    host.requestUpdate();
-    await host.updateComplete;
-    expect(panel()!.matches(':popover-open')).to.equal(true);
-    expect(document.documentElement.style.overflow).to.equal('hidden');
-    position.detach();
-    expect(document.documentElement.style.overflow, "the page's own value back").to.equal('clip');
-    document.documentElement.style.overflow = '';
-    expect(anchorLoads()).to.deep.equal([]);
-  });
+  for (const viewport of [
+    { width: 390, height: 844, sheet: true },
+    { width: 1280, height: 800, sheet: false },
+  ]) {
+    it(`${viewport.width}x${viewport.height}: ${viewport.sheet ? 'the sheet' : 'the centred dialog'}, modal, the page behind inert and not scrolling`, async () => {
+      await setViewport(viewport);
+      const outside = document.body.appendChild(document.createElement('button'));
+      document.documentElement.style.overflow = 'clip';
+      expect(position.sheet).to.equal(viewport.sheet);
+      position.attach();
+      host.requestUpdate();
+      await host.updateComplete;
+      expect(panel()!.matches(':modal'), 'shown modal').to.equal(true);
+      outside.focus();
+      expect(document.activeElement, 'the page behind is inert').to.not.equal(outside);
+      expect(document.documentElement.style.overflow).to.equal('hidden');
+      position.detach();
+      expect(panel()!.open).to.equal(false);
+      expect(document.documentElement.style.overflow, "the page's own value back").to.equal('clip');
+      outside.focus();
+      expect(document.activeElement).to.equal(outside);
+    });
+  }
 
-  it('on a wide screen: prepare() loads the anchored placement, and the panel is placed next to the button', async () => {
-    await position.prepare();
-    expect(anchorLoads().length).to.be.greaterThan(0);
-    expect(position.sheet).to.equal(false);
+  it('follows the viewport: the same open panel turns from sheet to dialog when the screen widens', async () => {
+    await setViewport({ width: 390, height: 844 });
     position.attach();
-    host.requestUpdate();
-    await host.updateComplete;
-    await until(() => panel()!.dataset.placement !== undefined, 5000, 'placed by floating-ui');
-    const button = host.buttonElement.getBoundingClientRect();
-    const box = panel()!.getBoundingClientRect();
-    expect(box.top).to.be.closeTo(button.bottom + 8, 1);
-    expect(document.documentElement.style.overflow).to.not.equal('hidden');
-    position.detach();
-    expect(panel()!.dataset.placement, 'what anchoring wrote is removed').to.equal(undefined);
-    expect(panel()!.style.top).to.equal('');
+    expect(position.sheet).to.equal(true);
+    let updates = 0;
+    host.addController({ hostUpdated: () => updates++ });
+    await setViewport({ width: 1280, height: 800 });
+    await until(() => updates > 0, 3000, 're-rendered on the change');
+    expect(position.sheet).to.equal(false);
   });
 });

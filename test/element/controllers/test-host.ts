@@ -15,6 +15,7 @@ export class TestHost extends ReactiveHost implements TryOnHost {
   garment: string | undefined = '/test/element/fixtures/garment.png';
   category = 'top';
   product: string | undefined = 'controller-test';
+  productName: string | undefined;
   size: string | undefined;
   consentVersion = '2026-11';
   merchant: string | undefined;
