@@ -116,6 +116,14 @@ export interface TryOnStrings {
   downloadFailed: string;
   /** The add-to-cart button (short: it shares a row with "Try another photo"). */
   addToCart: string;
+  /** The add-to-cart button when the page names the selected variant (`variant` is e.g. "Navy / M"). */
+  addVariantToCart: (variant: string) => string;
+  /** The add-to-cart button once the page added it; also announced. */
+  addedToCart: string;
+  /** Shown when the page's cart refused (its waitUntil promise rejected). */
+  addToCartFailed: string;
+  /** Label of the result's row of variants (other colours) to try on in one tap. */
+  variantsTitle: string;
   // ---- consent, on-device memory, the pending badge ----
   /** Retention sentence under the consent box: what the shop's endpoint keeps and for how long. */
   consentKept: (merchant: string) => string;
@@ -287,6 +295,10 @@ export const defaultStrings: TryOnStrings = {
   shareFailed: 'Sharing is not available here. Use Download instead.',
   downloadFailed: 'The download did not work. Please try again.',
   addToCart: 'Add to cart',
+  addVariantToCart: (variant) => `Add ${variant} to cart`,
+  addedToCart: 'Added to cart',
+  addToCartFailed: 'This could not be added to your cart. Please try again.',
+  variantsTitle: 'Try another colour',
   // ---- consent, on-device memory, the pending badge ----
   consentKept: (merchant) =>
     `${merchant} keeps the prepared photo for about an hour, so you can try on more pieces without uploading it again, then deletes it.`,

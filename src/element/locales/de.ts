@@ -143,6 +143,10 @@ const de = {
   shareFailed: 'Teilen ist hier nicht möglich. Nutzen Sie stattdessen „Herunterladen“.',
   downloadFailed: 'Der Download hat nicht funktioniert. Bitte versuchen Sie es erneut.',
   addToCart: 'In den Warenkorb',
+  addVariantToCart: (variant) => `${variant} in den Warenkorb`,
+  addedToCart: 'Im Warenkorb',
+  addToCartFailed: 'Der Artikel konnte nicht in den Warenkorb gelegt werden. Bitte versuchen Sie es noch einmal.',
+  variantsTitle: 'Andere Farbe anprobieren',
   // ---- consent and memory ----
   consentKept: (merchant) =>
     `${merchant} bewahrt das vorbereitete Foto etwa eine Stunde lang auf, damit Sie weitere Teile anprobieren können, ohne es erneut hochzuladen, und löscht es danach.`,

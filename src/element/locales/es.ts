@@ -140,6 +140,10 @@ const es = {
   shareFailed: 'No se puede compartir desde aquí. Use «Descargar» en su lugar.',
   downloadFailed: 'La descarga no ha funcionado. Inténtelo de nuevo.',
   addToCart: 'Añadir al carrito',
+  addVariantToCart: (variant) => `Añadir ${variant} al carrito`,
+  addedToCart: 'Añadido al carrito',
+  addToCartFailed: 'No se ha podido añadir al carrito. Inténtelo de nuevo.',
+  variantsTitle: 'Probar otro color',
   // ---- consent and memory ----
   consentKept: (merchant) =>
     `${merchant} conserva la foto preparada durante una hora aproximadamente, para que pueda probarse más prendas sin volver a subirla, y después la elimina.`,

@@ -141,6 +141,10 @@ const fr = {
   shareFailed: 'Le partage n’est pas disponible ici. Utilisez plutôt « Télécharger ».',
   downloadFailed: 'Le téléchargement n’a pas fonctionné. Veuillez réessayer.',
   addToCart: 'Ajouter au panier',
+  addVariantToCart: (variant) => `Ajouter ${variant} au panier`,
+  addedToCart: 'Ajouté au panier',
+  addToCartFailed: 'L’article n’a pas pu être ajouté au panier. Veuillez réessayer.',
+  variantsTitle: 'Essayer une autre couleur',
   // ---- consent and memory ----
   consentKept: (merchant) =>
     `${merchant} conserve la photo préparée pendant environ une heure, pour que vous puissiez essayer d’autres pièces sans la renvoyer, puis la supprime.`,

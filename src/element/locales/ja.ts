@@ -135,6 +135,10 @@ const ja = {
   shareFailed: 'ここでは共有できません。代わりに「ダウンロード」をご利用ください。',
   downloadFailed: 'ダウンロードできませんでした。もう一度お試しください。',
   addToCart: 'カートに入れる',
+  addVariantToCart: (variant) => `${variant}をカートに入れる`,
+  addedToCart: 'カートに追加しました',
+  addToCartFailed: 'カートに追加できませんでした。',
+  variantsTitle: '別の色を試す',
   // ---- consent and memory ----
   consentKept: (merchant) =>
     `${merchant}は、写真を再度アップロードせずに他の商品も試着できるよう、準備済みの写真を約1時間保管し、その後削除します。`,

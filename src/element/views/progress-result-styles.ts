@@ -237,6 +237,29 @@ export const progressResultStyles = css`
     width: 20px;
     height: 20px;
   }
+  /* Another colour in one tap: a chip per variant (a secondary button), its swatch and name. */
+  .variants {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 6px;
+  }
+  .variants > span {
+    flex-basis: 100%;
+    color: var(--_muted);
+  }
+  .variant {
+    padding: 0 12px 0 6px;
+    border-radius: 22px;
+  }
+  .variant[aria-pressed='true'] {
+    box-shadow: inset 0 0 0 2px var(--_text);
+  }
+  .variant > * {
+    width: 30px;
+    height: 30px;
+    border: 1px solid var(--_border);
+    border-radius: 50%;
+  }
   .toast {
     position: absolute;
     left: 50%;
