@@ -322,8 +322,8 @@ export class ResultTools implements ReactiveController {
       </figure>
       ${
         this.#variants.length > 1
-          ? html`<div part="variants" class="variants" role="group" aria-labelledby="variants-title">
-              <span id="variants-title">${s.variantsTitle}</span>
+          ? html`<div part="variants" role="group" aria-labelledby="variants-title">
+              <p id="variants-title" class="note">${s.variantsTitle}</p>
               ${this.#variants.map(
                 (v) =>
                   html`<button

@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import { setViewport } from '@web/test-runner-commands';
 import type { TryOnEventDetails } from '../../src/element/events.ts';
 import type { TryOnButton } from '../../src/element/try-on-button.ts';
+import { axeCheck } from './axe.ts';
 import { drawnPhoto, GARMENT, mount, nextEvent, part, submitPhoto, until, untilStatus } from './helpers.ts';
 
 type CartDetail = TryOnEventDetails['try-on-add-to-cart'];
@@ -168,6 +169,8 @@ describe('another colour in one tap: the same photo by its handle, no new upload
     ]);
     // The label comes from the list when the page names no `variant`.
     expect(cartText(el)).to.equal('Add Navy to cart');
+    const axe = await axeCheck(el);
+    expect(axe.all, 'axe on the result with its variants').to.deep.equal([]);
 
     const statuses = recordStatuses(el);
     const chosen = nextEvent<TryOnEventDetails['try-on-variant']>(el, 'try-on-variant');
@@ -184,7 +187,10 @@ describe('another colour in one tap: the same photo by its handle, no new upload
     // Straight from the result to the new result: no consent, no photo step.
     expect(statuses.seen).to.deep.equal(['processing', 'complete']);
     const second = (await submits()).slice(before + 1);
-    expect(second.map((s) => [s.status, s.photo]), 'one submit, by photoRef, zero uploads').to.deep.equal([[202, false]]);
+    expect(
+      second.map((s) => [s.status, s.photo]),
+      'one submit, by photoRef, zero uploads',
+    ).to.deep.equal([[202, false]]);
 
     expect([el.variantId, el.variant, el.garment]).to.deep.equal(['sage', 'Sage', SAGE]);
     const pressed = [...el.shadowRoot!.querySelectorAll('[part="variant"]')].map((b) => b.getAttribute('aria-pressed'));

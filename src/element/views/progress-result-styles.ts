@@ -238,16 +238,8 @@ export const progressResultStyles = css`
     height: 20px;
   }
   /* Another colour in one tap: a chip per variant (a secondary button), its swatch and name. */
-  .variants {
-    display: flex;
-    flex-wrap: wrap;
-    gap: 6px;
-  }
-  .variants > span {
-    flex-basis: 100%;
-    color: var(--_muted);
-  }
   .variant {
+    margin: 6px 6px 0 0;
     padding: 0 12px 0 6px;
     border-radius: 22px;
   }
@@ -259,6 +251,7 @@ export const progressResultStyles = css`
     height: 30px;
     border: 1px solid var(--_border);
     border-radius: 50%;
+    object-fit: cover;
   }
   .toast {
     position: absolute;
