@@ -1,8 +1,8 @@
 /**
  * The result view and its tools: the before/after slider, zoom, download, share, try another
  * photo, another of the merchant's variants in one tap, and add to cart (naming the variant, and
- * confirming once the page has added it). A controller of the element, so it can show the zoom popover after a
- * render and tidy up when the element leaves the page.
+ * confirming once the page has added it). A controller of the element, so it can show the zoom
+ * popover after a render and tidy up when the element leaves the page.
  */
 import type { ReactiveController } from 'lit';
 import { html, nothing, type TemplateResult } from 'lit/html.js';
