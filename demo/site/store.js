@@ -43,6 +43,14 @@ function renderProduct() {
   tryOn.setAttribute('product', product.id);
   // The try-on dialog covers this buy box on a desktop: it restates the name (and the size, below).
   tryOn.setAttribute('product-name', product.name);
+  // The colours the result offers in one tap, each with its garment image and swatch.
+  tryOn.variants = product.colors.map((c) => ({ id: c.id, label: c.name, garment: c.image, swatch: c.vars.fabric }));
+}
+
+// The variant on screen, as the shopper reads it: the result's "Add Sky / M to cart".
+function renderVariant() {
+  tryOn.setAttribute('variant-id', color.id);
+  tryOn.setAttribute('variant', `${color.name} / ${size}`);
 }
 
 function renderColors() {
@@ -69,6 +77,7 @@ function renderColor() {
   for (const img of document.querySelectorAll('[data-thumb-image]')) img.src = color.image;
   // The widget sends the garment image of the colour the shopper is looking at.
   tryOn.setAttribute('garment', color.image);
+  renderVariant();
 }
 
 function renderSizes() {
@@ -86,6 +95,7 @@ function renderSizes() {
   );
   $('[data-size-name]').textContent = size;
   tryOn.setAttribute('size', size);
+  renderVariant();
 }
 
 function renderRelated() {
@@ -150,26 +160,33 @@ $('[data-buy-form]').addEventListener('change', (event) => {
     size = input.value;
     $('[data-size-name]').textContent = size;
     tryOn.setAttribute('size', size);
+    renderVariant();
   }
+});
+
+// Another colour chosen on the try-on's result: the page's colour picker follows it.
+tryOn.addEventListener('try-on-variant', (event) => {
+  color = product.colors.find((c) => c.id === event.detail.id) ?? color;
+  for (const input of document.querySelectorAll('input[name="color"]')) input.checked = input.value === color.id;
+  renderColor();
+  syncUrl();
 });
 
 function addToCart() {
   localStorage.setItem(CART_KEY, String(Number(localStorage.getItem(CART_KEY) ?? 0) + 1));
   renderCart(true);
-  toast(`Added ${product.name} · ${color.name} · ${size} to your cart`);
 }
 
 $('[data-buy-form]').addEventListener('submit', (event) => {
   event.preventDefault();
   addToCart();
+  toast(`Added ${product.name} · ${color.name} · ${size} to your cart`);
 });
 
-// The widget only asks; the shop adds (the event carries product and size), closes the panel
-// and then confirms on its own page, where the message covers nothing of the panel.
-tryOn.addEventListener('try-on-add-to-cart', () => {
-  tryOn.close();
-  addToCart();
-});
+// The widget only asks; the shop adds what the detail names (variantId, size) and the panel
+// confirms on its button ("Added to cart"), so the page adds no toast over it. A shop whose cart
+// answers later passes its promise: event.detail.waitUntil(fetch('/cart/add.js', …)).
+tryOn.addEventListener('try-on-add-to-cart', () => addToCart());
 
 for (const thumb of document.querySelectorAll('.thumb')) {
   thumb.addEventListener('click', () => {

@@ -7,7 +7,7 @@ import { TryOnButton } from './try-on-button.ts';
 if (!customElements.get('try-on-button')) customElements.define('try-on-button', TryOnButton);
 
 export { TryOnButton };
-export type { TryOnEventDetails, TryOnEventMap, TryOnEventName, TryOnStage } from './events.ts';
+export type { TryOnEventDetails, TryOnEventMap, TryOnEventName, TryOnStage, TryOnVariant } from './events.ts';
 export { TRY_ON_EVENT_NAMES } from './events.ts';
 export { LOCALES, type Locale } from './language.ts';
 export type { TryOnStatus } from './machine.ts';

@@ -5,7 +5,7 @@
  * which loads them (test/element/imports.test.ts keeps it so).
  */
 import type { ReactiveControllerHost } from 'lit';
-import type { TryOnEventDetails, TryOnEventName } from './events.ts';
+import type { TryOnEventDetails, TryOnEventName, TryOnVariant } from './events.ts';
 import type { TryOnStatus } from './machine.ts';
 import type { TryOnStrings } from './strings.ts';
 
@@ -17,6 +17,12 @@ export interface TryOnSettings {
   product: string | undefined;
   productName: string | undefined;
   size: string | undefined;
+  /** The selected variant's label, shown on add to cart ("Navy / M"). */
+  variant: string | undefined;
+  /** The selected variant's id, for the page's cart. */
+  variantId: string | undefined;
+  /** Variants the result offers to try on: an array, or its JSON text (the attribute). */
+  variants: readonly TryOnVariant[] | string | undefined;
   consentVersion: string;
   merchant: string | undefined;
   policyUrl: string | undefined;

@@ -15,7 +15,7 @@ export type TryOnStatus =
   | 'capture'
   /** Photo being prepared in the worker, uploaded, then the job polled until it ends. */
   | 'processing'
-  /** The try-on image is shown. */
+  /** The try-on image is shown; choosing another variant submits again with the same photo. */
   | 'complete'
   /** Something failed; the panel offers retry (same photo) and picking another photo. */
   | 'error';
@@ -75,6 +75,8 @@ export function transition(state: TryOnState, action: TryOnAction): TryOnState {
       if (action.type === 'fail') return { status: 'error', error: action.error };
       return action.type === 'cancel' ? at('capture') : state;
     case 'complete':
+      // A submit from the result: another of the merchant's variants, with the same photo.
+      if (action.type === 'submit') return at('processing');
       return action.type === 'pick-another' ? at('capture') : state;
     case 'error':
       if (action.type === 'retry') return at('processing');

@@ -127,7 +127,7 @@ export class TryOnPanel implements ReactiveController {
       },
       onFail: (error) => this.#fail(error),
     });
-    this.#result = new ResultTools(host);
+    this.#result = new ResultTools(host, announce);
     // One sheet for the whole panel, after the button's (which defines the theme tokens).
     adoptCss(host.renderRoot, PANEL_CSS);
   }
@@ -399,7 +399,13 @@ export class TryOnPanel implements ReactiveController {
           onCancel: this.#cancel,
         });
       case 'complete':
-        return this.#result.render(s, { image: state.images[0] ?? '', before: photo.processed?.blob, onTryAnother: this.#pickAnother });
+        return this.#result.render(s, {
+          image: state.images[0] ?? '',
+          before: photo.processed?.blob,
+          onTryAnother: this.#pickAnother,
+          // Another variant: the same photo (its handle at the endpoint), consent already given.
+          onVariant: this.#submit,
+        });
       case 'error':
         return renderError(s, {
           error: state.error,

@@ -1,14 +1,17 @@
 /**
  * The result view and its tools: the before/after slider, zoom, download, share, try another
- * photo and add to cart. A controller of the element, so it can show the zoom popover after a
- * render and tidy up when the element leaves the page.
+ * photo, another of the merchant's variants in one tap, and add to cart (naming the variant, and
+ * confirming once the page has added it). A controller of the element, so it can show the zoom
+ * popover after a render and tidy up when the element leaves the page.
  */
 import type { ReactiveController } from 'lit';
 import { html, nothing, type TemplateResult } from 'lit/html.js';
 import { resolveGarment } from '../client/endpoint.ts';
+import type { TryOnVariant } from './events.ts';
 import { downloadName, shareResult, type ShareNavigator } from './share.ts';
 import type { TryOnStrings } from './strings.ts';
 import type { TryOnHost } from './host.ts';
+import { tick } from './views/progress.ts';
 import { ZoomView } from './zoom.ts';
 
 const icons = {
@@ -34,6 +37,21 @@ export interface ResultViewInput {
   /** The processed photo that was sent, for the "before" side; none hides the slider. */
   before: Blob | undefined;
   onTryAnother: () => void;
+  /** The shopper chose another variant (the host's garment is now its): try it on with the same photo. */
+  onVariant: () => void;
+}
+
+/** The `variants` property as a list (an array, or the attribute's JSON text), less malformed entries. */
+function variantList(value: TryOnHost['variants']): TryOnVariant[] {
+  let list: unknown = value;
+  if (typeof value == 'string') {
+    try {
+      list = JSON.parse(value);
+    } catch {
+      console.warn('[try-on-button] the variants attribute is not JSON.');
+    }
+  }
+  return Array.isArray(list) ? list.filter((v: TryOnVariant) => v?.id && v.label && v.garment) : [];
 }
 
 export class ResultTools implements ReactiveController {
@@ -53,9 +71,18 @@ export class ResultTools implements ReactiveController {
   #toast = '';
   #toastTimer: ReturnType<typeof setTimeout> | undefined;
   #strings: TryOnStrings | undefined;
+  readonly #announce: (text: string) => void;
+  /** The `variants` value last parsed, and its list (parsed once per value, warned about once). */
+  #variantsOf: TryOnHost['variants'];
+  #variants: TryOnVariant[] = [];
+  /** Add to cart: `adding` while the page's waitUntil promise runs, then `added`, for #cartFor. */
+  #cart: '' | 'adding' | 'added' = '';
+  /** The result and variant the cart state is about: another of either starts over. */
+  #cartFor = '';
 
-  constructor(host: TryOnHost) {
+  constructor(host: TryOnHost, announce: (text: string) => void) {
     this.host = host;
+    this.#announce = announce;
     host.addController(this);
     this.zoom = new ZoomView(host, () => host.renderRoot);
   }
@@ -172,22 +199,76 @@ export class ResultTools implements ReactiveController {
     }
   };
 
+  /** The variant shown: the one `variant-id` names. */
+  get #current(): TryOnVariant | undefined {
+    const { host } = this;
+    if (host.variants !== this.#variantsOf) this.#variants = variantList((this.#variantsOf = host.variants));
+    return this.#variants.find((v) => v.id == host.variantId);
+  }
+
+  #chooseVariant(variant: TryOnVariant, onVariant: () => void): void {
+    const { host } = this;
+    // The element's selection is now this variant's, as if the page had set it.
+    host.variantId = variant.id;
+    host.variant = variant.label;
+    host.garment = variant.garment;
+    host.emit('try-on-variant', { id: variant.id, label: variant.label, garment: resolveGarment(variant.garment, document.baseURI)! });
+    onVariant();
+  }
+
   #addToCart = (): void => {
-    const host = this.host;
-    if (!this.#image) return;
+    const { host } = this;
+    const image = this.#image;
+    if (!image || this.#cart == 'adding') return;
+    const current = this.#current;
+    const key = this.#cartFor;
+    const waits: Promise<unknown>[] = [];
+    let handling = true;
     host.emit('try-on-add-to-cart', {
       product: host.product || undefined,
       size: host.size || undefined,
       garment: resolveGarment(host.garment, document.baseURI),
-      image: this.#image,
+      image,
+      variant: host.variant || current?.label,
+      variantId: host.variantId || current?.id,
+      waitUntil: (promise) => {
+        // As ExtendableEvent's: a promise handed over later could not hold the confirmation back.
+        if (!handling) throw new DOMException('waitUntil() after try-on-add-to-cart was handled', 'InvalidStateError');
+        waits.push(promise);
+      },
     });
+    handling = false;
+    this.#cart = 'adding';
+    host.requestUpdate();
+    const settle = (added: boolean) => {
+      // The shopper moved on to another result or variant meanwhile: this answer is not about it.
+      if (this.#cartFor != key) return;
+      const s = this.#strings!;
+      this.#cart = added ? 'added' : '';
+      if (added) this.#announce(s.addedToCart);
+      else this.#showToast(s.addToCartFailed);
+      host.requestUpdate();
+    };
+    // With no promise to wait for, the page's handler is done: added, within this task.
+    Promise.all(waits).then(
+      () => settle(true),
+      () => settle(false),
+    );
   };
 
-  render(s: TryOnStrings, { image, before, onTryAnother }: ResultViewInput): TemplateResult {
+  render(s: TryOnStrings, { image, before, onTryAnother, onVariant }: ResultViewInput): TemplateResult {
     this.#strings = s;
     this.#sync(image, before);
     const split = this.#split;
     const beforeUrl = this.#beforeUrl;
+    const current = this.#current;
+    const label = this.host.variant || current?.label;
+    const cartFor = image + label;
+    if (cartFor != this.#cartFor) {
+      this.#cartFor = cartFor;
+      this.#cart = '';
+    }
+    const cart = this.#cart;
     return html`
       <figure class="result">
         <div part="compare" class="compare-frame" style=${this.#ratio ? `--_ratio: ${this.#ratio.toFixed(5)}` : ''}>
@@ -245,12 +326,41 @@ export class ResultTools implements ReactiveController {
           </div>
         </div>
       </figure>
+      ${
+        this.#variants.length > 1
+          ? html`<div part="variants" role="group" aria-labelledby="variants-title">
+              <p id="variants-title" class="note">${s.variantsTitle}</p>
+              ${this.#variants.map(
+                (v) =>
+                  html`<button
+                    part="variant"
+                    class="button secondary variant"
+                    type="button"
+                    aria-pressed=${v == current}
+                    @click=${() => v != current && this.#chooseVariant(v, onVariant)}
+                  >
+                    ${v.swatch ? html`<i style="background:${v.swatch}"></i>` : html`<img src=${v.garment} alt="" />`}${v.label}
+                  </button>`,
+              )}
+            </div>`
+          : nothing
+      }
       <p class="note">${s.resultNote}</p>
       <div part="toast" class="toast" role="status" ?data-shown=${!!this.#toast}>${this.#toast}</div>
       <div class="actions result-actions">
         <button part="pick-another" class="button secondary" type="button" @click=${onTryAnother}>${s.tryAnother}</button>
-        <button part="add-to-cart" class="button primary" type="button" ?data-autofocus=${!beforeUrl} @click=${this.#addToCart}>
-          ${icons.cart}<span>${s.addToCart}</span>
+        <button
+          part="add-to-cart"
+          class="button primary"
+          type="button"
+          data-state=${cart || nothing}
+          aria-disabled=${cart == 'adding' || nothing}
+          ?data-autofocus=${!beforeUrl}
+          @click=${this.#addToCart}
+        >
+          ${cart == 'added' ? tick : icons.cart}<span
+            >${cart == 'added' ? s.addedToCart : label ? s.addVariantToCart(label) : s.addToCart}</span
+          >
         </button>
       </div>
       ${this.zoom.render(s, image)}

@@ -123,6 +123,14 @@ export interface TryOnStrings {
   addToCart: string;
   /** The size beside the product's name in the desktop dialog (the `size` attribute's value). */
   sizeLabel: (size: string) => string;
+  /** The add-to-cart button when the page names the selected variant (`variant` is e.g. "Navy / M"). */
+  addVariantToCart: (variant: string) => string;
+  /** The add-to-cart button once the page added it; also announced. */
+  addedToCart: string;
+  /** Shown when the page's cart refused (its waitUntil promise rejected). */
+  addToCartFailed: string;
+  /** Label of the result's row of variants (other colours) to try on in one tap. */
+  variantsTitle: string;
   // ---- consent, on-device memory, the pending badge ----
   /** Retention sentence under the consent box: what the shop's endpoint keeps and for how long. */
   consentKept: (merchant: string) => string;
@@ -296,6 +304,10 @@ export const defaultStrings: TryOnStrings = {
   downloadFailed: 'The download didn’t work. Please try again.',
   addToCart: 'Add to cart',
   sizeLabel: (size) => `Size ${size}`,
+  addVariantToCart: (variant) => `Add ${variant} to cart`,
+  addedToCart: 'Added to cart',
+  addToCartFailed: 'This could not be added to your cart. Please try again.',
+  variantsTitle: 'Try another colour',
   // ---- consent, on-device memory, the pending badge ----
   consentKept: (merchant) => `${merchant} keeps your photo for about an hour, then deletes it.`,
   consentProviderRetention: 'What the try-on service keeps is in the shop’s privacy policy.',

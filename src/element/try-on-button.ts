@@ -1,6 +1,6 @@
 import { buttonStyles } from './button-styles.ts';
 import { adoptCss } from './css.ts';
-import type { TryOnEventDetails, TryOnEventMap, TryOnEventName } from './events.ts';
+import type { TryOnEventDetails, TryOnEventMap, TryOnEventName, TryOnVariant } from './events.ts';
 import type { TryOnHost } from './host.ts';
 import { resolveLocale, TRIGGER_LABELS } from './language.ts';
 import type { TryOnStatus } from './machine.ts';
@@ -34,6 +34,9 @@ const ATTRIBUTE_PROPERTIES = {
   product: 'product',
   'product-name': 'productName',
   size: 'size',
+  variant: 'variant',
+  'variant-id': 'variantId',
+  variants: 'variants',
   'consent-version': 'consentVersion',
   merchant: 'merchant',
   'policy-url': 'policyUrl',
@@ -62,6 +65,9 @@ const BUTTON = `<button part="button" type="button" aria-haspopup="dialog" aria-
  * @attr product - Product id the endpoint's configuration resolves to a garment image (instead of, or besides, `garment`).
  * @attr product-name - The product's name as the page shows it (e.g. `Linen shirt`): the desktop dialog covers the page's buy box and restates it, with the size, above the steps.
  * @attr size - Optional size label sent with the job (e.g. `M`), shown in the desktop dialog.
+ * @attr variant - The page's selected variant as the shopper reads it (e.g. `Navy / M`): the result's button says "Add Navy / M to cart" and `try-on-add-to-cart` carries it. Keep it in step with the page's pickers; a change re-renders the open result.
+ * @attr variant-id - The selected variant's id in the shop (e.g. a SKU or Shopify variant id), carried by `try-on-add-to-cart`; it also marks the current one of `variants`.
+ * @attr variants - Variants the result offers to try on in one tap (another colour), as JSON: `[{"id":"navy","label":"Navy","garment":"/img/navy.png","swatch":"#1f2a44"}]` (`swatch`, a CSS colour, is optional: the garment image stands in). Choosing one starts a new try-on with the photo the endpoint already holds: no new upload, no new consent. As a property, an array of the same objects.
  * @attr consent-version - Version of the consent text the shopper accepts; sent with every job. Default `2026-11`.
  * @attr merchant - Shop name shown in the consent sentence. Default "this shop".
  * @attr policy-url - Link to the merchant's privacy policy, shown next to the consent box.
@@ -78,7 +84,8 @@ const BUTTON = `<button part="button" type="button" aria-haspopup="dialog" aria-
  * @fires try-on-progress - The endpoint reported the job's status. Detail: `{ status: 'queued' | 'processing' | 'completed' | 'failed', stage: 'preparing' | 'uploading' | 'queued' | 'processing' | 'finishing', queue?: { position: number, etaSec: number } }`; `queue` only while the job waits in the provider account's line (its place, 1 is next, and the endpoint's estimate of the wait in seconds), which the panel shows as "In line: number 3, about 40 s"; Cancel then gives the place up.
  * @fires try-on-complete - The result is shown. Detail: `{ images: string[] }`.
  * @fires try-on-error - Something failed. Detail: `{ code: string, message: string }` (`code` from the protocol's ERROR_CODES).
- * @fires try-on-add-to-cart - The shopper pressed "Add to cart" on the result; the page adds it (the element does not). Detail: `{ product: string | undefined, size: string | undefined, garment: string | undefined, image: string }`.
+ * @fires try-on-add-to-cart - The shopper pressed "Add to cart" on the result; the page adds it (the element does not). Detail: `{ product: string | undefined, size: string | undefined, garment: string | undefined, image: string, variant: string | undefined, variantId: string | undefined, waitUntil(promise) }`. The button then reads "Added to cart"; a page that adds asynchronously calls `event.detail.waitUntil(promise)` while handling the event: the button waits, and a rejected promise tells the shopper it was not added.
+ * @fires try-on-variant - The shopper chose another of `variants` on the result. Detail: `{ id: string, label: string, garment: string }` (absolute). The element's `variantId`, `variant` and `garment` are now that variant's and a try-on with the same photo starts (`try-on-start` follows); move the page's picker along here.
  * @fires try-on-share - The result was shared. Detail: `{ method: 'file' | 'link' | 'clipboard', image: string }` (file through the share sheet where the browser can share files, else the link, else the link copied).
  * @fires try-on-download - The result was saved. Detail: `{ image: string, filename: string }` (`try-on-<product>.<jpg|png|svg|webp>`).
  *
@@ -125,7 +132,9 @@ const BUTTON = `<button part="button" type="button" aria-haspopup="dialog" aria-
  * @csspart download - The `<a download>` that saves the result (`try-on-<product>.<ext>`).
  * @csspart share - The share button (Web Share with the file or link; otherwise copies the link).
  * @csspart toast - The short confirmation line ("Link copied").
- * @csspart add-to-cart - The result's add-to-cart button (fires `try-on-add-to-cart`).
+ * @csspart add-to-cart - The result's add-to-cart button (fires `try-on-add-to-cart`); `data-state` is `adding` while the page's `waitUntil` promise runs, then `added`.
+ * @csspart variants - The group of `variants` on the result ("Try another colour").
+ * @csspart variant - One variant's button in it (`aria-pressed="true"` on the one shown).
  * @csspart error - The error message area.
  * @csspart retry - The retry button in the error state.
  * @csspart pick-another - The "Choose another photo" button in the error state, "Try another photo" in the complete state.
@@ -165,6 +174,15 @@ export class TryOnButton extends ReactiveHost implements TryOnHost {
   declare productName: string | undefined;
   /** Optional size label (attribute `size`). */
   declare size: string | undefined;
+  /** The selected variant's label (attribute `variant`), e.g. `Navy / M`. */
+  declare variant: string | undefined;
+  /** The selected variant's id (attribute `variant-id`). */
+  declare variantId: string | undefined;
+  /**
+   * Variants the result offers to try on in one tap: an array of `{ id, label, garment, swatch? }`,
+   * or its JSON text (what the `variants` attribute sets; read back as set).
+   */
+  declare variants: readonly TryOnVariant[] | string | undefined;
   /** Version of the consent text (attribute `consent-version`). */
   declare consentVersion: string;
   /** Shop name in the consent sentence (attribute `merchant`). */

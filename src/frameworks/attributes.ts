@@ -4,7 +4,7 @@
  * is the source; test/docs/readme.test.ts keeps the README in step with it).
  */
 import type { Category } from '../protocol.ts';
-import type { TryOnStrings } from '../element/define.ts';
+import type { TryOnStrings, TryOnVariant } from '../element/define.ts';
 
 /** Garment categories the endpoint accepts. */
 export type TryOnCategory = Category;
@@ -19,6 +19,12 @@ export interface TryOnButtonAttributes {
   /** The product's name as the page shows it: restated in the desktop dialog. */
   'product-name'?: string;
   size?: string;
+  /** The selected variant's label, shown on add to cart ("Navy / M"). */
+  variant?: string;
+  /** The selected variant's id, carried by try-on-add-to-cart. */
+  'variant-id'?: string;
+  /** Variants the result offers to try on in one tap: an array (property) or its JSON text. */
+  variants?: readonly TryOnVariant[] | string;
   'consent-version'?: string;
   merchant?: string;
   'policy-url'?: string;

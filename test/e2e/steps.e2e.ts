@@ -103,6 +103,21 @@ describe('screenshots of every step', () => {
         await widget.locator('[part="result-image"]').waitFor({ state: 'visible' });
         await shot('6-result');
 
+        // Another colour in one tap (issue 17): the demo lists each product's colours; the page's
+        // own colour picker follows, and add to cart names the variant and confirms.
+        const chips = widget.locator('[part="variant"]');
+        assert.equal(await chips.count(), 3);
+        assert.equal(await chips.nth(0).getAttribute('aria-pressed'), 'true');
+        await chips.nth(1).click();
+        assert.equal(await waitForStatus(page, ['complete', 'error']), 'complete');
+        await widget.locator('[part="result-image"]').waitFor({ state: 'visible' });
+        assert.equal(await chips.nth(1).getAttribute('aria-pressed'), 'true');
+        assert.equal(await page.locator('input[name="color"]:checked').getAttribute('value'), 'sky');
+        await shot('6b-variant');
+        await widget.locator('[part="add-to-cart"]').click();
+        await widget.locator('[part="add-to-cart"][data-state="added"]').waitFor();
+        await shot('6c-added');
+
         // An error: the same product with a garment host the endpoint does not allow.
         await widget.locator('[part="close"]').click();
         await waitForStatus(page, ['idle']);

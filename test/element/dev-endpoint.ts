@@ -6,7 +6,9 @@
  * - `/api/flaky-try-on/*`: the same handler behind a switch that makes the next N submits answer
  *   503 (as a gateway would during a blip), set with `POST /api/__test/fail-submits?count=N`.
  *   Every submit's Idempotency-Key and answer status are recorded (`GET /api/__test/submits`)
- *   so tests can prove a retried attempt reused its key.
+ *   so tests can prove a retried attempt reused its key. The plain mount's submits are recorded
+ *   too, with whether each carried the photo itself or only its handle (`photo`), so tests can
+ *   count uploads.
  * - `/api/turnstile-try-on/*`: the handler with Cloudflare Turnstile on, against a local fake of
  *   Turnstile (turnstile-fake.ts): its client script at `/turnstile-fake/turnstile/v0/api.js`,
  *   token issue at `.../issue`, siteverify answered in-process. `GET /api/__test/turnstile`
@@ -45,6 +47,8 @@ interface SubmitRecord {
   base: string;
   key: string | null;
   status: number;
+  /** The submit carried the photo's bytes (false: only its `photoRef`). */
+  photo: boolean;
   /** The Turnstile token the submit carried (Turnstile mount only). */
   token?: string | null;
 }
@@ -84,10 +88,12 @@ export function tryOnMiddleware() {
       const isSubmit = request.method === 'POST' && new URL(request.url).pathname === `${base}/jobs`;
       if (!isSubmit) return handler(request);
       const key = request.headers.get(IDEMPOTENCY_HEADER);
-      const token =
-        base === '/api/turnstile-try-on'
-          ? String((await request.clone().formData()).get(SUBMIT_FIELDS.turnstileToken) ?? '') || null
-          : undefined;
+      const form = await request
+        .clone()
+        .formData()
+        .catch(() => undefined);
+      const photo = form?.get(SUBMIT_FIELDS.photo) instanceof Blob;
+      const token = base === '/api/turnstile-try-on' ? String(form?.get(SUBMIT_FIELDS.turnstileToken) ?? '') || null : undefined;
       let response: Response;
       if (base !== '/api/try-on' && failSubmits > 0) {
         failSubmits--;
@@ -99,7 +105,7 @@ export function tryOnMiddleware() {
       } else {
         response = await handler(request);
       }
-      submits.push({ base, key, status: response.status, ...(token !== undefined && { token }) });
+      submits.push({ base, key, status: response.status, photo, ...(token !== undefined && { token }) });
       return response;
     });
 

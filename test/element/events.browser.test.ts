@@ -47,7 +47,7 @@ describe('<try-on-button> analytics events', function () {
   it('every event name is listed once', () => {
     expect(new Set(TRY_ON_EVENT_NAMES).size).to.equal(TRY_ON_EVENT_NAMES.length);
     expect([...TRY_ON_EVENT_NAMES].sort()).to.deep.equal(
-      ['add-to-cart', 'close', 'complete', 'consent', 'download', 'error', 'open', 'photo', 'progress', 'share', 'start']
+      ['add-to-cart', 'close', 'complete', 'consent', 'download', 'error', 'open', 'photo', 'progress', 'share', 'start', 'variant']
         .map((n) => `try-on-${n}`)
         .sort(),
     );
@@ -105,7 +105,8 @@ describe('<try-on-button> analytics events', function () {
       expect(Object.keys(complete!)).to.deep.equal(['images']);
       const image = complete!.images[0]!;
       expect(image).to.match(/^http:\/\/127\.0\.0\.1:\d+\/api\/try-on\//);
-      expect(detail('try-on-add-to-cart')).to.deep.equal([{ product: 'test-shirt', size: 'M', garment, image }]);
+      const carts = detail('try-on-add-to-cart').map(({ waitUntil: _, ...rest }) => rest);
+      expect(carts).to.deep.equal([{ product: 'test-shirt', size: 'M', garment, image, variant: undefined, variantId: undefined }]);
       expect(detail('try-on-share')).to.deep.equal([{ method: 'file', image }]);
       expect(detail('try-on-download')).to.deep.equal([{ image, filename: 'try-on-test-shirt.svg' }]);
     } finally {

@@ -66,6 +66,10 @@ describe('status state machine', () => {
     expect(run(reach('error'), fail(photoRefused))).toEqual({ status: 'error', error: photoRefused });
   });
 
+  it('a submit from the result (another variant, the same photo) goes straight to processing', () => {
+    expect(statusAfter('complete', { type: 'submit' })).toBe('processing');
+  });
+
   it('cancel leaves processing for capture', () => {
     expect(statusAfter('processing', { type: 'cancel' })).toBe('capture');
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BASE, CountingAdapter, errorOf, get, setup, submitRequest, SECRET } from './helpers.ts';
+import { BASE, CountingAdapter, errorOf, GARMENT_URL, get, setup, submitRequest, SECRET } from './helpers.ts';
 import { createTryOnHandler } from '../../src/server/handler.ts';
 import { ProviderError } from '../../src/server/providers/errors.ts';
 
@@ -88,6 +88,18 @@ describe('routes', () => {
     expect(b!.photo.ref).toBe(a!.photo.ref);
     expect(Buffer.from(b!.photo.bytes).equals(Buffer.from(a!.photo.bytes))).toBe(true);
     expect([b!.photo.width, b!.photo.height, b!.photo.type]).toEqual([60, 90, 'image/png']);
+  });
+
+  it('another variant by photoRef: its garment passes the allowlist like any other, or is refused before the provider', async () => {
+    const s = setup();
+    const { photoRef } = (await (await s.handler(submitRequest())).json()) as { photoRef: string };
+    const sage = new URL('/shirt-sage.png', GARMENT_URL).href;
+    const variant = await s.handler(submitRequest({ photoRef, garment: sage, product: 'shirt' }));
+    expect(variant.status).toBe(202);
+    expect(s.adapter.submits.map((x) => x.garmentUrl)).toEqual([GARMENT_URL, sage]);
+    const refused = await s.handler(submitRequest({ photoRef, garment: 'https://garments.elsewhere.example/red.png', product: 'shirt' }));
+    expect(await errorOf(refused)).toMatchObject({ status: 422, code: 'garment_host_not_allowed' });
+    expect(s.adapter.submits).toHaveLength(2);
   });
 
   it('photoRef unknown, tampered or expired → 400 photo_ref_invalid telling to send the photo again', async () => {

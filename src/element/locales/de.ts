@@ -146,6 +146,10 @@ const de = {
   downloadFailed: 'Der Download hat nicht funktioniert. Bitte versuchen Sie es erneut.',
   addToCart: 'In den Warenkorb',
   sizeLabel: (size) => `Größe ${size}`,
+  addVariantToCart: (variant) => `${variant} in den Warenkorb`,
+  addedToCart: 'Im Warenkorb',
+  addToCartFailed: 'Der Artikel konnte nicht in den Warenkorb gelegt werden. Bitte versuchen Sie es noch einmal.',
+  variantsTitle: 'Andere Farbe anprobieren',
   // ---- consent and memory ----
   consentKept: (merchant) => `${merchant} speichert Ihr Foto etwa eine Stunde lang und löscht es dann.`,
   consentProviderRetention: 'Was der Anprobe-Dienst speichert, steht in der Datenschutzerklärung des Shops.',

@@ -141,6 +141,10 @@ const es = {
   downloadFailed: 'La descarga no ha funcionado. Inténtelo de nuevo.',
   addToCart: 'Añadir al carrito',
   sizeLabel: (size) => `Talla ${size}`,
+  addVariantToCart: (variant) => `Añadir ${variant} al carrito`,
+  addedToCart: 'Añadido al carrito',
+  addToCartFailed: 'No se ha podido añadir al carrito. Inténtelo de nuevo.',
+  variantsTitle: 'Probar otro color',
   // ---- consent and memory ----
   consentKept: (merchant) => `${merchant} conserva su foto durante una hora aproximadamente y después la elimina.`,
   consentProviderRetention: 'Lo que conserva el servicio de prueba figura en la política de privacidad de la tienda.',

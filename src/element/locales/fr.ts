@@ -142,6 +142,10 @@ const fr = {
   downloadFailed: 'Le téléchargement n’a pas fonctionné. Veuillez réessayer.',
   addToCart: 'Ajouter au panier',
   sizeLabel: (size) => `Taille ${size}`,
+  addVariantToCart: (variant) => `Ajouter ${variant} au panier`,
+  addedToCart: 'Ajouté au panier',
+  addToCartFailed: 'L’article n’a pas pu être ajouté au panier. Veuillez réessayer.',
+  variantsTitle: 'Essayer une autre couleur',
   // ---- consent and memory ----
   consentKept: (merchant) => `${merchant} conserve votre photo environ une heure, puis la supprime.`,
   consentProviderRetention: 'Ce que conserve le service d’essayage est indiqué dans la politique de confidentialité de la boutique.',

@@ -136,6 +136,10 @@ const ja = {
   downloadFailed: 'ダウンロードできませんでした。もう一度お試しください。',
   addToCart: 'カートに入れる',
   sizeLabel: (size) => `サイズ：${size}`,
+  addVariantToCart: (variant) => `${variant}をカートに入れる`,
+  addedToCart: 'カートに追加しました',
+  addToCartFailed: 'カートに追加できませんでした。',
+  variantsTitle: '別の色を試す',
   // ---- consent and memory ----
   consentKept: (merchant) => `${merchant}は写真を約1時間保管し、その後削除します。`,
   consentProviderRetention: '試着サービス側の保管については、ショップのプライバシーポリシーをご覧ください。',

@@ -249,6 +249,22 @@ export const progressResultStyles = css`
     width: 20px;
     height: 20px;
   }
+  /* Another colour in one tap: a chip per variant (a secondary button), its swatch and name. */
+  .variant {
+    margin: 6px 6px 0 0;
+    padding: 0 12px 0 6px;
+    border-radius: 22px;
+  }
+  .variant[aria-pressed='true'] {
+    box-shadow: inset 0 0 0 2px var(--_text);
+  }
+  .variant > * {
+    width: 30px;
+    height: 30px;
+    border: 1px solid var(--_border);
+    border-radius: 50%;
+    object-fit: cover;
+  }
   .toast {
     position: absolute;
     left: 50%;

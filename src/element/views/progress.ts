@@ -10,7 +10,7 @@ import type { ProgressStep } from '../progress-model.ts';
 import type { ProgressTracker } from '../progress-tracker.ts';
 import type { TryOnStrings } from '../strings.ts';
 
-const tick = html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 12.5l4 4 8-9" /></svg>`;
+export const tick = html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 12.5l4 4 8-9" /></svg>`;
 
 function stepLabel(s: TryOnStrings, step: ProgressStep): string {
   return { preparing: s.stepPreparing, uploading: s.stepUploading, queued: s.stepQueued, generating: s.stepGenerating }[step];

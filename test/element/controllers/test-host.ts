@@ -4,7 +4,7 @@
  * emitted recorded instead of dispatched.
  */
 import { render, type TemplateResult } from 'lit/html.js';
-import type { TryOnEventDetails, TryOnEventName } from '../../../src/element/events.ts';
+import type { TryOnEventDetails, TryOnEventName, TryOnVariant } from '../../../src/element/events.ts';
 import type { TryOnHost } from '../../../src/element/host.ts';
 import type { TryOnStatus } from '../../../src/element/machine.ts';
 import { ReactiveHost } from '../../../src/element/reactive-host.ts';
@@ -17,6 +17,9 @@ export class TestHost extends ReactiveHost implements TryOnHost {
   product: string | undefined = 'controller-test';
   productName: string | undefined;
   size: string | undefined;
+  variant: string | undefined;
+  variantId: string | undefined;
+  variants: readonly TryOnVariant[] | string | undefined;
   consentVersion = '2026-11';
   merchant: string | undefined;
   policyUrl: string | undefined;
