@@ -121,6 +121,21 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/**
+ * Refusals only the merchant's setup can end (the product, its garment host or category, the page's
+ * origin): the widget shows them without "try again", and the endpoint logs them as warnings.
+ */
+export const SETUP_ERROR_CODES: readonly ErrorCode[] = [
+  'product_unknown',
+  'garment_missing',
+  'garment_url_invalid',
+  'garment_host_not_allowed',
+  'garment_address_not_allowed',
+  'category_invalid',
+  'unsupported_category',
+  'origin_not_allowed',
+];
+
 export interface ErrorBody {
   code: ErrorCode;
   message: string;

@@ -125,6 +125,7 @@ const BUTTON = `<button part="button" type="button" aria-haspopup="dialog" aria-
  * @csspart add-to-cart - The result's add-to-cart button (fires `try-on-add-to-cart`).
  * @csspart error - The error message area.
  * @csspart retry - The retry button in the error state.
+ * @csspart dismiss - The only button of a setup error's view (the endpoint cannot try this product on: unknown product, garment host, category or page origin not allowed): "Close". Such an error is known before consent when the endpoint's check answers on first intent (hover, focus, touch) or at open; the trigger itself stays visible and enabled, and the console names the setting to fix.
  * @csspart pick-another - The "Choose another photo" button in the error state, "Try another photo" in the complete state.
  *
  * @cssprop [--try-on-accent=#1f2a37] - Background of primary buttons.
@@ -233,7 +234,7 @@ export class TryOnButton extends ReactiveHost implements TryOnHost {
   /** Starts loading the panel's code without opening it (the button does this on hover/focus). */
   prefetch(): void {
     loadPanelModule().then(
-      (module) => module.prefetchLocale(this),
+      (module) => module.prefetch(this),
       () => {
         // A failed prefetch is retried on click, where the failure is reported.
       },

@@ -11,7 +11,15 @@
 import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { routePath } from 'hono/route';
-import { IDEMPOTENCY_HEADER, LIMITS, SUBMIT_FIELDS, type ErrorCode, type StatusResponse, type SubmitResponse } from '../protocol.ts';
+import {
+  IDEMPOTENCY_HEADER,
+  LIMITS,
+  SETUP_ERROR_CODES,
+  SUBMIT_FIELDS,
+  type ErrorCode,
+  type StatusResponse,
+  type SubmitResponse,
+} from '../protocol.ts';
 import type { HandlerOptions } from './options.ts';
 import type { ProviderContext } from './providers/types.ts';
 import { ProviderError, describeProviderError } from './providers/errors.ts';
@@ -51,15 +59,6 @@ const JOB_TTL_MS = 24 * 60 * 60 * 1000;
 const BODY_MAX_BYTES = LIMITS.photoMaxBytes + 1024 * 1024;
 /** The largest provider callback: a job id, a status and a few result URLs fit many times over. */
 const WEBHOOK_MAX_BYTES = 256 * 1024;
-
-/** Refusals only the merchant's configuration can end: logged as warnings. */
-const SETUP_REFUSALS = new Set<ErrorCode>([
-  'product_unknown',
-  'garment_host_not_allowed',
-  'garment_address_not_allowed',
-  'unsupported_category',
-  'origin_not_allowed',
-]);
 
 type Env = { Variables: { requestId: string } & AccessVariables };
 
@@ -267,7 +266,7 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
     // Every refusal, with what was refused (a host, a product), so a setup slip is found in the log;
     // a merchant's setting to fix is a warning, the rest (a bad photo, a limit) is information.
     else if (error instanceof ApiError)
-      (SETUP_REFUSALS.has(d.code) ? log.warn : log.info)({
+      (SETUP_ERROR_CODES.includes(d.code) ? log.warn : log.info)({
         ...entry,
         event: 'refused',
         path: new URL(c.req.url).pathname.slice(0, 200),
