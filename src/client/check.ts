@@ -8,6 +8,7 @@
 import { SETUP_ERROR_CODES } from '../protocol.ts';
 import { errorFromBody, type ClientError } from './errors.ts';
 
+// fetch's default credentials ('same-origin'): cookies only to the page's own origin, as the submit.
 const answers = new Map<string, Promise<ClientError | undefined>>();
 
 /** The endpoint's setup refusal for this product, or undefined. Never rejects. */
@@ -16,7 +17,7 @@ export function checkProduct(endpoint: string, fields: Record<string, string | u
   let answer = answers.get(url);
   if (!answer) {
     const forget = () => void answers.delete(url);
-    answer = fetch(url, { credentials: 'same-origin', signal: AbortSignal.timeout(8000) }).then(async (response) => {
+    answer = fetch(url, { signal: AbortSignal.timeout(8000) }).then(async (response) => {
       if (response.ok) return undefined;
       const error = errorFromBody(response.status, await response.json().catch(() => null));
       if (SETUP_ERROR_CODES.includes(error.code)) return error;

@@ -187,7 +187,7 @@ export class TryOnPanel implements ReactiveController {
     if (this.#state.status !== 'idle') return;
     if (!this.host.policyUrl && !policyWarned) {
       policyWarned = true;
-      console.warn('[try-on-button] Set policy-url: the consent text names your privacy policy but cannot link to it.');
+      console.warn('[try-on-button] Set policy-url: the consent cannot link to your privacy policy.');
     }
     this.#position.attach();
     this.#focus.attach();

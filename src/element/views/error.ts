@@ -20,12 +20,8 @@ export function renderError(s: TryOnStrings, { error, canRetry, checking, onRetr
     <div part="error" class="error" role="alert" data-code=${error.code}>
       ${icons.alert}
       <div>
-        ${
-          error.setup
-            ? html`<h3>${error.message}</h3>`
-            : html`<h3>${s.errorTitle}</h3>
-                <p>${error.message}</p>`
-        }
+        <h3>${error.setup ? error.message : s.errorTitle}</h3>
+        ${error.setup ? nothing : html`<p>${error.message}</p>`}
         ${
           error.details?.length
             ? html`<ul>
