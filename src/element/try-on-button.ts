@@ -62,7 +62,7 @@ const BUTTON = `<button part="button" type="button" aria-haspopup="dialog" aria-
  * @attr size - Optional size label sent with the job (e.g. `M`).
  * @attr consent-version - Version of the consent text the shopper accepts; sent with every job. Default `2026-11`.
  * @attr merchant - Shop name shown in the consent sentence. Default "this shop".
- * @attr policy-url - Link to the merchant's privacy policy, shown next to the consent box.
+ * @attr policy-url - Link to the merchant's privacy policy, shown next to the consent box. Without it the console warns once per page (the consent text then names a policy it cannot link to).
  * @attr retention - What the try-on service keeps of the photo and for how long, in one sentence in the page's language (e.g. "The try-on service deletes it within 24 hours."). Shown under the consent box; without it the text points to the privacy policy.
  * @attr turnstile-sitekey - Cloudflare Turnstile sitekey, for an endpoint that sets `TRYON_TURNSTILE_SECRET`. The panel then loads Cloudflare's script, renders the check invisibly (shown only when Cloudflare needs the shopper to interact) in a `<div slot="turnstile">` it adds to the element while open, and sends a fresh token with every submit. Without it nothing of Turnstile loads. (`turnstile-script` replaces the script's URL, for tests.)
  * @attr lang - Standard HTML attribute: the widget's language (`en`, `de`, `fr`, `es`, `ja`; `de-CH` counts as `de`). Without it the closest ancestor's `lang` (up to `<html lang>`) is used, then the browser's languages; English when none is shipped. Merchant `strings` override any locale.
