@@ -121,6 +121,21 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/**
+ * Refusals only the merchant's setup can end (the product, its garment host or category, the page's
+ * origin): the widget shows them without "try again", and the endpoint logs them as warnings.
+ */
+export const SETUP_ERROR_CODES: readonly ErrorCode[] = [
+  'product_unknown',
+  'garment_missing',
+  'garment_url_invalid',
+  'garment_host_not_allowed',
+  'garment_address_not_allowed',
+  'category_invalid',
+  'unsupported_category',
+  'origin_not_allowed',
+];
+
 export interface ErrorBody {
   code: ErrorCode;
   message: string;
@@ -161,6 +176,21 @@ export interface StatusResponse {
   pollAfterMs?: number;
   /** Present while the job waits in the account's line (status `queued`). */
   queue?: QueuePlace;
+}
+
+/**
+ * `200` answer to `GET {endpoint}/check?product=…&garment=…&category=…` (the fields as the submit
+ * would send them): this product can be tried on from this page. Any other answer is the refusal
+ * a submit would get, with the same code (`product_unknown`, `garment_host_not_allowed`,
+ * `garment_address_not_allowed`, `garment_url_invalid`, `garment_missing`, `category_invalid`,
+ * `unsupported_category`, `origin_not_allowed`), and the message names the setting that fixes it.
+ * Spends no credits and fetches no garment; the widget asks once per product and page, when the
+ * button is about to be used. Its `origin_not_allowed` answer is readable cross-origin.
+ */
+export interface CheckResponse {
+  ok: true;
+  /** The category the try-on would use (the widget's, or the catalog's). */
+  category: Category;
 }
 
 export interface HealthResponse {

@@ -31,6 +31,8 @@ export interface ShownError {
   details: readonly string[] | undefined;
   /** Sending the same photo again could help (false when the photo itself was refused). */
   retryable: boolean;
+  /** Only the merchant's setup can end it (SETUP_ERROR_CODES): the view offers only the way back. */
+  setup?: boolean;
 }
 
 export type TryOnState =
@@ -39,7 +41,8 @@ export type TryOnState =
   | { status: 'error'; error: ShownError };
 
 export type TryOnAction =
-  | { type: 'open'; consented: boolean }
+  /** With `error`: the endpoint's check refused the product, before any consent or photo. */
+  | { type: 'open'; consented: boolean; error?: ShownError }
   | { type: 'close' }
   | { type: 'consent'; given: boolean }
   | { type: 'submit' }
@@ -63,7 +66,8 @@ export function transition(state: TryOnState, action: TryOnAction): TryOnState {
   if (action.type === 'close') return state.status === 'idle' ? state : IDLE;
   switch (state.status) {
     case 'idle':
-      return action.type === 'open' ? at(action.consented ? 'capture' : 'consent') : state;
+      if (action.type !== 'open') return state;
+      return action.error ? { status: 'error', error: action.error } : at(action.consented ? 'capture' : 'consent');
     case 'consent':
       return action.type === 'consent' && action.given ? at('capture') : state;
     case 'capture':

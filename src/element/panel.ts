@@ -31,6 +31,8 @@ import { PositionController } from './controllers/position.ts';
 import { TurnstileCheck } from './controllers/turnstile.ts';
 import { adoptCss } from './css.ts';
 import type { TryOnHost } from './host.ts';
+import { precheck } from './precheck.ts';
+import { prefetchLocale } from './controllers/locale.ts';
 import { IDLE, transition, type TryOnAction, type TryOnState, type TryOnStatus } from './machine.ts';
 import { panelStyles } from './panel-styles.ts';
 import { endpointBase, productKey } from './pending.ts';
@@ -47,6 +49,15 @@ import { progressResultStyles } from './views/progress-result-styles.ts';
 import { shownError } from './shown-error.ts';
 
 export { prefetchLocale } from './controllers/locale.ts';
+
+/** Said once per page: without `policy-url` the consent names a privacy policy it cannot link to. */
+let policyWarned = false;
+
+/** On intent (hover, focus, touch): the strings and the endpoint's check of the product start now. */
+export function prefetch(host: TryOnHost): void {
+  prefetchLocale(host);
+  void precheck(host);
+}
 
 const PANEL_CSS = panelStyles + captureStyles + memoryStyles + progressResultStyles;
 
@@ -169,9 +180,14 @@ export class TryOnPanel implements ReactiveController {
    */
   async open(): Promise<void> {
     if (this.#state.status !== 'idle') return;
-    // Open straight in the shopper's language (the locale chunk is small and usually cached).
-    await this.#language.sync();
+    // Open straight in the shopper's language (the locale chunk is small and usually cached),
+    // knowing whether this product can be tried on at all: if not, that is all the panel says.
+    const [, refusal] = await Promise.all([this.#language.sync(), precheck(this.host)]);
     if (this.#state.status !== 'idle') return;
+    if (!this.host.policyUrl && !policyWarned) {
+      policyWarned = true;
+      console.warn('[try-on-button] Set policy-url: the consent cannot link to your privacy policy.');
+    }
     this.#position.attach();
     this.#focus.attach();
     this.#photo.attach();
@@ -181,7 +197,9 @@ export class TryOnPanel implements ReactiveController {
     // A job this tab submitted for this product (before a reload, on another page, or before closing).
     const pending = this.#job.pending();
     if (pending) this.#consented = true;
-    this.#dispatch({ type: 'open', consented: this.#consented });
+    const refused = !pending && refusal && shownError(refusal, this.#strings);
+    this.#dispatch({ type: 'open', consented: this.#consented, ...(refused && { error: refused }) });
+    if (refused) this.host.emit('try-on-error', { code: refused.code, message: refused.message });
     if (pending) {
       // Straight to its progress (or result, if it is done).
       void this.#memory.load(this.#productKey);
@@ -413,6 +431,7 @@ export class TryOnPanel implements ReactiveController {
           checking: this.#turnstile.checking,
           onRetry: this.#retry,
           onPickAnother: this.#pickAnother,
+          onClose: () => this.close(),
         });
       default:
         return this.#renderCapture(s);

@@ -4,7 +4,7 @@
  * details, and whether sending the same photo again could help.
  */
 import { ClientError } from '../client/errors.ts';
-import type { ErrorCode } from '../protocol.ts';
+import { SETUP_ERROR_CODES, type ErrorCode } from '../protocol.ts';
 import { PhotoError } from '../worker/errors.ts';
 import type { ShownError } from './machine.ts';
 import type { TryOnStrings } from './strings.ts';
@@ -34,5 +34,14 @@ export function shownError(error: unknown, s: TryOnStrings): ShownError {
     // A merchant misconfiguration (no endpoint) or a bug: the console says which.
     console.error('[try-on-button]', error);
   }
-  return { code, message: s.errors[code] ?? fallback, details, retryable: !PHOTO_REFUSALS.has(code) && !(error instanceof PhotoError) };
+  const setup = SETUP_ERROR_CODES.includes(code);
+  // The endpoint's sentence names the setting that fixes it (TRYON_GARMENT_HOSTS, TRYON_CATALOG, ...).
+  if (setup) console.warn(`[try-on-button] ${code}: ${fallback}`);
+  return {
+    code,
+    message: s.errors[code] ?? fallback,
+    details,
+    retryable: !setup && !PHOTO_REFUSALS.has(code) && !(error instanceof PhotoError),
+    ...(setup && { setup }),
+  };
 }

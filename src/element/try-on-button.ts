@@ -70,7 +70,7 @@ const BUTTON = `<button part="button" type="button" aria-haspopup="dialog" aria-
  * @attr variants - Variants the result offers to try on in one tap (another colour), as JSON: `[{"id":"navy","label":"Navy","garment":"/img/navy.png","swatch":"#1f2a44"}]` (`swatch`, a CSS colour, is optional: the garment image stands in). Choosing one starts a new try-on with the photo the endpoint already holds: no new upload, no new consent. As a property, an array of the same objects.
  * @attr consent-version - Version of the consent text the shopper accepts; sent with every job. Default `2026-11`.
  * @attr merchant - Shop name shown in the consent sentence. Default "this shop".
- * @attr policy-url - Link to the merchant's privacy policy, shown next to the consent box.
+ * @attr policy-url - Link to the merchant's privacy policy, shown next to the consent box. Without it the console warns once per page (the consent text then names a policy it cannot link to).
  * @attr retention - What the try-on service keeps of the photo and for how long, in one sentence in the page's language (e.g. "The try-on service deletes it within 24 hours."). Shown under the consent box; without it the text points to the privacy policy.
  * @attr turnstile-sitekey - Cloudflare Turnstile sitekey, for an endpoint that sets `TRYON_TURNSTILE_SECRET`. The panel then loads Cloudflare's script, renders the check invisibly (shown only when Cloudflare needs the shopper to interact) in a `<div slot="turnstile">` it adds to the element while open, and sends a fresh token with every submit. Without it nothing of Turnstile loads. (`turnstile-script` replaces the script's URL, for tests.)
  * @attr lang - Standard HTML attribute: the widget's language (`en`, `de`, `fr`, `es`, `ja`; `de-CH` counts as `de`). Without it the closest ancestor's `lang` (up to `<html lang>`) is used, then the browser's languages; English when none is shipped. Merchant `strings` override any locale.
@@ -137,6 +137,7 @@ const BUTTON = `<button part="button" type="button" aria-haspopup="dialog" aria-
  * @csspart variant - One variant's button in it (`aria-pressed="true"` on the one shown).
  * @csspart error - The error message area.
  * @csspart retry - The retry button in the error state.
+ * @csspart dismiss - The only button of a setup error's view (the endpoint cannot try this product on: unknown product, garment host, category or page origin not allowed): "Close". Such an error is known before consent when the endpoint's check answers on first intent (hover, focus, touch) or at open; the trigger itself stays visible and enabled, and the console names the setting to fix.
  * @csspart pick-another - The "Choose another photo" button in the error state, "Try another photo" in the complete state.
  *
  * @cssprop [--try-on-accent=#1f2a37] - Background of primary buttons.
@@ -256,7 +257,7 @@ export class TryOnButton extends ReactiveHost implements TryOnHost {
   /** Starts loading the panel's code without opening it (the button does this on hover/focus). */
   prefetch(): void {
     loadPanelModule().then(
-      (module) => module.prefetchLocale(this),
+      (module) => module.prefetch(this),
       () => {
         // A failed prefetch is retried on click, where the failure is reported.
       },

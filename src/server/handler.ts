@@ -1,7 +1,7 @@
 /**
  * The try-on endpoint as one web-standard `(Request) => Promise<Response>`, so the same code runs
  * on Node (node.ts), serverless and edge runtimes. Routes, under `basePath`:
- * `POST /jobs`, `GET /jobs/{job}`, `GET /health`, `POST /webhooks/{provider}`, `GET /files/{id}`.
+ * `GET /check`, `POST /jobs`, `GET /jobs/{job}`, `GET /health`, `POST /webhooks/{provider}`, `GET /files/{id}`.
  * The protocol is in docs/architecture.md (the data flow) and src/protocol.ts (the types).
  *
  * Over 400 lines because it is the composition root: settings, middleware and every route are wired
@@ -11,7 +11,15 @@
 import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { routePath } from 'hono/route';
-import { IDEMPOTENCY_HEADER, LIMITS, SUBMIT_FIELDS, type ErrorCode, type StatusResponse, type SubmitResponse } from '../protocol.ts';
+import {
+  IDEMPOTENCY_HEADER,
+  LIMITS,
+  SETUP_ERROR_CODES,
+  SUBMIT_FIELDS,
+  type ErrorCode,
+  type StatusResponse,
+  type SubmitResponse,
+} from '../protocol.ts';
 import type { HandlerOptions } from './options.ts';
 import type { ProviderContext } from './providers/types.ts';
 import { ProviderError, describeProviderError } from './providers/errors.ts';
@@ -31,6 +39,7 @@ import { deriveProviderSecret, scopeMismatch } from './jobs/tokens.ts';
 import { StoreUnavailableError } from './store/store-unavailable.ts';
 import { endJobPhoto, fileIdOf, forgetJobFiles, forgetPhoto, publishJobPhoto, recordJobFiles } from './jobs/privacy.ts';
 import { productResolver } from './garments/catalog.ts';
+import { productCheck } from './garments/check.ts';
 import { createGarmentFetcher, createTransport, defaultTransport, precheckGarmentAddress } from './garments/garment-fetch.ts';
 import { expectedHostnames, verifyTurnstile } from './limits/turnstile.ts';
 import { Limits } from './limits/limits.ts';
@@ -238,6 +247,7 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
       basePath,
       trustForwarded,
       now,
+      onRefused: (entry) => log.warn({ event: 'refused', ...entry }),
     }),
   );
 
@@ -253,6 +263,15 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
     else if (!(error instanceof ApiError))
       Object.assign(entry, { detail: error instanceof Error ? `${error.name}: ${error.message}` : 'non-error thrown' });
     if (d.status >= 500 || error instanceof ProviderError) log.error(entry);
+    // Every refusal, with what was refused (a host, a product), so a setup slip is found in the log;
+    // a merchant's setting to fix is a warning, the rest (a bad photo, a limit) is information.
+    else if (error instanceof ApiError)
+      (SETUP_ERROR_CODES.includes(d.code) ? log.warn : log.info)({
+        ...entry,
+        event: 'refused',
+        path: new URL(c.req.url).pathname.slice(0, 200),
+        ...error.logged,
+      });
     return errorResponse(d.status, d.code, d.message, {
       ...(d.retryAfterSec !== undefined ? { retryAfterSec: d.retryAfterSec } : {}),
       ...(d.details ? { details: d.details } : {}),
@@ -264,6 +283,21 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
 
   const notAllowed = (allow: string) => () =>
     errorResponse(405, 'method_not_allowed', `This address only answers ${allow}.`, { headers: { allow } });
+
+  const checkProduct = productCheck({
+    adapter,
+    garmentHosts,
+    resolveProduct,
+    devAllowLoopback: settings.devAllowLoopback,
+    precheckAddress: (url) => precheckGarmentAddress(url, garmentTransport),
+    now,
+  });
+  app.get('/check', async (c) => {
+    await limits.pollByIp(c);
+    const answer = await checkProduct(new URL(c.req.url).searchParams, c.get('scope'));
+    return c.json(answer, 200, { 'cache-control': 'no-store' });
+  });
+  app.all('/check', notAllowed('GET'));
 
   app.get('/health', (c) => c.json({ ok: true, provider: adapter.name }, 200, { 'cache-control': 'no-store' }));
   app.all('/health', notAllowed('GET'));

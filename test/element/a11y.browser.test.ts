@@ -11,7 +11,7 @@ import type { TryOnButton } from '../../src/element/try-on-button.ts';
 import type { TryOnStatus } from '../../src/element/machine.ts';
 import { forgetEverything } from '../../src/client/memory.ts';
 import { axeCheck } from './axe.ts';
-import { mount, nextEvent, openPanel, part, pickFile, shopperPhoto, submitPhoto, until, untilStatus } from './helpers.ts';
+import { consentAndSubmit, mount, nextEvent, openPanel, part, pickFile, shopperPhoto, submitPhoto, until, untilStatus } from './helpers.ts';
 
 const checked = new Set<string>();
 
@@ -45,8 +45,10 @@ async function reach(status: Exclude<TryOnStatus, 'idle'>, attributes: Record<st
     await el.updateComplete;
     pickFile(part<HTMLInputElement>(el, 'file-input')!, await shopperPhoto());
   } else if (status === 'error') {
+    // A refusal after the photo: the garment changes once the endpoint's check said yes.
+    await openPanel(el);
     el.setAttribute('garment', 'https://not-allowed.example/shirt.png');
-    await submitPhoto(el);
+    await consentAndSubmit(el);
   } else {
     await submitPhoto(el);
   }
@@ -248,7 +250,8 @@ describe('<try-on-button> accessibility', function () {
     const failing = await reach('error');
     const alert = part(failing, 'error')!;
     expect(alert.getAttribute('role')).to.equal('alert');
-    const message = alert.querySelector('p')!.textContent!.trim();
+    // A setup refusal is said in one heading (no "That did not work" before it).
+    const message = alert.querySelector('h3')!.textContent!.trim();
     expect(message).to.equal('Try-on isn’t set up for this product yet.');
     // The alert speaks the error; the polite region must not repeat it.
     const politeText = failing.shadowRoot!.querySelector('[aria-live="polite"]')!.textContent!;

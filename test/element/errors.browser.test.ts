@@ -1,6 +1,6 @@
 /// <reference types="mocha" />
 import { expect } from 'chai';
-import { GARMENT, mount, nextEvent, openPanel, part, pickFile, submitPhoto, until, untilStatus } from './helpers.ts';
+import { GARMENT, consentAndSubmit, mount, nextEvent, openPanel, part, pickFile, submitPhoto, until, untilStatus } from './helpers.ts';
 
 interface SubmitRecord {
   base: string;
@@ -19,11 +19,14 @@ describe('<try-on-button> errors and retry', function () {
   this.timeout(40_000);
   afterEach(() => document.body.replaceChildren());
 
-  it('shows the endpoint refusal, and retry sends the same photo with a NEW key', async () => {
+  it('shows a setup refusal that comes after the photo with only Close; fixed, the next try goes with a NEW key', async () => {
     await resetSubmits();
-    const el = mount({ garment: 'https://not-allowed.example/shirt.png' });
+    const el = mount();
+    await openPanel(el);
+    // The page switches to a garment the endpoint does not allow after its check said yes.
+    el.setAttribute('garment', 'https://not-allowed.example/shirt.png');
     const failed = nextEvent<{ code: string; message: string }>(el, 'try-on-error');
-    await submitPhoto(el);
+    await consentAndSubmit(el);
     const detail = await failed;
     await untilStatus(el, 'error');
     expect(detail.code).to.equal('garment_host_not_allowed');
@@ -31,10 +34,15 @@ describe('<try-on-button> errors and retry', function () {
     expect(error.dataset.code).to.equal('garment_host_not_allowed');
     expect(error.textContent).to.contain(detail.message);
     expect(error.getAttribute('role')).to.equal('alert');
+    expect(part(el, 'retry')).to.equal(null);
+    expect(part(el, 'pick-another')).to.equal(null);
 
+    part<HTMLButtonElement>(el, 'dismiss')!.click();
+    await untilStatus(el, 'idle');
     el.setAttribute('garment', GARMENT);
     const completed = nextEvent<{ images: string[] }>(el, 'try-on-complete');
-    part<HTMLButtonElement>(el, 'retry')!.click();
+    await openPanel(el);
+    part<HTMLButtonElement>(el, 'submit')!.click();
     await el.updateComplete;
     expect(el.getAttribute('status')).to.equal('processing');
     expect((await completed).images.length).to.be.greaterThan(0);

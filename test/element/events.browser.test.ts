@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { forgetEverything } from '../../src/client/memory.ts';
 import { TRY_ON_EVENT_NAMES } from '../../src/element/events.ts';
 import type { TryOnEventDetails, TryOnEventName } from '../../src/element/events.ts';
-import { GARMENT, drawnPhoto, mount, part, submitPhoto, untilStatus } from './helpers.ts';
+import { GARMENT, consentAndSubmit, drawnPhoto, mount, openPanel, part, submitPhoto, untilStatus } from './helpers.ts';
 
 type Heard = { [K in TryOnEventName]: { name: K; detail: TryOnEventDetails[K]; bubbles: boolean; composed: boolean } }[TryOnEventName];
 
@@ -119,8 +119,11 @@ describe('<try-on-button> analytics events', function () {
   it('a failing run: open, consent, photo, start, error (code and the message shown), close', async () => {
     const { heard, stop } = listen();
     try {
-      const el = mount({ garment: 'https://not-allowed.example/shirt.png' });
-      await submitPhoto(el, await drawnPhoto());
+      // The garment changes after the endpoint's check said yes, so the refusal comes after the photo.
+      const el = mount();
+      await openPanel(el);
+      el.setAttribute('garment', 'https://not-allowed.example/shirt.png');
+      await consentAndSubmit(el, await drawnPhoto());
       await untilStatus(el, 'error', 20_000);
       el.close();
       expect(order(heard)).to.deep.equal(['try-on-open', 'try-on-consent', 'try-on-photo', 'try-on-start', 'try-on-error', 'try-on-close']);

@@ -74,6 +74,13 @@ describe('status state machine', () => {
     expect(statusAfter('processing', { type: 'cancel' })).toBe('capture');
   });
 
+  it("opens straight into the error when the endpoint's check refused the product: no consent, no capture", () => {
+    const setup: ShownError = { ...refused, retryable: false, setup: true };
+    expect(run(IDLE, { type: 'open', consented: false, error: setup })).toEqual({ status: 'error', error: setup });
+    expect(run(IDLE, { type: 'open', consented: true, error: setup })).toEqual({ status: 'error', error: setup });
+    expect(statusAfter('error', { type: 'close' })).toBe('idle');
+  });
+
   it('close returns every status to idle', () => {
     for (const status of TRY_ON_STATUSES) expect(statusAfter(status, { type: 'close' })).toBe('idle');
   });

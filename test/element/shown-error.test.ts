@@ -43,4 +43,19 @@ describe('shownError: a failure as the error state shows it', () => {
     expect(shownError(bug, de)).toEqual({ code: 'internal_error', message: de.errors.default, details: undefined, retryable: true });
     expect(log).toHaveBeenCalledWith('[try-on-button]', bug);
   });
+
+  it("a setup refusal is final (no retry) and warns the merchant with the endpoint's sentence, which names the setting", () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const message = 'Garment images from cdn.other.example are not allowed. The store owner can add this host to TRYON_GARMENT_HOSTS.';
+    const shown = shownError(new ClientError({ code: 'garment_host_not_allowed', message, status: 422 }), de);
+    expect(shown).toMatchObject({
+      code: 'garment_host_not_allowed',
+      message: de.errors.garment_host_not_allowed,
+      retryable: false,
+      setup: true,
+    });
+    expect(warn).toHaveBeenCalledWith(`[try-on-button] garment_host_not_allowed: ${message}`);
+    // A refusal the shopper can do something about is not a setup error.
+    expect(shownError(new ClientError({ code: 'rate_limited', message: 'Slow down.', status: 429 }), de).setup).toBeUndefined();
+  });
 });

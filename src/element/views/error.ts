@@ -12,15 +12,16 @@ export interface ErrorView {
   checking: boolean;
   onRetry: () => void;
   onPickAnother: () => void;
+  onClose: () => void;
 }
 
-export function renderError(s: TryOnStrings, { error, canRetry, checking, onRetry, onPickAnother }: ErrorView): TemplateResult {
+export function renderError(s: TryOnStrings, { error, canRetry, checking, onRetry, onPickAnother, onClose }: ErrorView): TemplateResult {
   return html`
     <div part="error" class="error" role="alert" data-code=${error.code}>
       ${icons.alert}
       <div>
-        <h3>${s.errorTitle}</h3>
-        <p>${error.message}</p>
+        <h3>${error.setup ? error.message : s.errorTitle}</h3>
+        ${error.setup ? nothing : html`<p>${error.message}</p>`}
         ${
           error.details?.length
             ? html`<ul>
@@ -31,22 +32,27 @@ export function renderError(s: TryOnStrings, { error, canRetry, checking, onRetr
       </div>
     </div>
     <div class="actions">
-      <button part="pick-another" class="button secondary" type="button" ?data-autofocus=${!canRetry} @click=${onPickAnother}>
-        ${s.pickAnother}
-      </button>
       ${
-        canRetry
-          ? html`<button
-              part="retry"
-              class="button primary"
-              type="button"
-              aria-disabled=${checking ? 'true' : nothing}
-              data-autofocus
-              @click=${onRetry}
-            >
-              ${checking ? s.checkingBrowser : s.retry}
-            </button>`
-          : nothing
+        // A setup refusal: no photo and no retry can help, only the way back.
+        error.setup
+          ? html`<button part="dismiss" class="button secondary" type="button" data-autofocus @click=${onClose}>${s.close}</button>`
+          : html`<button part="pick-another" class="button secondary" type="button" ?data-autofocus=${!canRetry} @click=${onPickAnother}>
+                ${s.pickAnother}
+              </button>
+              ${
+                canRetry
+                  ? html`<button
+                      part="retry"
+                      class="button primary"
+                      type="button"
+                      aria-disabled=${checking ? 'true' : nothing}
+                      data-autofocus
+                      @click=${onRetry}
+                    >
+                      ${checking ? s.checkingBrowser : s.retry}
+                    </button>`
+                  : nothing
+              }`
       }
     </div>
   `;

@@ -50,6 +50,7 @@ export function checkGarmentUrl(value: string, allowed: readonly string[], devAl
       422,
       'garment_host_not_allowed',
       `Garment images from ${url.host.slice(0, 100)} are not allowed. The store owner can add this host to TRYON_GARMENT_HOSTS.`,
+      { logged: { host: url.host.slice(0, 100) } },
     );
   }
   return url.href;

@@ -32,6 +32,7 @@ export const addressRefused = (host: string) =>
     422,
     'garment_address_not_allowed',
     `The garment host ${host.slice(0, 100)} points to a private or local network address. Use a public image host (for local development only, the store owner can set TRYON_DEV_ALLOW_LOOPBACK=1).`,
+    { logged: { host: host.slice(0, 100) } },
   );
 
 const isIpLiteral = (hostname: string) => ipaddr.isValid(hostname.replace(/^\[|\]$/g, ''));

@@ -9,14 +9,22 @@ export class ApiError extends Error {
   readonly code: ErrorCode;
   readonly retryAfterSec: number | undefined;
   readonly details: string[] | undefined;
+  /** What the refusal's log line names besides its code (the refused host, product or category); never a secret. */
+  readonly logged: Record<string, string> | undefined;
 
-  constructor(status: number, code: ErrorCode, message: string, init: { retryAfterSec?: number; details?: string[] } = {}) {
+  constructor(
+    status: number,
+    code: ErrorCode,
+    message: string,
+    init: { retryAfterSec?: number; details?: string[]; logged?: Record<string, string> } = {},
+  ) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.retryAfterSec = init.retryAfterSec;
     this.details = init.details;
+    this.logged = init.logged;
   }
 }
 

@@ -24,6 +24,7 @@ import { cors } from 'hono/cors';
 import { IDEMPOTENCY_HEADER } from '../../protocol.ts';
 import { errorResponse } from './api-error.ts';
 import { verifyProxyQuery } from '../shopify/shopify.ts';
+import { loggedPath } from '../log.ts';
 
 /** `shop:{domain}` (app proxy), `origin:{origin}` (an allowed storefront) or `self`. */
 export type Scope = string;
@@ -46,6 +47,8 @@ export interface AccessOptions {
    */
   trustForwarded?: boolean;
   now: () => number;
+  /** Told of every request refused here: its code, the refused origin, method and route. */
+  onRefused?: (entry: { code: string; origin?: string; method: string; path: string }) => void;
 }
 
 /** The last entry of a forwarded header: the one the merchant's nearest proxy wrote. */
@@ -90,13 +93,18 @@ export function forwardedOrigin(request: Request): string | undefined {
 /** Routes that never come through the app proxy: the health check, files providers fetch, provider callbacks. */
 const OPEN_ROUTES = /^\/(health|files\/[^/]*|webhooks\/[^/]*)$/;
 
-const refuseOrigin = () =>
+/**
+ * The refusal of a foreign origin. On `GET /check` the page may read it (the refused origin is
+ * echoed, never `*`): the widget can then tell its merchant which setting is missing instead of
+ * showing the shopper a network failure. Nothing is done for a refused origin either way.
+ */
+const refuseOrigin = (origin: string, readable: boolean) =>
   errorResponse(
     403,
     'origin_not_allowed',
-    "This store is not allowed to use this try-on endpoint. The store owner can add it to TRYON_ALLOWED_ORIGINS (or, for the endpoint's own pages behind a proxy, set TRYON_PUBLIC_URL).",
+    `This store (${origin.slice(0, 200)}) is not allowed to use this try-on endpoint. The store owner can add it to TRYON_ALLOWED_ORIGINS (or, for the endpoint's own pages behind a proxy, set TRYON_PUBLIC_URL).`,
     {
-      headers: { vary: 'Origin' },
+      headers: { vary: 'Origin', ...(readable && origin !== 'null' ? { 'access-control-allow-origin': origin } : {}) },
     },
   );
 
@@ -107,24 +115,37 @@ export function originAccess(options: AccessOptions): MiddlewareHandler[] {
     const origin = c.req.header('origin');
     const own = origin === undefined || ownOrigins(c.req.raw, options.publicUrl, options.trustForwarded ?? false).includes(origin);
     const relative = c.req.path.slice(basePath.length) || '/';
+    const refuse = (code: string, response: Response) => {
+      options.onRefused?.({
+        code,
+        ...(origin !== undefined ? { origin: origin.slice(0, 200) } : {}),
+        method: c.req.method,
+        path: loggedPath(undefined, c.req.path).slice(0, 200),
+      });
+      return response;
+    };
+    const refuseHere = () => refuse('origin_not_allowed', refuseOrigin(origin!, relative === '/check' && c.req.method === 'GET'));
     if (shopifySecret && !OPEN_ROUTES.test(relative) && c.req.method !== 'OPTIONS') {
       const verdict = await verifyProxyQuery(new URL(c.req.url).searchParams, shopifySecret, options.now());
       if (!verdict.ok) {
-        return errorResponse(
-          401,
+        return refuse(
           'proxy_signature_invalid',
-          verdict.reason === 'stale'
-            ? 'This request has expired. Please reload the page and try again.'
-            : 'This request did not come through the store. Please reload the product page and try again.',
-          { headers: { vary: 'Origin' } },
+          errorResponse(
+            401,
+            'proxy_signature_invalid',
+            verdict.reason === 'stale'
+              ? 'This request has expired. Please reload the page and try again.'
+              : 'This request did not come through the store. Please reload the product page and try again.',
+            { headers: { vary: 'Origin' } },
+          ),
         );
       }
-      if (!own && origin !== `https://${verdict.shop}` && !allowedOrigins.includes(origin!)) return refuseOrigin();
+      if (!own && origin !== `https://${verdict.shop}` && !allowedOrigins.includes(origin!)) return refuseHere();
       c.set('scope', `shop:${verdict.shop}`);
       c.set('tenant', `shop:${verdict.shop}`);
       return next();
     }
-    if (!own && !allowedOrigins.includes(origin!)) return refuseOrigin();
+    if (!own && !allowedOrigins.includes(origin!)) return refuseHere();
     c.set('scope', own ? 'self' : `origin:${origin}`);
     c.set('tenant', 'self');
     return next();

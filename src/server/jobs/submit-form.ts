@@ -53,33 +53,7 @@ export async function readSubmitFields(
     throw new ApiError(400, 'consent_required', 'The consent version must be at most 64 characters.');
   }
 
-  const productId = text(form, SUBMIT_FIELDS.product);
-  if (productId !== undefined && (productId.length > 128 || !/^[\p{L}\p{N}._:/+-]+$/u.test(productId))) {
-    throw new ApiError(400, 'bad_request', 'The product id must be at most 128 letters, digits or . _ : / + -.');
-  }
-  const product = productId !== undefined ? await resolveProduct(productId, scope) : undefined;
-  // A product that was named and is not set up is the answer, whatever else is missing.
-  if (productId !== undefined && !product && text(form, SUBMIT_FIELDS.garment) === undefined) {
-    throw new ApiError(404, 'product_unknown', `The product "${productId.slice(0, 64)}" is not set up for try-on.`);
-  }
-
-  const categoryValue = text(form, SUBMIT_FIELDS.category) ?? product?.category;
-  if (!isCategory(categoryValue)) {
-    throw new ApiError(400, 'category_invalid', `The category must be one of: ${CATEGORIES.join(', ')}.`);
-  }
-  if (adapter.categories[categoryValue] === undefined) {
-    throw new ApiError(422, 'unsupported_category', `This try-on service cannot show ${categoryValue} items. Please try another product.`);
-  }
-
-  let garment = text(form, SUBMIT_FIELDS.garment);
-  if (garment === undefined) {
-    if (productId === undefined) {
-      throw new ApiError(400, 'garment_missing', 'The garment image is missing: send a garment image URL or a product id.');
-    }
-    if (!product) throw new ApiError(404, 'product_unknown', `The product "${productId.slice(0, 64)}" is not set up for try-on.`);
-    garment = product.garment;
-  }
-  const garmentUrl = checkGarmentUrl(garment, garmentHosts, devAllowLoopback);
+  const { garmentUrl, product, category } = await readGarment(form, adapter, garmentHosts, resolveProduct, scope, devAllowLoopback);
 
   const size = text(form, SUBMIT_FIELDS.size);
   if (size !== undefined && (size.length > 32 || !/^[\p{L}\p{N} ./_+-]+$/u.test(size))) {
@@ -102,11 +76,72 @@ export async function readSubmitFields(
   return {
     ...(photo ? { photo } : { photoRef: photoRef! }),
     garmentUrl,
-    ...(productId !== undefined ? { product: productId } : {}),
+    ...(product ? { product: product.id } : {}),
     ...(product?.description ? { garmentDescription: product.description } : {}),
-    category: categoryValue,
+    category,
     ...(size ? { size } : {}),
     consent,
     ...(turnstileToken ? { turnstileToken } : {}),
+  };
+}
+
+const productUnknown = (id: string) =>
+  new ApiError(
+    404,
+    'product_unknown',
+    `The product "${id.slice(0, 64)}" is not set up for try-on. The store owner can add it to the endpoint's catalog (TRYON_CATALOG, or the products or resolveProduct option).`,
+    { logged: { product: id.slice(0, 64) } },
+  );
+
+/**
+ * The garment part of a submit, also all that `GET {base}/check` reads: the product resolved,
+ * the category checked against the provider and the garment URL against the host allowlist.
+ * Throws ApiError with the protocol's code for the first problem; nothing is fetched.
+ */
+export async function readGarment(
+  form: FormData,
+  adapter: ProviderAdapter,
+  garmentHosts: readonly string[],
+  resolveProduct: ProductResolver = () => undefined,
+  scope = 'self',
+  devAllowLoopback = false,
+): Promise<{ garmentUrl: string; product?: { id: string; description?: string }; category: Category }> {
+  const productId = text(form, SUBMIT_FIELDS.product);
+  if (productId !== undefined && (productId.length > 128 || !/^[\p{L}\p{N}._:/+-]+$/u.test(productId))) {
+    throw new ApiError(400, 'bad_request', 'The product id must be at most 128 letters, digits or . _ : / + -.');
+  }
+  const product = productId !== undefined ? await resolveProduct(productId, scope) : undefined;
+  // A product that was named and is not set up is the answer, whatever else is missing.
+  if (productId !== undefined && !product && text(form, SUBMIT_FIELDS.garment) === undefined) {
+    throw productUnknown(productId);
+  }
+
+  const categoryValue = text(form, SUBMIT_FIELDS.category) ?? product?.category;
+  if (!isCategory(categoryValue)) {
+    throw new ApiError(400, 'category_invalid', `The category must be one of: ${CATEGORIES.join(', ')}.`);
+  }
+  if (adapter.categories[categoryValue] === undefined) {
+    throw new ApiError(
+      422,
+      'unsupported_category',
+      `The try-on provider ${adapter.name} cannot dress ${categoryValue} items. The store owner can give the product a category it dresses (${Object.keys(adapter.categories).join(', ')}) in the category attribute or the catalog, or set TRYON_PROVIDER to one that does.`,
+      { logged: { category: categoryValue, provider: adapter.name } },
+    );
+  }
+
+  let garment = text(form, SUBMIT_FIELDS.garment);
+  if (garment === undefined) {
+    if (productId === undefined) {
+      throw new ApiError(400, 'garment_missing', 'The garment image is missing: send a garment image URL or a product id.');
+    }
+    if (!product) throw productUnknown(productId);
+    garment = product.garment;
+  }
+  return {
+    garmentUrl: checkGarmentUrl(garment, garmentHosts, devAllowLoopback),
+    ...(productId !== undefined
+      ? { product: { id: productId, ...(product?.description ? { description: product.description } : {}) } }
+      : {}),
+    category: categoryValue,
   };
 }
