@@ -42,8 +42,9 @@ type View = 'consent' | 'guidance' | 'picker' | 'photo chosen' | 'processing' | 
 async function reach(view: View): Promise<TryOnButton> {
   if (view !== 'guidance') localStorage.setItem('try-on-button:guidance-seen', '1');
   const el = mount({ 'policy-url': '/privacy', size: 'M', 'product-name': 'Linen shirt' });
-  if (view === 'error') el.setAttribute('garment', 'https://not-allowed.example/shirt.png');
   await openPanel(el);
+  // Changed after the product check at open passed: the refusal comes after the photo.
+  if (view === 'error') el.setAttribute('garment', 'https://not-allowed.example/shirt.png');
   if (view === 'consent') return el;
   part<HTMLInputElement>(el, 'consent-checkbox')!.click();
   await el.updateComplete;

@@ -67,7 +67,7 @@ describe('<try-on-button> setup errors before the photo', function () {
     await openPanel(el);
     expect((await failed).code).to.equal('product_unknown');
     await untilStatus(el, 'error');
-    expectSetupView(el, 'product_unknown', 'Try-on is not set up for this product yet.');
+    expectSetupView(el, 'product_unknown', 'Try-on isn’t set up for this product yet.');
     expect(warnings.lines.some((line) => line.includes('product_unknown') && line.includes('TRYON_CATALOG'))).to.equal(true);
 
     part<HTMLButtonElement>(el, 'dismiss')!.click();
@@ -83,7 +83,7 @@ describe('<try-on-button> setup errors before the photo', function () {
     await until(() => requests(/\/api\/try-on\/check\?/).length === 1, 10_000, 'the check on hover');
     await openPanel(el);
     await untilStatus(el, 'error');
-    expectSetupView(el, 'garment_host_not_allowed', 'Try-on is not set up for this product yet.');
+    expectSetupView(el, 'garment_host_not_allowed', 'Try-on isn’t set up for this product yet.');
     expect(warnings.lines.some((line) => line.includes('garment_host_not_allowed') && line.includes('TRYON_GARMENT_HOSTS'))).to.equal(true);
     // Closed and opened again: the page's answer is kept, nothing is asked or sent again.
     el.close();
@@ -102,7 +102,7 @@ describe('<try-on-button> setup errors before the photo', function () {
     el.removeAttribute('product');
     await consentAndSubmit(el);
     await untilStatus(el, 'error', 20_000);
-    expectSetupView(el, 'garment_host_not_allowed', 'Try-on is not set up for this product yet.');
+    expectSetupView(el, 'garment_host_not_allowed', 'Try-on isn’t set up for this product yet.');
     expect(jobs()).to.equal(1);
   });
 
@@ -117,7 +117,7 @@ describe('<try-on-button> setup errors before the photo', function () {
     });
     await openPanel(el);
     await untilStatus(el, 'error');
-    expectSetupView(el, 'origin_not_allowed', 'Try-on is not available on this site.');
+    expectSetupView(el, 'origin_not_allowed', 'Try-on isn’t available on this site.');
     expect(part(el, 'error')!.textContent).to.not.match(/connection/i);
     expect(
       warnings.lines.some(
