@@ -6,10 +6,15 @@
  * - phone: everything a whole try-on fetches on a phone, from tap to result: the entry's static
  *   and dynamic imports, plus the photo worker and ONE locale, the largest (a panel loads exactly
  *   the language it shows; the largest makes it the worst case). Turnstile's chunk is in: a
- *   merchant who turns Turnstile on makes every shopper load it;
+ *   merchant who turns Turnstile on makes every shopper load it. Chunks loaded only after the
+ *   result, on demand, are left out;
  * - desktop: the same files. Both shapes of the panel (the sheet and the centred dialog) are the
  *   native <dialog> and need no placement code; the figure stays in the report, as its own
  *   budget, so that code loaded for a desktop alone would show there;
+ * - after the result, on demand: the chunks a shopper fetches only by using a tool of the result
+ *   (the full-screen zoom, on the first press of its button) and what they alone import. Not part
+ *   of the wait for a result, so outside the phone and desktop figures, with a budget of its own
+ *   so it cannot grow unnoticed either;
  * - total: every JS file of the build, all five languages included (what the merchant hosts).
  */
 import { gzipSync } from 'node:zlib';
@@ -31,10 +36,10 @@ export type OutputItem =
   | { type: 'asset'; fileName: string; source: string | Uint8Array };
 
 /**
- * What a file is for: the entry, a locale, the photo worker, or another chunk (the panel, the
- * chunk the entry shares with it, Turnstile's).
+ * What a file is for: the entry, a locale, the photo worker, a chunk loaded only after the result
+ * on demand (the zoom), or another chunk (the panel, the chunk the entry shares with it, Turnstile's).
  */
-export type FileKind = 'entry' | 'locale' | 'worker' | 'chunk';
+export type FileKind = 'entry' | 'locale' | 'worker' | 'on-demand' | 'chunk';
 
 export interface FileSize {
   file: string;
@@ -66,12 +71,16 @@ export interface SizeReport {
   phone: SizeTotal & { locale: string };
   /** A whole try-on on a desktop (the centred dialog): the same files as on a phone. */
   desktop: SizeTotal & { locale: string };
+  /** Chunks fetched only after the result, when the shopper uses a tool (the zoom). */
+  afterResult: SizeTotal;
   /** Every JS file of the build: entry, lazy chunks, every locale and the worker. */
   total: SizeTotal;
 }
 
 /** The module a locale chunk is loaded for (src/element/locales/<lang>.ts). */
 const LOCALE_MODULE = /\/src\/element\/locales\/[a-z]{2}\.ts$/;
+/** The module the after-the-result, on-demand chunk is loaded for: the full-screen zoom. */
+const ON_DEMAND_MODULE = /\/src\/element\/zoom\.ts$/;
 
 function gzipSize(content: string | Uint8Array): { bytes: number; gzip: number } {
   const buffer = Buffer.from(content);
@@ -96,7 +105,13 @@ function reach(byName: Map<string, BuiltFile>, start: string, follow: (f: BuiltF
  * The budgeted sets of files, from the graph alone (the test recomputes them with this from the
  * report's graph and the files on disk). Throws when the graph lacks what the budgets assume.
  */
-export function budgetSets(files: readonly BuiltFile[]): { initial: string[]; phone: string[]; desktop: string[]; locale: string } {
+export function budgetSets(files: readonly BuiltFile[]): {
+  initial: string[];
+  phone: string[];
+  desktop: string[];
+  afterResult: string[];
+  locale: string;
+} {
   const byName = new Map(files.map((f) => [f.file, f]));
   const entry = files.find((f) => f.kind === 'entry');
   if (!entry) throw new Error('No entry in the build.');
@@ -105,15 +120,21 @@ export function budgetSets(files: readonly BuiltFile[]): { initial: string[]; ph
   if (!largest) throw new Error('No locale chunk in the bundle: the languages are expected as chunks of their own.');
   const workers = files.filter((f) => f.kind === 'worker').map((f) => f.file);
   if (workers.length === 0) throw new Error('No photo worker in the build.');
-  const everything = (f: BuiltFile) => [...f.imports, ...f.dynamicImports];
+  const onDemand = files.filter((f) => f.kind === 'on-demand').map((f) => f.file);
+  if (onDemand.length === 0) throw new Error('No on-demand chunk in the build: the zoom is expected as a chunk of its own.');
+  // Up to the result: every import except into the chunks fetched only after it, on demand.
+  const upToResult = (f: BuiltFile) => [...f.imports, ...f.dynamicImports].filter((name) => byName.get(name)?.kind !== 'on-demand');
   // One locale per shopper: every other locale is left out of a try-on.
   const oneLocale = (names: Set<string>) =>
     [...names, ...workers].filter((name) => byName.get(name)!.kind !== 'locale' || name === largest.file).sort();
-  const whole = oneLocale(reach(byName, entry.file, everything));
+  const whole = oneLocale(reach(byName, entry.file, upToResult));
+  // What the on-demand chunks bring that the try-on has not loaded already.
+  const after = new Set(onDemand.flatMap((name) => [...reach(byName, name, (f) => f.imports)]).filter((name) => !whole.includes(name)));
   return {
     initial: [...reach(byName, entry.file, (f) => f.imports)].sort(),
     phone: whole,
     desktop: [...whole],
+    afterResult: [...after].sort(),
     locale: largest.file,
   };
 }
@@ -129,7 +150,14 @@ export function measureBundle(bundle: Record<string, OutputItem>, entryFile: str
         return { file: item.fileName, ...gzipSize(item.source), kind: 'worker', imports: [], dynamicImports: [] };
       }
       const facade = item.facadeModuleId ?? '';
-      const kind: FileKind = item.fileName === entryFile ? 'entry' : LOCALE_MODULE.test(facade) ? 'locale' : 'chunk';
+      const kind: FileKind =
+        item.fileName === entryFile
+          ? 'entry'
+          : LOCALE_MODULE.test(facade)
+            ? 'locale'
+            : ON_DEMAND_MODULE.test(facade)
+              ? 'on-demand'
+              : 'chunk';
       return { file: item.fileName, ...gzipSize(item.code), kind, imports: [...item.imports], dynamicImports: [...item.dynamicImports] };
     })
     .sort((a, b) => a.file.localeCompare(b.file));
@@ -145,6 +173,7 @@ export function measureBundle(bundle: Record<string, OutputItem>, entryFile: str
     initial: total(sets.initial),
     phone: { ...total(sets.phone), locale: sets.locale },
     desktop: { ...total(sets.desktop), locale: sets.locale },
+    afterResult: total(sets.afterResult),
     total: total(files.map((f) => f.file)),
   };
 }
@@ -153,17 +182,21 @@ const kb = (n: number) => `${(n / 1024).toFixed(1)} kB`;
 
 /** Human-readable lines for the build log: each file, the sets it is counted in, then the totals. */
 export function formatReport(report: SizeReport): string {
-  const lines = ['', 'try-on-button bundle size (gzip -9; B = before use, P = phone try-on, D = desktop try-on):'];
+  const lines = [
+    '',
+    'try-on-button bundle size (gzip -9; B = before use, P = phone try-on, D = desktop try-on, A = after the result, on demand):',
+  ];
   const mark = (set: SizeTotal, letter: string, file: string) => (set.files.some((f) => f.file === file) ? letter : '.');
   for (const f of report.files) {
-    const sets = `${mark(report.initial, 'B', f.file)}${mark(report.phone, 'P', f.file)}${mark(report.desktop, 'D', f.file)}`;
-    lines.push(`  ${sets} ${f.file.padEnd(36)} ${f.kind.padEnd(6)} ${kb(f.bytes).padStart(9)}  gzip ${kb(f.gzip).padStart(8)}`);
+    const sets = `${mark(report.initial, 'B', f.file)}${mark(report.phone, 'P', f.file)}${mark(report.desktop, 'D', f.file)}${mark(report.afterResult, 'A', f.file)}`;
+    lines.push(`  ${sets} ${f.file.padEnd(36)} ${f.kind.padEnd(9)} ${kb(f.bytes).padStart(9)}  gzip ${kb(f.gzip).padStart(8)}`);
   }
   lines.push(`  before use (B): ${kb(report.initial.gzip)} gzip (${report.initial.gzip} B)`);
   lines.push(`  a whole try-on on a phone (P, with ${report.phone.locale}): ${kb(report.phone.gzip)} gzip (${report.phone.gzip} B)`);
   lines.push(
     `  a whole try-on on a desktop (D, with ${report.desktop.locale}): ${kb(report.desktop.gzip)} gzip (${report.desktop.gzip} B)`,
   );
+  lines.push(`  after the result, on demand (A): ${kb(report.afterResult.gzip)} gzip (${report.afterResult.gzip} B)`);
   lines.push(`  everything hosted (every locale): ${kb(report.total.gzip)} gzip (${report.total.gzip} B)`);
   return lines.join('\n');
 }

@@ -2,7 +2,8 @@
  * The result view and its tools: the before/after slider, zoom, download, share, try another
  * photo, another of the merchant's variants in one tap, and add to cart (naming the variant, and
  * confirming once the page has added it). A controller of the element, so it can show the zoom
- * popover after a render and tidy up when the element leaves the page.
+ * popover after a render and tidy up when the element leaves the page. The zoom's code is a chunk
+ * of its own, fetched when the shopper reaches for its button (press or focus), not with the result.
  */
 import type { ReactiveController } from 'lit';
 import { html, nothing, type TemplateResult } from 'lit/html.js';
@@ -12,7 +13,7 @@ import { downloadName, shareResult, type ShareNavigator } from './share.ts';
 import type { TryOnStrings } from './strings.ts';
 import type { TryOnHost } from './host.ts';
 import { tick } from './views/progress.ts';
-import { ZoomView } from './zoom.ts';
+import type { ZoomView } from './zoom.ts';
 
 const icons = {
   zoom: html`<svg viewBox="0 0 24 24" aria-hidden="true">
@@ -56,7 +57,8 @@ function variantList(value: TryOnHost['variants']): TryOnVariant[] {
 
 export class ResultTools implements ReactiveController {
   readonly host: TryOnHost;
-  readonly zoom: ZoomView;
+  #zoom: ZoomView | undefined;
+  #zoomLoad: Promise<ZoomView | void> | undefined;
   #image: string | undefined;
   #before: Blob | undefined;
   #beforeUrl: string | undefined;
@@ -84,17 +86,17 @@ export class ResultTools implements ReactiveController {
     this.host = host;
     this.#announce = announce;
     host.addController(this);
-    this.zoom = new ZoomView(host, () => host.renderRoot);
   }
 
   hostUpdated(): void {
+    const zoom = this.#zoom;
     // The result left the screen (closed, another photo) while zoomed: drop the zoom with it.
-    if (this.zoom.isOpen && !this.host.renderRoot.querySelector('[part="result-image"]')) this.zoom.close({ restoreFocus: false });
-    this.zoom.afterRender();
+    if (zoom?.isOpen && !this.host.renderRoot.querySelector('[part="result-image"]')) zoom.close({ restoreFocus: false });
+    zoom?.afterRender();
   }
 
   hostDisconnected(): void {
-    this.zoom.close({ restoreFocus: false });
+    this.#zoom?.close({ restoreFocus: false });
     clearTimeout(this.#toastTimer);
   }
 
@@ -150,8 +152,23 @@ export class ResultTools implements ReactiveController {
     this.host.requestUpdate();
   };
 
+  /**
+   * Fetches the zoom's chunk once (again after a failed fetch, which resolves to nothing). Called
+   * on the button's pointerdown and focus too, so the chunk is usually in by the click.
+   */
+  #loadZoom = (): Promise<ZoomView | void> =>
+    (this.#zoomLoad ??= import('./zoom.ts').then(
+      ({ ZoomView }) => (this.#zoom = new ZoomView(this.host, () => this.host.renderRoot)),
+      () => {
+        this.#zoomLoad = undefined;
+        console.warn('[try-on-button] the zoom could not be loaded.');
+      },
+    ));
+
   #openZoom = (event: Event): void => {
-    this.zoom.open(event.currentTarget as HTMLElement);
+    const button = event.currentTarget as HTMLElement;
+    // The result may have left the screen while the chunk came.
+    void this.#loadZoom().then((zoom) => zoom && button.isConnected && zoom.open(button));
   };
 
   /**
@@ -306,6 +323,8 @@ export class ResultTools implements ReactiveController {
               type="button"
               aria-label=${s.zoomOpen}
               title=${s.zoomOpen}
+              @pointerdown=${this.#loadZoom}
+              @focus=${this.#loadZoom}
               @click=${this.#openZoom}
             >
               ${icons.zoom}
@@ -363,7 +382,7 @@ export class ResultTools implements ReactiveController {
           >
         </button>
       </div>
-      ${this.zoom.render(s, image)}
+      ${this.#zoom?.render(s, image) ?? nothing}
     `;
   }
 }

@@ -49,6 +49,8 @@ describe('result tools: compare slider, zoom, download, share, add to cart (real
   let image: string;
 
   before(async () => {
+    // Room for every module, image and poll of a try-on: the zoom test below counts fetches.
+    performance.setResourceTimingBufferSize(10_000);
     await setViewport({ width: 1280, height: 800 });
     el = mount({ size: 'M' });
     const completed = nextEvent<{ images: string[] }>(el, 'try-on-complete');
@@ -156,6 +158,27 @@ describe('result tools: compare slider, zoom, download, share, add to cart (real
     slider.value = '0';
     slider.dispatchEvent(new Event('input', { bubbles: true }));
     await el.updateComplete;
+  });
+
+  it("the zoom's code is fetched on the first press of its button, not with the result, and that press opens it", async () => {
+    // The dev server serves each module by its path (the build makes zoom.ts and zoom-math.ts one chunk).
+    const zoomScripts = () =>
+      performance
+        .getEntriesByType('resource')
+        .map((entry) => new URL(entry.name).pathname)
+        .filter((path) => /\/src\/element\/zoom(-math)?\.ts$/.test(path));
+    expect(part(el, 'result-image'), 'the result is shown').to.not.equal(null);
+    expect(zoomScripts(), 'before the zoom button is used').to.deep.equal([]);
+
+    // A click alone (no pointerdown or focus before it, as from assistive technology) loads and opens it.
+    part<HTMLButtonElement>(el, 'zoom-button')!.click();
+    await until(() => part(el, 'zoom')?.matches(':popover-open') === true, 5_000, 'the zoom popover');
+    expect(zoomScripts().sort()).to.deep.equal(['/src/element/zoom-math.ts', '/src/element/zoom.ts']);
+    await el.updateComplete;
+    expect(active(el)).to.equal(part(el, 'zoom-close'));
+    part<HTMLButtonElement>(el, 'zoom-close')!.click();
+    await el.updateComplete;
+    expect(part(el, 'zoom')).to.equal(null);
   });
 
   it('zoom opens full screen, zooms by key, wheel and tap, and Esc closes the zoom before the panel', async () => {
