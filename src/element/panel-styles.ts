@@ -70,7 +70,8 @@ export const panelStyles = css`
     border-radius: var(--_radius);
   }
   .centred .result {
-    --_result-max-h: calc(var(--_h) - 48px);
+    /* The pane's 24px padding on each side and the dialog's 1px border. */
+    --_result-max-h: calc(var(--_h) - 50px);
   }
   .product {
     font-size: 0.95rem;
