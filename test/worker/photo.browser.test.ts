@@ -6,6 +6,7 @@ import { encodeJpegOnMainThread } from '../../src/worker/main-encode.ts';
 import { containsAscii, hasExifSegment } from '../../src/worker/pipeline.ts';
 import type { WorkerResult } from '../../src/worker/process.ts';
 import type { PhotoWorkerApi } from '../../src/worker/worker.ts';
+import { UPLOAD_SIZE } from '../../src/worker/limits.ts';
 import {
   bytesOf,
   colourAt,
@@ -175,6 +176,7 @@ describe('processPhoto: a 12-megapixel phone photo with EXIF orientation and GPS
     for (const { result: photo } of [cold, warm]) {
       expect([photo.width, photo.height]).to.deep.equal([1152, 1536]);
       expect(Math.max(photo.width, photo.height)).to.be.at.most(LIMITS.photoLongEdge);
+      expect(photo.bytes, 'the upload budget').to.be.at.most(UPLOAD_SIZE.maxBytes);
       await expectCleanJpeg(photo);
     }
     // Orientation 6 means "rotate 90° clockwise to display": stored top-left goes to top-right,
@@ -227,12 +229,14 @@ describe('processPhoto: a 12-megapixel phone photo with EXIF orientation and GPS
     const worker = new Worker(new URL('../../src/worker/worker.ts', import.meta.url), { type: 'module' });
     try {
       const api = Comlink.wrap<PhotoWorkerApi>(worker);
-      const result = (await api.process(input, { maxLongEdge: 1536, quality: 0.9, encode: false })) as WorkerResult;
+      const size = { targetBytes: 300_000, maxBytes: 350_000 };
+      const result = (await api.process(input, { maxLongEdge: 1536, quality: 0.9, size, encode: false })) as WorkerResult;
       if (!result.ok || result.kind !== 'bitmap') throw new Error(`expected a bitmap, got ${JSON.stringify(result)}`);
       expect(result.bitmap).to.be.instanceOf(ImageBitmap);
       expect([result.bitmap.width, result.bitmap.height]).to.deep.equal([1152, 1536]);
-      const blob = await encodeJpegOnMainThread(result.bitmap, 0.9);
+      const { blob } = await encodeJpegOnMainThread(result.bitmap, 0.9, size);
       result.bitmap.close();
+      expect(blob.size, 'the main-thread encode aims at the same size').to.be.at.most(size.maxBytes);
       await expectCleanJpeg({ blob, width: 1152, height: 1536, bytes: blob.size, type: 'image/jpeg', ms: 0, checks: [] });
       await expectColour(blob, 100, 100, QUADRANTS.bottomLeft, 'top-left');
     } finally {

@@ -4,7 +4,7 @@ import { drawScene } from '../../bench/photo/scene.ts';
 import { disposePhotoWorker, processPhoto } from '../../src/worker/index.ts';
 import { jpegOrientation, orientedSize, type Orientation } from '../../src/worker/orientation.ts';
 import { targetSize } from '../../src/worker/pipeline.ts';
-import { decodeJpegAtScale } from '../../src/worker/scaled-decode.ts';
+import { decodeAtScale } from '../../src/worker/scaled-decode.ts';
 import { bytesOf, colourDistance, encode, exifSegment, quadrantPixels, spliceAfterSoi, type Rgb } from './images.ts';
 
 /** Average colours near the four corners (15% in), read from any bitmap. */
@@ -25,7 +25,7 @@ async function jpegWithOrientation(stored: Blob, orientation: number): Promise<B
   return new Blob([spliceAfterSoi(await bytesOf(stored), exifSegment(orientation))], { type: 'image/jpeg' });
 }
 
-describe('scaled JPEG decode (ImageDecoder at n/8 scale)', function () {
+describe('scaled JPEG decode (ImageDecoder at reduced scale)', function () {
   this.timeout(60_000);
   let stored: Blob;
 
@@ -38,7 +38,7 @@ describe('scaled JPEG decode (ImageDecoder at n/8 scale)', function () {
     for (let o = 1; o <= 8; o++) {
       const orientation = o as Orientation;
       const input = await jpegWithOrientation(stored, orientation);
-      const result = await decodeJpegAtScale(input, { width: 4000, height: 3000 }, orientation, 1536);
+      const result = await decodeAtScale(input, 'jpeg', { width: 4000, height: 3000 }, orientation, 1536);
       if (!result) throw new Error(`the scaled decode declined a plain JPEG with orientation ${o}`);
       const upright = orientedSize({ width: 4000, height: 3000 }, orientation);
       expect(result.decoded, `orientation ${o}`).to.deep.equal({ width: 2000, height: 1500 });
@@ -58,15 +58,15 @@ describe('scaled JPEG decode (ImageDecoder at n/8 scale)', function () {
   it('declines, rather than turn the photo wrongly, when the frame disagrees with the EXIF read', async () => {
     const input = await jpegWithOrientation(stored, 6);
     for (const claimed of [undefined, 1, 3] as const) {
-      const result = await decodeJpegAtScale(input, { width: 4000, height: 3000 }, claimed, 1536);
+      const result = await decodeAtScale(input, 'jpeg', { width: 4000, height: 3000 }, claimed, 1536);
       expect(result, `orientation ${claimed} claimed for an Orientation=6 file`).to.equal(undefined);
     }
   });
 
   it('declines when no reduced scale fits, and when the bytes are not a JPEG it can decode', async () => {
-    expect(await decodeJpegAtScale(stored, { width: 4000, height: 3000 }, 1, 3600)).to.equal(undefined);
+    expect(await decodeAtScale(stored, 'jpeg', { width: 4000, height: 3000 }, 1, 3600)).to.equal(undefined);
     const junk = new Blob([new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3])], { type: 'image/jpeg' });
-    expect(await decodeJpegAtScale(junk, { width: 4000, height: 3000 }, 1, 1536)).to.equal(undefined);
+    expect(await decodeAtScale(junk, 'jpeg', { width: 4000, height: 3000 }, 1, 1536)).to.equal(undefined);
   });
 
   it('processPhoto: every EXIF orientation 1-8 comes out as the browser itself displays the photo', async () => {
@@ -98,7 +98,7 @@ describe('scaled JPEG decode (ImageDecoder at n/8 scale)', function () {
       full.close();
       return resized;
     };
-    const scaled = await decodeJpegAtScale(scene, { width: 3000, height: 4000 }, undefined, 1536);
+    const scaled = await decodeAtScale(scene, 'jpeg', { width: 3000, height: 4000 }, undefined, 1536);
     if (!scaled) throw new Error('the scaled decode declined');
     // Scored twice: the bitmap itself (lossless) and as shipped (JPEG at the default quality 0.9).
     const score = async (bitmap: ImageBitmap) => {
