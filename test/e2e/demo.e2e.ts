@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { imageSize } from 'image-size';
 import { startDemo, type DemoServer } from '../../demo/server.ts';
-import { choosePhoto, openPanel, openWidget, requireWidgetBuild, ROOT, settle, startBrowser, waitForResultImage, waitForStatus, watchProblems } from './helpers.ts';
+import { choosePhoto, embeddedImages, openPanel, openWidget, requireWidgetBuild, ROOT, settle, startBrowser, waitForResultImage, waitForStatus, watchProblems } from './helpers.ts';
 
 const SHOTS = `${ROOT}test-results/e2e/`;
 
@@ -41,16 +41,6 @@ afterAll(async () => {
   await browser?.close();
   await demo?.close();
 });
-
-/** Decodes the `data:` URIs of the <image> elements in the composite SVG. */
-function embeddedImages(svg: string): { type: string; bytes: Buffer; width: number; height: number }[] {
-  return [...svg.matchAll(/<image href="data:([^;]+);base64,([^"]+)"[^>]*width="([\d.]+)" height="([\d.]+)"/g)].map((m) => ({
-    type: m[1]!,
-    bytes: Buffer.from(m[2]!, 'base64'),
-    width: Number(m[3]),
-    height: Number(m[4]),
-  }));
-}
 
 const flows = [
   { name: 'phone', viewport: { width: 390, height: 844 }, path: '/', garment: '/garments/linen-shirt.png', category: 'top', product: 'linen-shirt' },
