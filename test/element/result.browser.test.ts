@@ -1,6 +1,7 @@
 /// <reference types="mocha" />
 import { expect } from 'chai';
-import { sendKeys, sendMouse, setViewport } from '@web/test-runner-commands';
+import { sendKeys, sendMouse } from '@web/test-runner-commands';
+import { setViewport } from '../browser-engine.ts';
 import type { TryOnButton } from '../../src/element/try-on-button.ts';
 import { axeCheck } from './axe.ts';
 import { drawnPhoto, mount, nextEvent, part, submitPhoto, until, untilStatus } from './helpers.ts';
