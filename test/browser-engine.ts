@@ -94,13 +94,6 @@ export const ENGINE_GAPS = {
     testedBy:
       'the widget stores the photo as bytes (src/client/memory.ts), which "stores the photo as bytes" in test/element/memory.browser.test.ts checks in every engine; a Blob saved by an earlier version could not exist there',
   },
-  'webkitgtk-shift-tab-key': {
-    applies: () => ENGINE === 'webkit',
-    missing:
-      'WebKitGTK reports Shift+Tab as key "Unidentified" (GDK turns Shift+Tab into ISO_Left_Tab; code is "Tab", keyCode 9), so the modal sheet\'s trap (trapTab in src/element/focus.ts, which checks event.key === "Tab") never sees it and focus leaves the sheet backwards. Element-side fix: also accept event.code === "Tab"',
-    testedBy:
-      'the forward trap ("phone sheet: Tab stays inside the modal dialog") and Shift+Tab out of the anchored panel run in WebKit; Shift+Tab inside the sheet runs in Chromium and Firefox',
-  },
   'no-heic-decoder': {
     applies: async () => !(await engineDecodesHeic()),
     missing:

@@ -18,7 +18,8 @@ export function focusables(root: ParentNode): HTMLElement[] {
  * moved focus, so the caller can prevent the default.
  */
 export function trapTab(root: ParentNode, event: KeyboardEvent, active: Element | null): boolean {
-  if (event.key !== 'Tab') return false;
+  // WebKitGTK reports Shift+Tab's key as "Unidentified" (GDK's ISO_Left_Tab); its code is still "Tab".
+  if (event.key !== 'Tab' && event.code !== 'Tab') return false;
   const items = focusables(root);
   const first = items[0];
   const last = items[items.length - 1];

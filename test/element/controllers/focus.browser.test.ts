@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import { sendKeys } from '@web/test-runner-commands';
 import { html } from 'lit/html.js';
 import { FocusController } from '../../../src/element/controllers/focus.ts';
+import { pressChord } from '../../browser-engine.ts';
 import { mountHost, type TestHost } from './test-host.ts';
 
 describe('FocusController', () => {
@@ -63,10 +64,24 @@ describe('FocusController', () => {
     byId('last')!.focus();
     await sendKeys({ press: 'Tab' });
     expect(active(), 'trapped: from the last control to the first').to.equal(byId('first'));
-    await sendKeys({ down: 'Shift' });
-    await sendKeys({ press: 'Tab' });
-    await sendKeys({ up: 'Shift' });
+    await pressChord(['Shift', 'Tab']);
     expect(active(), 'and back').to.equal(byId('last'));
+  });
+
+  it('keeps Shift+Tab inside when the key is "Unidentified" and only its code says Tab (WebKitGTK)', () => {
+    trap = true;
+    byId('first')!.focus();
+    const event = new KeyboardEvent('keydown', {
+      key: 'Unidentified',
+      code: 'Tab',
+      shiftKey: true,
+      bubbles: true,
+      cancelable: true,
+      composed: true,
+    });
+    byId('first')!.dispatchEvent(event);
+    expect(active(), 'from the first control back to the last').to.equal(byId('last'));
+    expect(event.defaultPrevented, 'the browser does not move focus too').to.equal(true);
   });
 
   it('Esc closes while attached, with focus in the widget or nowhere in particular, not from a field of the page', async () => {
