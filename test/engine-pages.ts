@@ -20,6 +20,8 @@ export interface EnginePage {
   evaluate<T>(expression: string): Promise<T>;
   /** Sets the viewport, in CSS px. */
   setViewport(width: number, height: number): Promise<void>;
+  /** Saves a PNG of the viewport at `path`. */
+  screenshot(path: string): Promise<void>;
   /** Sets a CPU slowdown; only Chromium can (CDP). */
   throttle?(rate: number): Promise<void>;
   close(): Promise<void>;
@@ -34,6 +36,7 @@ async function chromiumPage(): Promise<EnginePage> {
     goto: async (url) => void (await page.goto(url)),
     evaluate: (expression) => page.evaluate(expression),
     setViewport: (width, height) => page.setViewportSize({ width, height }),
+    screenshot: async (path) => void (await page.screenshot({ path })),
     throttle: (rate) => throttle(page, rate),
     close: () => browser.close(),
   };
@@ -53,6 +56,7 @@ async function firefoxPage(): Promise<EnginePage> {
     goto: async (url) => void (await page.goto(url)),
     evaluate: (expression) => page.evaluate(expression) as Promise<never>,
     setViewport: (width, height) => page.setViewport({ width, height }),
+    screenshot: async (path) => void (await page.screenshot({ path: path as `${string}.png` })),
     close: () => browser.close(),
   };
 }
@@ -77,6 +81,7 @@ async function webkitPage(): Promise<EnginePage> {
       evaluate: (expression) => browser.execute(`return (${expression});`) as Promise<never>,
       // MiniBrowser runs full-screen (no toolbar, test/engines.ts): the window is the viewport.
       setViewport: (width, height) => browser.setWindowSize(width, height),
+      screenshot: async (path) => void (await browser.saveScreenshot(path)),
       close: async () => {
         await browser.deleteSession().catch(() => {});
         await driver.stop();

@@ -22,12 +22,6 @@ export interface PhotoOptions {
   maxLongEdge?: number;
   /** JPEG quality in (0, 1] of the first encode. Default 0.9. */
   quality?: number;
-  /**
-   * The upload's size aim in bytes: a JPEG larger than this is re-encoded once at a quality
-   * corrected from its measured size, so every engine lands near it whatever its encoder makes of
-   * `quality`. Default 300 000 (the upload budget is 350 000).
-   */
-  targetBytes?: number;
   /** Aborting rejects the call with a DOMException named `AbortError` and drops the result. */
   signal?: AbortSignal;
   /**
@@ -61,8 +55,6 @@ export interface ProcessedPhoto {
 
 // Canvas dimension ceiling common to browsers; beyond it encoding fails anyway.
 const MAX_LONG_EDGE = 16384;
-// Below this no JPEG of a photo is recognisable at any size worth uploading.
-const MIN_TARGET_BYTES = 10_000;
 
 interface WorkerHandle {
   worker: Worker;
@@ -148,17 +140,12 @@ function abortPromise(signal: AbortSignal | undefined): { promise: Promise<never
 function readOptions(options: PhotoOptions): { maxLongEdge: number; quality: number; size: SizeAim } {
   const maxLongEdge = options.maxLongEdge ?? LIMITS.photoLongEdge;
   const quality = options.quality ?? DEFAULT_QUALITY;
-  const targetBytes = options.targetBytes ?? UPLOAD_SIZE.targetBytes;
   if (!Number.isInteger(maxLongEdge) || maxLongEdge < 1 || maxLongEdge > MAX_LONG_EDGE) {
     throw new RangeError(`maxLongEdge must be a whole number of pixels from 1 to ${MAX_LONG_EDGE}, got ${maxLongEdge}.`);
   }
   if (!(quality > 0 && quality <= 1)) throw new RangeError(`quality must be above 0 and at most 1, got ${quality}.`);
-  if (!(Number.isInteger(targetBytes) && targetBytes >= MIN_TARGET_BYTES)) {
-    throw new RangeError(`targetBytes must be a whole number of bytes, at least ${MIN_TARGET_BYTES}, got ${targetBytes}.`);
-  }
-  // The budget keeps its headroom over a caller's own target.
-  const maxBytes = Math.round((targetBytes * UPLOAD_SIZE.maxBytes) / UPLOAD_SIZE.targetBytes);
-  return { maxLongEdge, quality, size: { targetBytes, maxBytes } };
+  // Every upload aims at the same size (limits.ts): the endpoint's budget does not depend on the caller.
+  return { maxLongEdge, quality, size: UPLOAD_SIZE };
 }
 
 /**
