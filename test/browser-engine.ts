@@ -35,9 +35,14 @@ export const ENGINE: Engine = /Firefox\//.test(navigator.userAgent)
     ? 'chromium'
     : 'webkit';
 
-/** Sets the page's viewport (CSS px) in any engine. */
+/**
+ * Sets the page's viewport (CSS px) in any engine, and resolves after the next rendering update:
+ * media queries are evaluated there, and WebKit's MediaQueryList.matches keeps its old answer
+ * until then (the panel asks matchMedia whether it is a sheet).
+ */
 export async function setViewport(viewport: { width: number; height: number }): Promise<void> {
   await executeServerCommand('engine-viewport', { width: viewport.width, height: viewport.height });
+  await new Promise((resolve) => requestAnimationFrame(resolve));
 }
 
 /** Presses keys together, e.g. ['Shift', 'Tab'], in any engine. */

@@ -4,7 +4,7 @@
  * narrow screen never fetches floating-ui), the anchored panel loads it when it is prepared.
  */
 import { expect } from 'chai';
-import { setViewport } from '@web/test-runner-commands';
+import { setViewport } from '../../browser-engine.ts';
 import { html } from 'lit/html.js';
 import { PositionController } from '../../../src/element/controllers/position.ts';
 import { mountHost, type TestHost } from './test-host.ts';
