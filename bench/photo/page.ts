@@ -1,7 +1,9 @@
 /**
- * The photo pipeline bench page. Node (suite.ts) drives it through `window.photoBench`: make the
- * inputs once, then time one method on one input per call, so every method runs in the same page,
- * on the same bytes, against the same floor.
+ * The photo pipeline bench page. Node (suite.ts) drives it through `window.photoBench`, in each
+ * engine: the inputs are made once (in Chromium) and loaded by every engine as the same bytes,
+ * then one method runs on one input per call, so every method runs in the same page, on the same
+ * bytes, against the same floor. Main-thread long tasks are watched as the tests watch them
+ * (PerformanceObserver where the engine has 'longtask', frame gaps where it does not).
  */
 import imageCompression from 'browser-image-compression';
 import Compressor from 'compressorjs';
@@ -9,8 +11,10 @@ import { LIMITS } from '../../src/protocol.ts';
 import { processPhoto } from '../../src/worker/index.ts';
 import { containsAscii, hasExifSegment, targetSize } from '../../src/worker/pipeline.ts';
 import { EXIF_SECRETS } from '../../test/worker/images.ts';
+import { watchMainThread, type MainThreadWatch } from '../../test/worker/main-thread.ts';
 import { areaDownscale, compare, pixelsOf, type QualityScore, type Rgb32 } from './quality.ts';
 import { makeInputs, type BenchInput } from './scene.ts';
+import { stages } from './stages.ts';
 
 /** The same target for everyone: issue 7's 1536 px long edge, JPEG, quality 0.9 (our default). */
 const LONG_EDGE = LIMITS.photoLongEdge;
@@ -23,6 +27,12 @@ export interface RunResult {
   ms: number;
   longTasks: number;
   longTaskMs: number;
+  /** How long tasks were seen: the Long Tasks API, or gaps between animation frames. */
+  longTaskMethod: MainThreadWatch['method'];
+  worstFrameGapMs: number;
+  /** For ours: the decode path and the JPEG quality kept (after the size aim). */
+  path?: string;
+  quality?: number;
   /** Absent for the floor, which produces no file. */
   bytes?: number;
   width?: number;
@@ -33,9 +43,6 @@ export interface RunResult {
   /** The planted GPS or camera strings are still in the output. */
   gps?: boolean;
 }
-
-const longTasks: PerformanceEntry[] = [];
-new PerformanceObserver((list) => longTasks.push(...list.getEntries())).observe({ type: 'longtask' });
 
 let inputs: BenchInput[] = [];
 const references = new Map<string, Rgb32>();
@@ -75,8 +82,14 @@ function compressor(file: File): Promise<Blob> {
   });
 }
 
+let lastOurs: { path?: string; quality?: number } = {};
+
 const methods: Record<Method, (file: File) => Promise<Blob | undefined>> = {
-  ours: async (file) => (await processPhoto(file, { maxLongEdge: LONG_EDGE, quality: QUALITY })).blob,
+  ours: async (file) => {
+    const photo = await processPhoto(file, { maxLongEdge: LONG_EDGE, quality: QUALITY });
+    lastOurs = { path: photo.path, quality: photo.quality };
+    return photo.blob;
+  },
   'browser-image-compression': (file) =>
     imageCompression(file, {
       maxWidthOrHeight: LONG_EDGE,
@@ -105,16 +118,18 @@ const settle = () => new Promise((r) => setTimeout(r, 60));
 async function run(method: Method, name: string): Promise<RunResult> {
   const { file } = input(name);
   await settle();
+  const watch = await watchMainThread();
   const t0 = performance.now();
   const blob = await methods[method](file);
   const t1 = performance.now();
-  // Long task entries are delivered asynchronously; let them arrive before counting.
-  await settle();
-  const during = longTasks.filter((t) => t.startTime + t.duration > t0 && t.startTime < t1);
+  const seen = await watch.stop();
   const result: RunResult = {
     ms: t1 - t0,
-    longTasks: during.length,
-    longTaskMs: during.reduce((sum, t) => sum + t.duration, 0),
+    longTasks: seen.longTasks,
+    longTaskMs: seen.longTaskMs,
+    longTaskMethod: seen.method,
+    worstFrameGapMs: seen.worstFrameGapMs,
+    ...(method === 'ours' ? lastOurs : {}),
   };
   if (blob) {
     lastOutput.set(`${method}:${name}`, blob);
@@ -165,16 +180,60 @@ async function spinTimes(iterations: number): Promise<{ mainMs: number; workerMs
   return { mainMs, workerMs: ms };
 }
 
+/** What Node gets back about an input, with its bytes (base64) when asked, to serve to other engines. */
+export interface InputInfo {
+  name: string;
+  fileName: string;
+  bytes: number;
+  type: string;
+  width: number;
+  height: number;
+  base64?: string;
+}
+
+async function base64Of(blob: Blob): Promise<string> {
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  let text = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(text);
+}
+
+function useInputs(made: BenchInput[]): void {
+  inputs = made;
+  references.clear();
+  lastOutput.clear();
+}
+
+const info = (i: BenchInput): InputInfo => ({
+  name: i.name,
+  fileName: i.file.name,
+  bytes: i.file.size,
+  type: i.file.type,
+  width: i.width,
+  height: i.height,
+});
+
 const api = {
-  async makeInputs(scale: number) {
-    inputs = await makeInputs(scale);
-    references.clear();
-    lastOutput.clear();
-    return inputs.map((i) => ({ name: i.name, bytes: i.file.size, type: i.file.type, width: i.width, height: i.height }));
+  /** Draws the inputs in this page; with `withBytes`, returns their bytes too (made in Chromium, served to the others). */
+  async makeInputs(scale: number, withBytes = false): Promise<InputInfo[]> {
+    useInputs(await makeInputs(scale));
+    return Promise.all(inputs.map(async (i) => ({ ...info(i), ...(withBytes ? { base64: await base64Of(i.file) } : {}) })));
+  },
+  /** Loads inputs another engine made, from `base` + file name, so every engine times the same bytes. */
+  async loadInputs(list: InputInfo[], base: string): Promise<InputInfo[]> {
+    const loaded = await Promise.all(
+      list.map(async (i) => {
+        const blob = await (await fetch(new URL(i.fileName, new URL(base, location.href)))).blob();
+        return { name: i.name, file: new File([blob], i.fileName, { type: i.type }), width: i.width, height: i.height };
+      }),
+    );
+    useInputs(loaded);
+    return inputs.map(info);
   },
   run,
   quality,
   spinTimes,
+  stages: (name: string) => stages(input(name).file),
 };
 
 export type PhotoBenchApi = typeof api;

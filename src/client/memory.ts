@@ -5,7 +5,7 @@
  * so it belongs to this shop only and nothing else on the page touches it.
  *
  * Keys:
- * - `photo`: RememberedPhoto (the processed JPEG, never the original file).
+ * - `photo`: the processed JPEG's bytes and type with its size and handle (never the original file).
  * - `history:<product key>`: HistoryEntry[], newest first, at most HISTORY_PER_PRODUCT.
  * Both are dropped after MEMORY_TTL_MS; `forgetEverything` empties the store at once.
  *
@@ -56,11 +56,32 @@ function fresh(savedAt: number, now: number): boolean {
   return now - savedAt < MEMORY_TTL_MS;
 }
 
+/**
+ * How the photo is stored: its bytes and type, not the Blob. WebKit refuses to store a Blob or
+ * File in IndexedDB in an ephemeral session (Safari's private browsing, and WebKitGTK under
+ * automation): the put fails with a null error. An ArrayBuffer is stored by every engine.
+ */
+interface StoredPhoto extends Omit<RememberedPhoto, 'blob'> {
+  bytes: ArrayBuffer;
+  type: string;
+}
+
+/** A saved record as read back: bytes (this version) or a Blob (saved before it). */
+function toRemembered(saved: StoredPhoto | RememberedPhoto | undefined): RememberedPhoto | undefined {
+  if (!saved) return undefined;
+  if ('bytes' in saved && saved.bytes instanceof ArrayBuffer) {
+    const { bytes, type, ...rest } = saved;
+    return { ...rest, blob: new Blob([bytes], { type }) };
+  }
+  return 'blob' in saved && saved.blob instanceof Blob ? saved : undefined;
+}
+
 /** The remembered photo, if the shopper saved one in the last 30 days. */
 export async function loadRememberedPhoto(now = Date.now()): Promise<RememberedPhoto | undefined> {
-  const photo = await get<RememberedPhoto>(PHOTO_KEY, db());
-  if (!photo) return undefined;
-  if (!(photo.blob instanceof Blob) || !fresh(photo.savedAt, now)) {
+  const saved = await get<StoredPhoto | RememberedPhoto>(PHOTO_KEY, db());
+  if (!saved) return undefined;
+  const photo = toRemembered(saved);
+  if (!photo || !fresh(photo.savedAt, now)) {
     await del(PHOTO_KEY, db());
     return undefined;
   }
@@ -69,12 +90,14 @@ export async function loadRememberedPhoto(now = Date.now()): Promise<RememberedP
 
 /** Saves (or replaces) the remembered photo. */
 export async function rememberPhoto(photo: RememberedPhoto): Promise<void> {
-  await set(PHOTO_KEY, photo, db());
+  const { blob, ...rest } = photo;
+  const stored: StoredPhoto = { ...rest, bytes: await blob.arrayBuffer(), type: blob.type };
+  await set(PHOTO_KEY, stored, db());
 }
 
 /** Replaces the handle of the remembered photo after the endpoint issued a new one. */
 export async function updateRememberedRef(photoRef: string): Promise<void> {
-  await update<RememberedPhoto | undefined>(PHOTO_KEY, (photo) => (photo ? { ...photo, photoRef } : photo), db());
+  await update<StoredPhoto | RememberedPhoto | undefined>(PHOTO_KEY, (photo) => (photo ? { ...photo, photoRef } : photo), db());
 }
 
 /** The product's earlier results, newest first. */

@@ -278,7 +278,9 @@ export const panelStyles = css`
     background: linear-gradient(transparent, var(--_surface) 12px);
   }
 
+  /* flex-shrink: 0, or a long view (photo hints, history) squeezes the figure and its overflow crops the photo. */
   figure {
+    flex-shrink: 0;
     margin: 0;
     border-radius: var(--_radius);
     overflow: hidden;

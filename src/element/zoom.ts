@@ -195,7 +195,7 @@ export class ZoomView {
 
   /** Tab stays inside the zoom (two stops: the image, close) while it covers the panel. */
   #onOverlayKeydown = (event: KeyboardEvent): void => {
-    if (event.key !== 'Tab') return;
+    if (event.key !== 'Tab' && event.code !== 'Tab') return;
     // The panel's own trap must not act on it too: the zoom covers the panel.
     event.stopPropagation();
     if (trapTab(event.currentTarget as HTMLElement, event, (this.#host.renderRoot as ShadowRoot).activeElement)) event.preventDefault();

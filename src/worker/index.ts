@@ -6,9 +6,10 @@ import * as Comlink from 'comlink';
 import { LIMITS } from '../protocol.ts';
 import type { PhotoCheck } from './checks.ts';
 import { PHOTO_MESSAGES, PhotoError } from './errors.ts';
-import { DEFAULT_QUALITY } from './limits.ts';
+import type { SizeAim } from './jpeg-size.ts';
+import { DEFAULT_QUALITY, UPLOAD_SIZE } from './limits.ts';
 import { encodeJpegOnMainThread } from './main-encode.ts';
-import type { WorkerResult } from './process.ts';
+import type { DecodePath, WorkerResult } from './process.ts';
 import type { PhotoWorkerApi } from './worker.ts';
 import { defaultPhotoWorkerUrl, workerScriptFor } from './worker-url.ts';
 
@@ -19,7 +20,7 @@ export type { PhotoCheck } from './checks.ts';
 export interface PhotoOptions {
   /** Longest edge of the output in px; larger photos are downscaled, smaller ones kept. Default `LIMITS.photoLongEdge` (1536). */
   maxLongEdge?: number;
-  /** JPEG quality in (0, 1]. Default 0.9. */
+  /** JPEG quality in (0, 1] of the first encode. Default 0.9. */
   quality?: number;
   /** Aborting rejects the call with a DOMException named `AbortError` and drops the result. */
   signal?: AbortSignal;
@@ -38,6 +39,14 @@ export interface ProcessedPhoto {
   /** Size of `blob` in bytes. */
   bytes: number;
   type: 'image/jpeg';
+  /**
+   * The JPEG quality of `blob`: `quality`, or lower when the first encode was over `targetBytes`.
+   * Optional, like `path`, because the widget also builds a ProcessedPhoto for a photo it
+   * remembered from an earlier visit, which was not processed now.
+   */
+  quality?: number;
+  /** How it was decoded: a JPEG at reduced scale ('scaled', where the engine has ImageDecoder) or in full. */
+  path?: DecodePath;
   /** Wall-clock time from the call to the result, in milliseconds. */
   ms: number;
   /** Likely problems found on the device (empty when none, or when `checks` was not asked for). */
@@ -128,14 +137,15 @@ function abortPromise(signal: AbortSignal | undefined): { promise: Promise<never
   return { promise, cleanup: () => signal.removeEventListener('abort', onAbort) };
 }
 
-function readOptions(options: PhotoOptions): { maxLongEdge: number; quality: number } {
+function readOptions(options: PhotoOptions): { maxLongEdge: number; quality: number; size: SizeAim } {
   const maxLongEdge = options.maxLongEdge ?? LIMITS.photoLongEdge;
   const quality = options.quality ?? DEFAULT_QUALITY;
   if (!Number.isInteger(maxLongEdge) || maxLongEdge < 1 || maxLongEdge > MAX_LONG_EDGE) {
     throw new RangeError(`maxLongEdge must be a whole number of pixels from 1 to ${MAX_LONG_EDGE}, got ${maxLongEdge}.`);
   }
   if (!(quality > 0 && quality <= 1)) throw new RangeError(`quality must be above 0 and at most 1, got ${quality}.`);
-  return { maxLongEdge, quality };
+  // Every upload aims at the same size (limits.ts): the endpoint's budget does not depend on the caller.
+  return { maxLongEdge, quality, size: UPLOAD_SIZE };
 }
 
 /**
@@ -182,12 +192,13 @@ export async function processPhoto(file: Blob, options: PhotoOptions = {}): Prom
   if (!result.ok) throw new PhotoError(result.code, result.message);
 
   let blob: Blob;
+  let quality: number;
   if (result.kind === 'blob') {
-    blob = result.blob;
+    ({ blob, quality } = result);
   } else {
     try {
       if (signal?.aborted) throw abortError();
-      blob = await encodeJpegOnMainThread(result.bitmap, settings.quality);
+      ({ blob, quality } = await encodeJpegOnMainThread(result.bitmap, settings.quality, settings.size));
     } catch (error) {
       if (error instanceof DOMException) throw error;
       throw new PhotoError('internal_error', PHOTO_MESSAGES.encodeFailed, { cause: error });
@@ -202,6 +213,8 @@ export async function processPhoto(file: Blob, options: PhotoOptions = {}): Prom
     height: result.height,
     bytes: blob.size,
     type: 'image/jpeg',
+    quality,
+    path: result.path,
     ms: performance.now() - started,
     checks: result.checks,
   };

@@ -5,24 +5,45 @@
 import { imageSize } from './image-size.ts';
 import { PHOTO_MESSAGES, type PhotoFailure } from './errors.ts';
 import { analysisSize, checkPhoto, type PhotoCheck } from './checks.ts';
+import { encodeToSize, type SizeAim } from './jpeg-size.ts';
 import { INPUT_LIMITS } from './limits.ts';
-import { jpegOrientation } from './orientation.ts';
+import { jpegOrientation, orientedSize } from './orientation.ts';
 import { endsWithJpegEoi, isJpegComplete, sniffImageType, targetSize, type Size } from './pipeline.ts';
-import { decodeJpegAtScale } from './scaled-decode.ts';
+import { decodeResized, resizeBitmap } from './resize.ts';
+import { decodeAtScale } from './scaled-decode.ts';
 
 /** What the main thread asks of the worker for one photo. */
 export interface WorkerRequest {
   maxLongEdge: number;
   quality: number;
+  /** Where the JPEG should land (see jpeg-size.ts). */
+  size: SizeAim;
   /** False asks for the resized bitmap instead of a JPEG (main-thread encode fallback, tests). */
   encode: boolean;
   /** Run the on-device checks; `expectPortrait` is false for categories that need no standing figure. */
   checks?: { expectPortrait: boolean };
 }
 
+/**
+ * How the photo was decoded: at reduced scale by ImageDecoder ('scaled': Chromium's JPEGs, all of
+ * Gecko's formats), by createImageBitmap straight to a whole fraction of its size ('resized':
+ * WebKit's JPEGs), or in full and then resized ('full').
+ */
+export type DecodePath = 'scaled' | 'resized' | 'full';
+
 export type WorkerResult =
-  | { ok: true; kind: 'blob'; blob: Blob; width: number; height: number; checks: PhotoCheck[] }
-  | { ok: true; kind: 'bitmap'; bitmap: ImageBitmap; width: number; height: number; checks: PhotoCheck[] }
+  | {
+      ok: true;
+      kind: 'blob';
+      blob: Blob;
+      quality: number;
+      encodes: number;
+      width: number;
+      height: number;
+      path: DecodePath;
+      checks: PhotoCheck[];
+    }
+  | { ok: true; kind: 'bitmap'; bitmap: ImageBitmap; width: number; height: number; path: DecodePath; checks: PhotoCheck[] }
   | PhotoFailure;
 
 /** Whether this global scope can encode JPEG off the main thread. */
@@ -98,8 +119,11 @@ function tooManyPixels(size: Size): boolean {
 
 const tooManyPixelsFailure = () => fail('photo_too_large', PHOTO_MESSAGES.tooManyPixels(Math.round(INPUT_LIMITS.maxPixels / 1_000_000)));
 
-/** Encodes on an OffscreenCanvas, over white so transparent PNG areas do not turn black in JPEG. */
-export async function encodeJpegOffscreen(bitmap: ImageBitmap, quality: number): Promise<Blob> {
+/**
+ * A JPEG encoder for `bitmap` on an OffscreenCanvas, drawn once over white (so transparent PNG
+ * areas do not turn black) and encoded at whatever quality each call asks.
+ */
+export function offscreenJpegEncoder(bitmap: ImageBitmap): (quality: number) => Promise<Blob> {
   const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
   const context = canvas.getContext('2d', { alpha: false });
   if (!context) throw new Error('2d context unavailable on OffscreenCanvas');
@@ -107,12 +131,20 @@ export async function encodeJpegOffscreen(bitmap: ImageBitmap, quality: number):
   context.fillRect(0, 0, bitmap.width, bitmap.height);
   context.drawImage(bitmap, 0, 0);
   // A canvas re-encode writes pixels only, so EXIF, GPS and any other metadata are gone.
-  return canvas.convertToBlob({ type: 'image/jpeg', quality });
+  return (quality) => canvas.convertToBlob({ type: 'image/jpeg', quality });
+}
+
+interface Decoded {
+  bitmap: ImageBitmap;
+  original: Size;
+  path: DecodePath;
 }
 
 /**
- * Decodes `file` with its EXIF orientation applied and downscales it to `maxLongEdge`: a JPEG of
- * known size at reduced scale when the browser can, anything else in full and then resized.
+ * Decodes `file` with its EXIF orientation applied and downscaled to `maxLongEdge`, by the
+ * engine's fastest path that keeps the main thread free: ImageDecoder at reduced scale where it
+ * applies (scaled-decode.ts), a one-call decode and resize for a JPEG where that is faster
+ * (resize.ts), else a full decode and then the engine's good resize.
  */
 async function decodeAndResize(
   file: Blob,
@@ -120,20 +152,28 @@ async function decodeAndResize(
   bytes: FileBytes,
   declared: Size | undefined,
   maxLongEdge: number,
-): Promise<{ bitmap: ImageBitmap; original: Size } | PhotoFailure> {
-  if (type === 'jpeg' && declared) {
-    const scaled = await decodeJpegAtScale(file, declared, jpegOrientation(bytes.head), maxLongEdge);
-    if (scaled) return scaled;
+): Promise<Decoded | PhotoFailure> {
+  if (declared) {
+    const orientation = type === 'jpeg' ? jpegOrientation(bytes.head) : undefined;
+    const scaled = await decodeAtScale(file, type, declared, orientation, maxLongEdge);
+    if (scaled) return { bitmap: scaled.bitmap, original: scaled.original, path: 'scaled' };
+    if (type === 'jpeg') {
+      // Only where the EXIF orientation is read here: the sizes asked for are the upright ones.
+      const original = orientedSize(declared, orientation);
+      const target = targetSize(original, maxLongEdge);
+      const resized = await decodeResized(file, original, target).catch(() => undefined);
+      if (resized) return { bitmap: resized, original, path: 'resized' };
+    }
   }
   return decodeFullAndResize(file, type, maxLongEdge);
 }
 
-/** The path every browser has: a full decode, then a high-quality resize of the decoded bitmap. */
+/** The path every browser has: a full decode, then the engine's good resize (resize.ts). */
 async function decodeFullAndResize(
   file: Blob,
   type: ReturnType<typeof sniffImageType>,
   maxLongEdge: number,
-): Promise<{ bitmap: ImageBitmap; original: Size } | PhotoFailure> {
+): Promise<Decoded | PhotoFailure> {
   let decoded: ImageBitmap;
   try {
     decoded = await createImageBitmap(file, { imageOrientation: 'from-image' });
@@ -146,14 +186,9 @@ async function decodeFullAndResize(
   }
   const original = { width: decoded.width, height: decoded.height };
   const target = targetSize(decoded, maxLongEdge);
-  if (target.width === decoded.width && target.height === decoded.height) return { bitmap: decoded, original };
+  if (target.width === decoded.width && target.height === decoded.height) return { bitmap: decoded, original, path: 'full' };
   try {
-    const bitmap = await createImageBitmap(decoded, {
-      resizeWidth: target.width,
-      resizeHeight: target.height,
-      resizeQuality: 'high',
-    });
-    return { bitmap, original };
+    return { bitmap: await resizeBitmap(decoded, target), original, path: 'full' };
   } finally {
     decoded.close();
   }
@@ -173,17 +208,17 @@ export async function processInWorker(file: Blob, request: WorkerRequest): Promi
 
   const decoded = await decodeAndResize(file, type, bytes, declared, request.maxLongEdge);
   if ('ok' in decoded) return decoded;
-  const { bitmap, original } = decoded;
+  const { bitmap, original, path } = decoded;
   const { width, height } = bitmap;
   const runRequestedChecks = () => (request.checks ? runChecks(bitmap, original, request.checks.expectPortrait) : Promise.resolve([]));
   if (!request.encode || !canEncodeOffscreen())
-    return { ok: true, kind: 'bitmap', bitmap, width, height, checks: await runRequestedChecks() };
+    return { ok: true, kind: 'bitmap', bitmap, width, height, path, checks: await runRequestedChecks() };
   try {
     // The encode runs off this thread once started, so the checks' small copy is made meanwhile.
-    const encoding = encodeJpegOffscreen(bitmap, request.quality);
-    const [blob, checks] = await Promise.all([encoding, runRequestedChecks()]);
-    if (blob.type !== 'image/jpeg') return fail('internal_error', PHOTO_MESSAGES.encodeFailed);
-    return { ok: true, kind: 'blob', blob, width, height, checks };
+    const encoding = encodeToSize(offscreenJpegEncoder(bitmap), request.quality, request.size);
+    const [jpeg, checks] = await Promise.all([encoding, runRequestedChecks()]);
+    if (jpeg.blob.type !== 'image/jpeg') return fail('internal_error', PHOTO_MESSAGES.encodeFailed);
+    return { ok: true, kind: 'blob', blob: jpeg.blob, quality: jpeg.quality, encodes: jpeg.encodes, width, height, path, checks };
   } catch {
     return fail('internal_error', PHOTO_MESSAGES.encodeFailed);
   } finally {

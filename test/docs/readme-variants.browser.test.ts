@@ -6,7 +6,7 @@
  * (`/cart/add.js`) is answered in the page, and each request it got is checked.
  */
 import { expect } from 'chai';
-import { setViewport } from '@web/test-runner-commands';
+import { setViewport } from '../browser-engine.ts';
 import type { TryOnButton } from '../../src/element/try-on-button.ts';
 import { consentAndSubmit, drawnPhoto, GARMENT, nextEvent, openPanel, part, until, untilStatus } from '../element/helpers.ts';
 

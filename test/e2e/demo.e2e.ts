@@ -14,6 +14,7 @@ import { imageSize } from 'image-size';
 import { startDemo, type DemoServer } from '../../demo/server.ts';
 import {
   choosePhoto,
+  embeddedImages,
   openPanel,
   openWidget,
   requireWidgetBuild,
@@ -54,16 +55,6 @@ afterAll(async () => {
   await browser?.close();
   await demo?.close();
 });
-
-/** Decodes the `data:` URIs of the <image> elements in the composite SVG. */
-function embeddedImages(svg: string): { type: string; bytes: Buffer; width: number; height: number }[] {
-  return [...svg.matchAll(/<image href="data:([^;]+);base64,([^"]+)"[^>]*width="([\d.]+)" height="([\d.]+)"/g)].map((m) => ({
-    type: m[1]!,
-    bytes: Buffer.from(m[2]!, 'base64'),
-    width: Number(m[3]),
-    height: Number(m[4]),
-  }));
-}
 
 const flows = [
   {

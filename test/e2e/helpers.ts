@@ -96,3 +96,13 @@ export async function waitForResultImage(page: Page): Promise<void> {
     return img !== null && img !== undefined && img.complete && img.naturalWidth > 0;
   });
 }
+
+/** Decodes the `data:` URIs of the <image> elements in the demo provider's composite SVG. */
+export function embeddedImages(svg: string): { type: string; bytes: Buffer; width: number; height: number }[] {
+  return [...svg.matchAll(/<image href="data:([^;]+);base64,([^"]+)"[^>]*width="([\d.]+)" height="([\d.]+)"/g)].map((m) => ({
+    type: m[1]!,
+    bytes: Buffer.from(m[2]!, 'base64'),
+    width: Number(m[3]),
+    height: Number(m[4]),
+  }));
+}

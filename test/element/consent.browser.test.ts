@@ -1,6 +1,6 @@
 /// <reference types="mocha" />
 import { expect } from 'chai';
-import { setViewport } from '@web/test-runner-commands';
+import { setViewport } from '../browser-engine.ts';
 import { resetGuidance } from '../../src/element/photo-sources.ts';
 import { mount, nextEvent, openPanel, part, pickFile, shopperPhoto } from './helpers.ts';
 

@@ -1,6 +1,7 @@
 /// <reference types="mocha" />
 import { expect } from 'chai';
-import { sendKeys, setViewport } from '@web/test-runner-commands';
+import { sendKeys } from '@web/test-runner-commands';
+import { setViewport } from '../browser-engine.ts';
 import { drawnPhoto, holdPolls, mount, nextEvent, openPanel, part, pickFile, settled, until, untilStatus } from './helpers.ts';
 
 describe('<try-on-button> dialog behaviour', () => {

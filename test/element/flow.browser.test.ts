@@ -1,6 +1,6 @@
 /// <reference types="mocha" />
 import { expect } from 'chai';
-import { setViewport } from '@web/test-runner-commands';
+import { setViewport } from '../browser-engine.ts';
 import { drawnPhoto, mount, nextEvent, part, submitPhoto, untilStatus } from './helpers.ts';
 
 describe('<try-on-button> flow against the real endpoint (demo provider)', function () {

@@ -7,7 +7,8 @@
  * and @web/test-runner-commands, so it runs in every engine the runner drives.
  */
 import { expect } from 'chai';
-import { sendKeys, setViewport } from '@web/test-runner-commands';
+import { sendKeys } from '@web/test-runner-commands';
+import { pressChord, setViewport } from '../browser-engine.ts';
 import type { TryOnButton } from '../../src/element/try-on-button.ts';
 import { forgetEverything } from '../../src/client/memory.ts';
 import { holdPolls, mount, openPanel, part, pickFile, shopperPhoto, until, untilStatus } from './helpers.ts';
@@ -31,9 +32,7 @@ function expectedOrder(panel: HTMLElement): HTMLElement[] {
 const describeNode = (node: Element | null) => (node ? node.outerHTML.slice(0, 100) : 'nothing in the widget');
 
 async function shiftTab(): Promise<void> {
-  await sendKeys({ down: 'Shift' });
-  await sendKeys({ press: 'Tab' });
-  await sendKeys({ up: 'Shift' });
+  await pressChord(['Shift', 'Tab']);
 }
 
 type View = 'consent' | 'guidance' | 'picker' | 'photo chosen' | 'processing' | 'result' | 'error';

@@ -1,6 +1,6 @@
 /// <reference types="mocha" />
 import { expect } from 'chai';
-import { setViewport } from '@web/test-runner-commands';
+import { setViewport } from '../browser-engine.ts';
 import { mount, part, until } from './helpers.ts';
 
 /** Scripts the page has fetched so far whose URL contains `needle`. */

@@ -9,6 +9,7 @@ import { expect } from 'chai';
 import { addHistory, forgetEverything, loadHistory, loadRememberedPhoto, rememberPhoto } from '../../src/client/memory.ts';
 import { PENDING_KEY, productKey, readPending, writePending } from '../../src/element/pending.ts';
 import type { TryOnButton } from '../../src/element/try-on-button.ts';
+import { engineGap } from '../browser-engine.ts';
 import { mount, nextEvent, openPanel, part, pickFile, shopperPhoto, until, untilStatus } from './helpers.ts';
 
 const ENDPOINT = new URL('/api/try-on', document.baseURI).href;
@@ -99,6 +100,26 @@ async function rawEntries(): Promise<[IDBValidKey, unknown][]> {
       ),
     );
     return keys!.map((key, i) => [key as IDBValidKey, values![i]]);
+  } finally {
+    db.close();
+  }
+}
+
+/** Writes one entry into the widget's IndexedDB store without the widget's code. */
+async function putRaw(key: IDBValidKey, value: unknown): Promise<void> {
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = indexedDB.open('try-on-button');
+    request.onupgradeneeded = () => request.result.createObjectStore('kv');
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  try {
+    const transaction = db.transaction('kv', 'readwrite');
+    transaction.objectStore('kv').put(value, key);
+    await new Promise<void>((resolve, reject) => {
+      transaction.oncomplete = () => resolve();
+      transaction.onerror = transaction.onabort = () => reject(transaction.error ?? new Error('IndexedDB put refused'));
+    });
   } finally {
     db.close();
   }
@@ -463,5 +484,31 @@ describe('<try-on-button> consent and memory', function () {
     await completed;
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(await rawEntries()).to.deep.equal([]);
+  });
+
+  it('stores the photo as bytes, which every engine keeps (WebKit refuses a Blob in IndexedDB in a private session)', async () => {
+    const blob = await jpeg();
+    await rememberPhoto({ blob, width: 600, height: 800, photoRef: 'ref-1', savedAt: Date.now() });
+    const stored = (await rawEntries()).find(([key]) => key === 'photo')?.[1] as Record<string, unknown> | undefined;
+    expect(stored, 'the photo entry').to.not.equal(undefined);
+    expect(stored!.bytes).to.be.instanceOf(ArrayBuffer);
+    expect(stored).to.not.have.property('blob');
+    const back = (await loadRememberedPhoto())!;
+    expect([back.blob.type, back.blob.size, back.width, back.height, back.photoRef]).to.deep.equal([
+      'image/jpeg',
+      blob.size,
+      600,
+      800,
+      'ref-1',
+    ]);
+    expect(new Uint8Array(await back.blob.arrayBuffer())).to.deep.equal(new Uint8Array(await blob.arrayBuffer()));
+  });
+
+  it('still offers a photo an earlier version saved as a Blob', async function () {
+    await engineGap(this, 'idb-refuses-blobs');
+    const blob = await jpeg();
+    await putRaw('photo', { blob, width: 600, height: 800, photoRef: 'ref-old', savedAt: Date.now() });
+    const back = (await loadRememberedPhoto())!;
+    expect([back.blob.size, back.photoRef]).to.deep.equal([blob.size, 'ref-old']);
   });
 });

@@ -1,6 +1,7 @@
 /// <reference types="mocha" />
 import { expect } from 'chai';
-import { sendKeys, sendMouse, setViewport } from '@web/test-runner-commands';
+import { sendKeys, sendMouse } from '@web/test-runner-commands';
+import { pressChord, setViewport } from '../browser-engine.ts';
 import type { TryOnButton } from '../../src/element/try-on-button.ts';
 import { axeCheck } from './axe.ts';
 import { drawnPhoto, mount, nextEvent, part, submitPhoto, until, untilStatus } from './helpers.ts';
@@ -202,9 +203,8 @@ describe('result tools: compare slider, zoom, download, share, add to cart (real
     // Tab and Shift+Tab stay inside the zoom while it covers the panel: its close button and the image.
     const seen: (Element | null)[] = [];
     for (const back of [false, false, false, true, true]) {
-      if (back) await sendKeys({ down: 'Shift' });
-      await sendKeys({ press: 'Tab' });
-      if (back) await sendKeys({ up: 'Shift' });
+      if (back) await pressChord(['Shift', 'Tab']);
+      else await sendKeys({ press: 'Tab' });
       seen.push(active(el));
     }
     const close = part(el, 'zoom-close');

@@ -5,7 +5,7 @@
  * photo the endpoint already holds (its handle: no upload, no consent step).
  */
 import { expect } from 'chai';
-import { setViewport } from '@web/test-runner-commands';
+import { setViewport } from '../browser-engine.ts';
 import type { TryOnEventDetails } from '../../src/element/events.ts';
 import type { TryOnButton } from '../../src/element/try-on-button.ts';
 import { axeCheck } from './axe.ts';

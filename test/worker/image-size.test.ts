@@ -9,6 +9,7 @@ const u24le = (n: number) => [n & 255, (n >> 8) & 255, n >> 16];
 const u32le = (n: number) => [n & 255, (n >> 8) & 255, (n >> 16) & 255, n >>> 24];
 const ascii = (s: string) => [...s].map((c) => c.charCodeAt(0));
 const bytes = (...parts: number[][]) => Uint8Array.from(parts.flat());
+const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
 
 /** Headers of each photo format, with the size they declare. */
 const HEADERS: [string, Uint8Array, number, number][] = [
@@ -32,6 +33,23 @@ const HEADERS: [string, Uint8Array, number, number][] = [
   ['webp', bytes(ascii('RIFF'), u32le(30), ascii('WEBPVP8X'), u32le(10), [0, 0, 0, 0], u24le(1199), u24le(1599)), 1200, 1600],
   ['gif', bytes(ascii('GIF89a'), u16le(640), u16le(480), new Array(8).fill(0)), 640, 480],
   ['bmp', bytes(ascii('BM'), new Array(16).fill(0), u32le(800), u32le(600), new Array(8).fill(0)), 800, 600],
+  ['top-down bmp', bytes(ascii('BM'), new Array(16).fill(0), u32le(800), u32le(-600 >>> 0), new Array(8).fill(0)), 800, 600],
+  ['lossy webp (VP8)', fixture('quadrants-1800x2400.webp'), 1800, 2400],
+  [
+    'lossless webp (VP8L)',
+    bytes(
+      ascii('RIFF'),
+      u32le(26),
+      ascii('WEBPVP8L'),
+      u32le(14),
+      [0x2f],
+      u32le(((1023 - 1) | ((767 - 1) << 14)) >>> 0),
+      new Array(8).fill(0),
+    ),
+    1023,
+    767,
+  ],
+  ['heic (HEVC, heif-enc)', fixture('quadrants-1200x1600.heic'), 1200, 1600],
 ];
 
 describe('the worker’s image-size (photo formats only)', () => {
@@ -40,6 +58,11 @@ describe('the worker’s image-size (photo formats only)', () => {
     const lite = imageSize(header);
     expect({ width: lite.width, height: lite.height }).toEqual({ width: full.width, height: full.height });
     if (width) expect({ width: lite.width, height: lite.height }).toEqual({ width, height });
+  });
+
+  it('walks fill bytes and standalone markers to a progressive frame header, as a decoder does', () => {
+    const header = bytes([0xff, 0xd8, 0xff, 0xff, 0xd0, 0xff, 0xc2], u16be(17), [8], u16be(600), u16be(800), new Array(12).fill(0));
+    expect(imageSize(header)).toEqual({ width: 800, height: 600 });
   });
 
   it('refuses formats no browser decodes as a photo, which the full package would parse', () => {

@@ -1,3 +1,9 @@
+/**
+ * processPhoto in each engine: upright for every EXIF orientation, downscaled, no metadata, the
+ * size aim, HEIC where the engine opens it and a clear refusal where not, and the refusals of
+ * broken files. Over 400 lines because each engine's path (scaled, resized, full, main-thread
+ * encode) is held by the same fixtures, and splitting them would repeat those.
+ */
 import { expect } from 'chai';
 import * as Comlink from 'comlink';
 import { LIMITS } from '../../src/protocol.ts';
@@ -6,6 +12,10 @@ import { encodeJpegOnMainThread } from '../../src/worker/main-encode.ts';
 import { containsAscii, hasExifSegment } from '../../src/worker/pipeline.ts';
 import type { WorkerResult } from '../../src/worker/process.ts';
 import type { PhotoWorkerApi } from '../../src/worker/worker.ts';
+import { UPLOAD_SIZE } from '../../src/worker/limits.ts';
+import { drawScene } from '../../bench/photo/scene.ts';
+import { ENGINE, engineGap, HEIC_FIXTURE } from '../browser-engine.ts';
+import { hasLongTaskApi, watchMainThread as watchFrames, type MainThreadWatch } from './main-thread.ts';
 import {
   bytesOf,
   colourAt,
@@ -72,15 +82,17 @@ async function expectColour(blob: Blob, x: number, y: number, expected: readonly
 
 interface MainThreadReport<T> {
   result: T;
+  /** Long tasks (where the engine reports them) or frame gaps of 50 ms or more (test/worker/main-thread.ts). */
   longTasks: number;
-  worstGapMs: number;
+  method: MainThreadWatch['method'];
+  worstFrameGapMs: number;
   /** Main-thread calls to the APIs that decode or draw images. */
   imageCalls: number;
 }
 
 /**
- * Around `run`, counts main-thread long tasks (>50 ms), the worst gap between 10 ms timer ticks,
- * and main-thread calls to createImageBitmap / canvas contexts (passed through, only counted).
+ * Around `run`, watches the main thread for long tasks (test/worker/main-thread.ts) and counts
+ * main-thread calls to createImageBitmap / canvas contexts (passed through, only counted).
  */
 async function watchMainThread<T>(run: () => Promise<T>): Promise<MainThreadReport<T>> {
   let imageCalls = 0;
@@ -99,25 +111,12 @@ async function watchMainThread<T>(run: () => Promise<T>): Promise<MainThreadRepo
     imageCalls++;
     return (originalOffscreen as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof originalOffscreen;
-  const entries: PerformanceEntry[] = [];
-  const observer = new PerformanceObserver((list) => entries.push(...list.getEntries()));
-  observer.observe({ type: 'longtask' });
-  let last = performance.now();
-  let worstGapMs = 0;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    worstGapMs = Math.max(worstGapMs, now - last);
-    last = now;
-  }, 10);
+  const watch = await watchFrames();
   try {
     const result = await run();
-    // Long task entries are delivered asynchronously; let them arrive before counting.
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    entries.push(...observer.takeRecords());
-    return { result, longTasks: entries.length, worstGapMs, imageCalls };
+    const seen = await watch.stop();
+    return { result, longTasks: seen.longTasks, method: seen.method, worstFrameGapMs: seen.worstFrameGapMs, imageCalls };
   } finally {
-    clearInterval(timer);
-    observer.disconnect();
     window.createImageBitmap = originalCreate;
     HTMLCanvasElement.prototype.getContext = originalGetContext;
     OffscreenCanvas.prototype.getContext = originalOffscreen;
@@ -147,8 +146,9 @@ describe('processPhoto: a 12-megapixel phone photo with EXIF orientation and GPS
   });
 
   it('comes out upright, at most 1536 px, with no EXIF or GPS, and without blocking the main thread', async () => {
-    // Control: the observer does see a long task when the main thread really is blocked.
+    // Control: the probe does see a long task when the main thread really is blocked.
     const control = await watchMainThread(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
       const until = performance.now() + 120;
       while (performance.now() < until) {
         /* busy on purpose */
@@ -159,22 +159,33 @@ describe('processPhoto: a 12-megapixel phone photo with EXIF orientation and GPS
     const spied = await watchMainThread(async () => (await createImageBitmap(input)).close());
     expect(spied.imageCalls, 'image API calls seen for a deliberate main-thread decode').to.equal(1);
 
-    const cold = await watchMainThread(() => processPhoto(input));
-    const warm = await watchMainThread(() => processPhoto(input));
-    console.log(
-      `12 MP photo (${(input.size / 1e6).toFixed(1)} MB JPEG, 4000x3000, Orientation=6): ` +
-        `cold ${cold.result.ms.toFixed(0)} ms (incl. worker start), warm ${warm.result.ms.toFixed(0)} ms; ` +
-        `output ${cold.result.width}x${cold.result.height}, ${(cold.result.bytes / 1e3).toFixed(0)} kB; ` +
-        `main thread: ${cold.longTasks + warm.longTasks} long tasks, worst timer gap ${Math.max(cold.worstGapMs, warm.worstGapMs).toFixed(0)} ms`,
-    );
-    // Timer gaps are only reported: on a loaded 2-core machine they grow from CPU contention even
-    // when the main thread is idle, whereas a long task is the main thread itself being busy.
-    expect(cold.longTasks + warm.longTasks, 'main-thread long tasks while processing').to.equal(0);
+    // Frame gaps (where the engine has no long-task API) also come from other processes taking the
+    // CPU: the browser's UI process, other sessions on a shared machine. A long task of ours comes
+    // back on every run; such a gap does not. So up to three runs, and the last must be clean.
+    const attempts = hasLongTaskApi() ? 1 : 3;
+    let cold!: MainThreadReport<ProcessedPhoto>;
+    let warm!: MainThreadReport<ProcessedPhoto>;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      disposePhotoWorker();
+      cold = await watchMainThread(() => processPhoto(input));
+      warm = await watchMainThread(() => processPhoto(input));
+      console.log(
+        `12 MP photo (${(input.size / 1e6).toFixed(1)} MB JPEG, 4000x3000, Orientation=6), run ${attempt}: ` +
+          `cold ${cold.result.ms.toFixed(0)} ms (incl. worker start), warm ${warm.result.ms.toFixed(0)} ms; ` +
+          `output ${cold.result.width}x${cold.result.height}, ${(cold.result.bytes / 1e3).toFixed(0)} kB at quality ${cold.result.quality}, ${cold.result.path} decode; ` +
+          `main thread (${cold.method}): ${cold.longTasks + warm.longTasks} long tasks, worst frame gap ${Math.max(cold.worstFrameGapMs, warm.worstFrameGapMs).toFixed(0)} ms`,
+      );
+      if (cold.longTasks + warm.longTasks === 0) break;
+    }
+    expect(cold.longTasks + warm.longTasks, `main-thread long tasks while processing (${cold.method})`).to.equal(0);
     expect(cold.imageCalls + warm.imageCalls, 'main-thread decode/draw calls while processing').to.equal(0);
-
+    // Each engine's fast path: ImageDecoder at reduced scale (Chromium, Gecko), one createImageBitmap
+    // call to half size (WebKit, which has no ImageDecoder).
+    expect(cold.result.path, 'decode path').to.equal(ENGINE === 'webkit' ? 'resized' : 'scaled');
     for (const { result: photo } of [cold, warm]) {
       expect([photo.width, photo.height]).to.deep.equal([1152, 1536]);
       expect(Math.max(photo.width, photo.height)).to.be.at.most(LIMITS.photoLongEdge);
+      expect(photo.bytes, 'the upload budget').to.be.at.most(UPLOAD_SIZE.maxBytes);
       await expectCleanJpeg(photo);
     }
     // Orientation 6 means "rotate 90° clockwise to display": stored top-left goes to top-right,
@@ -227,12 +238,14 @@ describe('processPhoto: a 12-megapixel phone photo with EXIF orientation and GPS
     const worker = new Worker(new URL('../../src/worker/worker.ts', import.meta.url), { type: 'module' });
     try {
       const api = Comlink.wrap<PhotoWorkerApi>(worker);
-      const result = (await api.process(input, { maxLongEdge: 1536, quality: 0.9, encode: false })) as WorkerResult;
+      const size = { targetBytes: 300_000, maxBytes: 350_000 };
+      const result = (await api.process(input, { maxLongEdge: 1536, quality: 0.9, size, encode: false })) as WorkerResult;
       if (!result.ok || result.kind !== 'bitmap') throw new Error(`expected a bitmap, got ${JSON.stringify(result)}`);
       expect(result.bitmap).to.be.instanceOf(ImageBitmap);
       expect([result.bitmap.width, result.bitmap.height]).to.deep.equal([1152, 1536]);
-      const blob = await encodeJpegOnMainThread(result.bitmap, 0.9);
+      const { blob } = await encodeJpegOnMainThread(result.bitmap, 0.9, size);
       result.bitmap.close();
+      expect(blob.size, 'the main-thread encode aims at the same size').to.be.at.most(size.maxBytes);
       await expectCleanJpeg({ blob, width: 1152, height: 1536, bytes: blob.size, type: 'image/jpeg', ms: 0, checks: [] });
       await expectColour(blob, 100, 100, QUADRANTS.bottomLeft, 'top-left');
     } finally {
@@ -249,17 +262,38 @@ describe('processPhoto: other formats and sizes', function () {
     const png = await encode(quadrantPixels(2000, 1000), 'image/png');
     const photo = await processPhoto(png);
     expect([photo.width, photo.height]).to.deep.equal([1536, 768]);
+    // Gecko's ImageDecoder takes every format (its createImageBitmap(blob) holds the main thread).
+    expect(photo.path).to.equal(ENGINE === 'firefox' ? 'scaled' : 'full');
     await expectCleanJpeg(photo);
     await expectColour(photo.blob, 50, 50, QUADRANTS.topLeft, 'top-left');
     await expectColour(photo.blob, 1486, 718, QUADRANTS.bottomRight, 'bottom-right');
   });
 
   it('accepts a WebP and downscales it', async () => {
-    const webp = await encode(quadrantPixels(1800, 2400), 'image/webp', 0.9);
+    // A committed file (Chromium's encoder, flat quadrants): WebKit's canvas cannot encode WebP,
+    // though it decodes it, so the test does not make its input in the page.
+    const webp = await (await fetch(new URL('./fixtures/quadrants-1800x2400.webp', import.meta.url))).blob();
     const photo = await processPhoto(webp);
     expect([photo.width, photo.height]).to.deep.equal([1152, 1536]);
+    expect(photo.path).to.equal(ENGINE === 'firefox' ? 'scaled' : 'full');
     await expectCleanJpeg(photo);
     await expectColour(photo.blob, 1100, 50, QUADRANTS.topRight, 'top-right');
+  });
+
+  it('a 12 MP PNG keeps the main thread free too (in Gecko: ImageDecoder, not createImageBitmap)', async () => {
+    const png = await drawScene(4000, 3000, 0).convertToBlob({ type: 'image/png' });
+    const attempts = hasLongTaskApi() ? 1 : 3;
+    let seen!: MainThreadReport<ProcessedPhoto>;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      seen = await watchMainThread(() => processPhoto(png));
+      console.log(
+        `12 MP PNG, run ${attempt}: ${seen.result.ms.toFixed(0)} ms, ${seen.result.path} decode; ${seen.longTasks} long tasks (${seen.method}), worst frame gap ${seen.worstFrameGapMs.toFixed(0)} ms`,
+      );
+      if (seen.longTasks === 0) break;
+    }
+    expect([seen.result.width, seen.result.height]).to.deep.equal([1536, 1152]);
+    expect(seen.longTasks, `main-thread long tasks (${seen.method})`).to.equal(0);
+    expect(seen.imageCalls).to.equal(0);
   });
 
   it('does not upscale a small photo', async () => {
@@ -319,7 +353,25 @@ describe('processPhoto: files that are not usable photos', function () {
     expect(error.message).to.match(/empty/);
   });
 
-  it('refuses a HEIC photo this browser cannot decode as image_heic_unsupported', async () => {
+  it('refuses a real HEIC photo with image_heic_unsupported and what to do, where the engine cannot open it', async function () {
+    await engineGap(this, 'heic-decoder');
+    const heic = new File([await (await fetch(HEIC_FIXTURE)).blob()], 'IMG_0001.HEIC', { type: 'image/heic' });
+    const error = await expectPhotoError(processPhoto(heic), 'image_heic_unsupported');
+    expect(error.message).to.match(/HEIC/);
+    expect(error.message).to.match(/JPEG/);
+  });
+
+  it('turns a real HEIC photo into an upright JPEG, where the engine opens HEIC', async function () {
+    await engineGap(this, 'no-heic-decoder');
+    const photo = await processPhoto(await (await fetch(HEIC_FIXTURE)).blob());
+    expect([photo.width, photo.height]).to.deep.equal([1152, 1536]);
+    await expectCleanJpeg(photo);
+    await expectColour(photo.blob, 100, 100, QUADRANTS.topLeft, 'top-left');
+    await expectColour(photo.blob, 1052, 1436, QUADRANTS.bottomRight, 'bottom-right');
+  });
+
+  it('refuses a HEIC header this engine cannot open as image_heic_unsupported, whatever the file is called', async function () {
+    await engineGap(this, 'heic-decoder');
     const ftyp = new Uint8Array([
       0,
       0,
@@ -332,9 +384,8 @@ describe('processPhoto: files that are not usable photos', function () {
       0,
       ...new TextEncoder().encode('mif1heic'),
     ]);
-    const heic = new Blob([ftyp, new Uint8Array(4096).fill(7)], { type: 'image/heic' });
-    const error = await expectPhotoError(processPhoto(heic), 'image_heic_unsupported');
-    expect(error.message).to.match(/HEIC/);
+    const heic = new Blob([ftyp, new Uint8Array(4096).fill(7)], { type: '' });
+    await expectPhotoError(processPhoto(heic), 'image_heic_unsupported');
   });
 
   it('refuses a header declaring an absurd pixel count as photo_too_large, before decoding', async () => {

@@ -28,7 +28,7 @@ export function focusables(root: ParentNode): HTMLElement[] {
  * true when it moved focus, so the caller can prevent the default.
  */
 export function trapTab(root: ParentNode, event: KeyboardEvent, active: Element | null): boolean {
-  // WebKitGTK reports Shift+Tab's key as "Unidentified"; its code is still Tab.
+  // WebKitGTK reports Shift+Tab's key as "Unidentified" (GDK's ISO_Left_Tab); its code is still "Tab".
   if (event.key !== 'Tab' && event.code !== 'Tab') return false;
   const items = focusables(root);
   const at = items.indexOf(active as HTMLElement);

@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import { sendKeys } from '@web/test-runner-commands';
 import { html } from 'lit/html.js';
 import { FocusController } from '../../../src/element/controllers/focus.ts';
+import { pressChord } from '../../browser-engine.ts';
 import { mountHost, type TestHost } from './test-host.ts';
 
 describe('FocusController', () => {
@@ -75,9 +76,7 @@ describe('FocusController', () => {
     expect(seen, 'Tab').to.deep.equal(['main', 'last', 'first', 'main']);
     seen.length = 0;
     for (let i = 0; i < 4; i++) {
-      await sendKeys({ down: 'Shift' });
-      await sendKeys({ press: 'Tab' });
-      await sendKeys({ up: 'Shift' });
+      await pressChord(['Shift', 'Tab']);
       seen.push(active()?.id);
     }
     expect(seen, 'Shift+Tab').to.deep.equal(['first', 'last', 'main', 'first']);
@@ -90,9 +89,7 @@ describe('FocusController', () => {
     byId('main')!.focus();
     await sendKeys({ press: 'Tab' });
     expect(document.activeElement?.id, 'the slotted control, after main').to.equal('challenge');
-    await sendKeys({ down: 'Shift' });
-    await sendKeys({ press: 'Tab' });
-    await sendKeys({ up: 'Shift' });
+    await pressChord(['Shift', 'Tab']);
     expect(active(), 'and back to main').to.equal(byId('main'));
   });
 

@@ -5,7 +5,7 @@
  * page back.
  */
 import { expect } from 'chai';
-import { setViewport } from '@web/test-runner-commands';
+import { setViewport } from '../../browser-engine.ts';
 import { html } from 'lit/html.js';
 import { PositionController } from '../../../src/element/controllers/position.ts';
 import { mountHost, type TestHost } from './test-host.ts';
