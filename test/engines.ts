@@ -91,7 +91,9 @@ export async function startWebKitDriver(options: { timeoutMs?: number } = {}): P
   const port = await freePort();
   // The shell reports its pid and then becomes the driver, so stop() can end the driver alone.
   const script = `echo "driver-pid $$" >&2; exec "$0" --port=${port} --host=127.0.0.1`;
-  const child: ChildProcess = spawn('xvfb-run', ['-a', '-s', '-screen 0 1280x1024x24', 'sh', '-c', script, WEBKIT_DRIVER_PATH], {
+  // The screen holds the largest viewport a test asks for (1920x1080, a common desktop): a window
+  // larger than its screen is cut to it.
+  const child: ChildProcess = spawn('xvfb-run', ['-a', '-s', '-screen 0 1920x1200x24', 'sh', '-c', script, WEBKIT_DRIVER_PATH], {
     detached: true,
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -31,12 +31,14 @@ export const panelStyles = css`
   .centred {
     --_h: min(820px, calc(100vh - 48px));
     --_side: min(400px, 44%);
-    inset: 0;
+    /* Sized by its insets, not by viewport units: WebKit can keep a dialog's vh from an earlier
+       viewport (a rotated iPad, a resized window) while its content reads the new one. */
+    inset: 24px;
     margin: auto;
-    width: min(var(--try-on-panel-width, 1120px), calc(100vw - 48px));
-    height: var(--_h);
-    max-width: none;
-    max-height: none;
+    width: auto;
+    height: auto;
+    max-width: var(--try-on-panel-width, 1120px);
+    max-height: 820px;
     border-radius: calc(var(--_radius) * 1.5);
     animation: try-on-pop 160ms ease-out;
   }
