@@ -269,7 +269,8 @@ export function createTryOnHandler(options: HandlerOptions = {}): (request: Requ
       (SETUP_ERROR_CODES.includes(d.code) ? log.warn : log.info)({
         ...entry,
         event: 'refused',
-        path: new URL(c.req.url).pathname.slice(0, 200),
+        // The route, never the path: a refused poll's path carries its job token.
+        path: loggedPath(routePath(c, -1), new URL(c.req.url).pathname).slice(0, 200),
         ...error.logged,
       });
     return errorResponse(d.status, d.code, d.message, {

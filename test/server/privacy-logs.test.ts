@@ -171,6 +171,22 @@ describe('logs', () => {
     ]);
   });
 
+  it('name the route, not the token, when a poll is refused', async () => {
+    const s = setup({ publicUrl: PUBLIC });
+    const { job, photoRef } = (await (await s.handler(submitRequest())).json()) as { job: string; photoRef: string };
+    // Long after the job lapsed, and with a tampered token: both polls are refused (and logged).
+    s.clock.advance(PHOTO_TTL_MS * 30);
+    const poll = await s.handler(get(`/jobs/${job}`));
+    expect(poll.status).toBeGreaterThanOrEqual(400);
+    const tampered = await s.handler(get(`/jobs/${job.slice(0, -4)}AAAA`));
+    expect(tampered.status).toBeGreaterThanOrEqual(400);
+    const refused = s.logs.filter((e) => (e as { event?: string }).event === 'refused') as Array<{ path?: string; code?: string }>;
+    expect(refused.length, 'the refusals are logged').toBeGreaterThanOrEqual(2);
+    for (const entry of refused) expect(entry.path).toBe('/api/try-on/jobs/:job');
+    const text = s.logs.map((entry) => JSON.stringify(entry)).join('\n');
+    for (const hidden of [job, ...job.split('.').filter((segment) => segment.length > 20), photoRef]) expect(text).not.toContain(hidden);
+  });
+
   it('scrub job tokens (compact JWE) whole, and photo file addresses', () => {
     const jwe =
       'eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..d5G8CQKiSEd39k4v.IVxGHRlAEvg1Fe-uoRs9RO20GvLCF32RK4pQujwqJM9vtGZzSZJJnFVjoJ4i3w8W.cbr7pK9V7DltaSS2mrbdAQ';
