@@ -69,6 +69,9 @@ export function transition(state: TryOnState, action: TryOnAction): TryOnState {
       if (action.type !== 'open') return state;
       return action.error ? { status: 'error', error: action.error } : at(action.consented ? 'capture' : 'consent');
     case 'consent':
+      // Only a setup refusal (the product check answered after the panel opened): any other
+      // failure here is a stale one from before, and must not move the panel.
+      if (action.type === 'fail' && action.error.setup) return { status: 'error', error: action.error };
       return action.type === 'consent' && action.given ? at('capture') : state;
     case 'capture':
       if (action.type === 'consent' && !action.given) return at('consent');

@@ -50,6 +50,8 @@ import { shownError } from './shown-error.ts';
 
 export { prefetchLocale } from './controllers/locale.ts';
 
+/** How long opening waits for the product check before it opens anyway (see open()). */
+const CHECK_WAIT_MS = 1500;
 /** Said once per page: without `policy-url` the consent names a privacy policy it cannot link to. */
 let policyWarned = false;
 
@@ -182,8 +184,19 @@ export class TryOnPanel implements ReactiveController {
     if (this.#state.status !== 'idle') return;
     // Open straight in the shopper's language (the locale chunk is small and usually cached),
     // knowing whether this product can be tried on at all: if not, that is all the panel says.
-    const [, refusal] = await Promise.all([this.#language.sync(), precheck(this.host)]);
+    // The check usually ran on hover or touch; a slow endpoint (a cold serverless start) gets
+    // CHECK_WAIT_MS, then the panel opens and a refusal that comes later still ends the consent
+    // and photo steps, before anything is sent.
+    const check = precheck(this.host);
+    const [, refusal] = await Promise.all([
+      this.#language.sync(),
+      Promise.race([check, new Promise<undefined>((resolve) => setTimeout(resolve, CHECK_WAIT_MS))]),
+    ]);
     if (this.#state.status !== 'idle') return;
+    if (!refusal)
+      void check.then((late) => {
+        if (late && (this.#state.status === 'consent' || this.#state.status === 'capture')) this.#fail(late);
+      });
     if (!this.host.policyUrl && !policyWarned) {
       policyWarned = true;
       console.warn('[try-on-button] Set policy-url: the consent cannot link to your privacy policy.');

@@ -81,6 +81,12 @@ describe('status state machine', () => {
     expect(statusAfter('error', { type: 'close' })).toBe('idle');
   });
 
+  it('a setup refusal that comes after opening (a late product check) ends the consent step; no other failure does', () => {
+    const setup: ShownError = { ...refused, retryable: false, setup: true };
+    expect(run(reach('consent'), fail(setup))).toEqual({ status: 'error', error: setup });
+    expect(statusAfter('consent', fail())).toBe('consent');
+  });
+
   it('close returns every status to idle', () => {
     for (const status of TRY_ON_STATUSES) expect(statusAfter(status, { type: 'close' })).toBe('idle');
   });

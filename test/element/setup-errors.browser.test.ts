@@ -93,6 +93,29 @@ describe('<try-on-button> setup errors before the photo', function () {
     expect(jobs()).to.equal(0);
   });
 
+  it('a slow check does not hold the panel: it opens at the consent, and the late refusal ends it before anything is sent', async () => {
+    // An endpoint that answers the check late (a cold serverless start): held here for 4 s.
+    const original = window.fetch;
+    window.fetch = (input, init) =>
+      String(input instanceof Request ? input.url : input).includes('/check?')
+        ? new Promise((resolve) => setTimeout(resolve, 4000)).then(() => original(input, init))
+        : original(input, init);
+    try {
+      const el = mount({ garment: 'https://not-allowed-late.example/shirt.png', 'policy-url': '/privacy' });
+      el.removeAttribute('product');
+      const started = performance.now();
+      await openPanel(el);
+      const opened = performance.now() - started;
+      expect(el.status, 'open before the check answered').to.equal('consent');
+      expect(opened, 'opening waited for the check no longer than its limit (1.5 s) and a margin').to.be.below(3500);
+      await untilStatus(el, 'error', 10_000);
+      expectSetupView(el, 'garment_host_not_allowed', 'Try-on isn’t set up for this product yet.');
+      expect(jobs()).to.equal(0);
+    } finally {
+      window.fetch = original;
+    }
+  });
+
   it('a setup refusal that still comes after the photo offers only Close', async () => {
     const el = mount({ 'policy-url': '/privacy' });
     await openPanel(el);
