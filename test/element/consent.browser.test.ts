@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { setViewport } from '../browser-engine.ts';
 import { resetGuidance } from '../../src/element/photo-sources.ts';
-import { mount, nextEvent, openPanel, part, pickFile, shopperPhoto } from './helpers.ts';
+import { mount, nextEvent, openPanel, part, pickFile, settled, shopperPhoto } from './helpers.ts';
 
 describe('<try-on-button> consent gates the photo', () => {
   afterEach(() => document.body.replaceChildren());
@@ -68,11 +68,14 @@ describe('<try-on-button> consent gates the photo', () => {
       resetGuidance();
       const el = mount({ 'policy-url': 'https://shop.example/privacy' });
       await openPanel(el);
+      // The opening animation scales the panel (0.98 to 1): measured during it, every offset in
+      // the panel is a pixel short (seen once in WebKit under load, 346 then 347).
+      await settled(part(el, 'panel')!);
       // Measured within the panel: where the panel itself sits is the position controller's (it may
       // move as the panel grows); what the view controls is that nothing above the buttons changes.
       const tops = () =>
-        ['choose', 'take-photo'].map((name) =>
-          Math.round(part(el, name)!.getBoundingClientRect().top - part(el, 'panel')!.getBoundingClientRect().top),
+        ['choose', 'take-photo'].map(
+          (name) => part(el, name)!.getBoundingClientRect().top - part(el, 'panel')!.getBoundingClientRect().top,
         );
       const before = tops();
       // Locked, not broken: full opacity, drawn as an outline (not a faded accent).
@@ -83,7 +86,7 @@ describe('<try-on-button> consent gates the photo', () => {
       part<HTMLInputElement>(el, 'consent-checkbox')!.click();
       await el.updateComplete;
       expect(part(el, 'guidance'), 'the first-time tips are shown').to.not.equal(null);
-      expect(tops()).to.deep.equal(before);
+      tops().forEach((top, i) => expect(Math.abs(top - before[i]!), `button ${i} moved`).to.be.below(0.5));
       const chooseBottom = part(el, 'choose')!.getBoundingClientRect().bottom;
       expect(part(el, 'guidance')!.getBoundingClientRect().top).to.be.greaterThan(chooseBottom);
       // The tips card or its one-line summary, never both.
