@@ -31,6 +31,7 @@ import { PositionController } from './controllers/position.ts';
 import { TurnstileCheck } from './controllers/turnstile.ts';
 import { adoptCss } from './css.ts';
 import type { TryOnHost } from './host.ts';
+import { sleep } from '../shared/time.ts';
 import { precheck } from './precheck.ts';
 import { prefetchLocale } from './controllers/locale.ts';
 import { IDLE, transition, type TryOnAction, type TryOnState, type TryOnStatus } from './machine.ts';
@@ -188,10 +189,7 @@ export class TryOnPanel implements ReactiveController {
     // CHECK_WAIT_MS, then the panel opens and a refusal that comes later still ends the consent
     // and photo steps, before anything is sent.
     const check = precheck(this.host);
-    const [, refusal] = await Promise.all([
-      this.#language.sync(),
-      Promise.race([check, new Promise<undefined>((resolve) => setTimeout(resolve, CHECK_WAIT_MS))]),
-    ]);
+    const [, refusal] = await Promise.all([this.#language.sync(), Promise.race([check, sleep(CHECK_WAIT_MS).then(() => undefined)])]);
     if (this.#state.status !== 'idle') return;
     if (!refusal)
       void check.then((late) => {

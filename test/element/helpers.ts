@@ -116,3 +116,11 @@ export function holdPolls(): () => void {
     release();
   };
 }
+
+/** Collects what the element says with console.warn while a test runs (each call's arguments joined). */
+export function watchWarnings(): { lines: string[]; stop: () => void } {
+  const lines: string[] = [];
+  const original = console.warn;
+  console.warn = (...args: unknown[]) => void lines.push(args.map(String).join(' '));
+  return { lines, stop: () => (console.warn = original) };
+}

@@ -6,22 +6,11 @@
  * merchant which setting fixes it. Also: the once-per-page warning about a missing policy-url.
  */
 import { expect } from 'chai';
-import { GARMENT, consentAndSubmit, mount, nextEvent, openPanel, part, until, untilStatus } from './helpers.ts';
+import { GARMENT, consentAndSubmit, mount, nextEvent, openPanel, part, until, untilStatus, watchWarnings } from './helpers.ts';
 import type { TryOnButton } from '../../src/element/try-on-button.ts';
 
 const requests = (pattern: RegExp) => performance.getEntriesByType('resource').filter((e) => pattern.test(e.name));
 const jobs = () => requests(/\/jobs(\/|$|\?)/).length;
-
-/** Collects console.warn while the test runs (and still prints them). */
-function watchWarnings(): { lines: string[]; stop: () => void } {
-  const lines: string[] = [];
-  const original = console.warn;
-  console.warn = (...args: unknown[]) => {
-    lines.push(args.map(String).join(' '));
-    original.apply(console, args);
-  };
-  return { lines, stop: () => (console.warn = original) };
-}
 
 /** The setup view: the plain sentence, only Close; no consent, no photo, no retry. */
 function expectSetupView(el: TryOnButton, code: string, sentence: string): void {

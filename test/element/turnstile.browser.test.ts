@@ -8,7 +8,7 @@
 import { expect } from 'chai';
 import type { TryOnButton } from '../../src/element/try-on-button.ts';
 import { defaultStrings } from '../../src/element/strings.ts';
-import { mount, nextEvent, part, pickFile, shopperPhoto, submitPhoto, until, untilStatus, openPanel } from './helpers.ts';
+import { mount, nextEvent, part, pickFile, shopperPhoto, submitPhoto, until, untilStatus, openPanel, watchWarnings } from './helpers.ts';
 import { FAKE_SCRIPT_URL, FAKE_SITEKEY, TURNSTILE_ENDPOINT } from './turnstile-fake-config.ts';
 
 interface FakeControl {
@@ -201,9 +201,7 @@ describe('<try-on-button turnstile-sitekey>', function () {
   });
 
   it('a Turnstile error (sitekey not valid) is shown as turnstile_failed and nothing reaches the endpoint', async () => {
-    const warn = console.warn;
-    const warnings: string[] = [];
-    console.warn = (...args: unknown[]) => warnings.push(args.map(String).join(' '));
+    const warnings = watchWarnings();
     try {
       const count = (await submits()).length;
       const el = mountGuarded({ 'turnstile-sitekey': '0x4AAAAAAAnot-this-sites-key' });
@@ -212,9 +210,9 @@ describe('<try-on-button turnstile-sitekey>', function () {
       expect((await failed).code).to.equal('turnstile_failed');
       await untilStatus(el, 'error');
       expect((await submits()).length, 'no request spent').to.equal(count);
-      expect(warnings.join('\n'), 'the merchant learns Cloudflare’s code').to.contain('110100');
+      expect(warnings.lines.join('\n'), 'the merchant learns Cloudflare’s code').to.contain('110100');
     } finally {
-      console.warn = warn;
+      warnings.stop();
     }
   });
 });

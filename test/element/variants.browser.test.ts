@@ -9,7 +9,7 @@ import { setViewport } from '../browser-engine.ts';
 import type { TryOnEventDetails } from '../../src/element/events.ts';
 import type { TryOnButton } from '../../src/element/try-on-button.ts';
 import { axeCheck } from './axe.ts';
-import { drawnPhoto, GARMENT, mount, nextEvent, part, submitPhoto, until, untilStatus } from './helpers.ts';
+import { drawnPhoto, GARMENT, mount, nextEvent, part, submitPhoto, until, untilStatus, watchWarnings } from './helpers.ts';
 
 type CartDetail = TryOnEventDetails['try-on-add-to-cart'];
 
@@ -223,14 +223,12 @@ describe('another colour in one tap: the same photo by its handle, no new upload
   });
 
   it('shows no variants for one variant or a malformed attribute, and says why in the console', async () => {
-    const warnings: unknown[] = [];
-    const warn = console.warn;
-    console.warn = (...args: unknown[]) => void warnings.push(args[0]);
+    const warnings = watchWarnings();
     try {
       const el = mount({ variants: '[{"id": "navy", ' });
       await completeTryOn(el);
       expect(part(el, 'variants')).to.equal(null);
-      expect(warnings.some((w) => String(w).includes('variants attribute is not JSON'))).to.equal(true);
+      expect(warnings.lines.some((w) => w.includes('variants attribute is not JSON'))).to.equal(true);
       el.variants = [VARIANTS[0]!];
       await el.updateComplete;
       expect(part(el, 'variants')).to.equal(null);
@@ -238,7 +236,7 @@ describe('another colour in one tap: the same photo by its handle, no new upload
       await el.updateComplete;
       expect(el.shadowRoot!.querySelectorAll('[part="variant"]')).to.have.length(3);
     } finally {
-      console.warn = warn;
+      warnings.stop();
     }
   });
 });
